@@ -1,0 +1,69 @@
+// Package bot is the conversation engine: channel-free, it takes a message
+// and returns a reply with citations, calculations and buttons. Channels
+// (bot/telegram, bot/web) adapt it; they hold no policy logic.
+package bot
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/cdsme/policybot/policies"
+)
+
+// Message is one incoming chat message, whatever the channel.
+type Message struct {
+	Channel string    // "telegram", "web", "cli"
+	UserID  string    // channel-scoped user id, e.g. a Telegram user id in decimal
+	ChatID  string    // channel-scoped chat id; context is kept per chat
+	Text    string    // as the user typed it
+	Time    time.Time // when the channel received it
+}
+
+// Reply is what the engine answers. Text is plain text: channels escape it
+// for their markup.
+type Reply struct {
+	ExchangeID   string                 // id of the logged exchange; feedback refers to it
+	Text         string                 // the answer a user reads
+	Answered     bool                   // false when the documents do not cover the question
+	Citations    []Citation             // best first, at most 5
+	Calculations []policies.Calculation // one per amount quoted
+	Buttons      []Button               // offered under the answer (feedback, follow-ups)
+}
+
+// Citation is a clause an answer rests on.
+type Citation struct {
+	ID    string  `json:"id"`
+	Score float64 `json:"score"`
+	Quote string  `json:"quote"`
+	Title string  `json:"title,omitempty"`
+}
+
+// Button is an inline button. Data is opaque to channels and at most 64 bytes
+// (Telegram's callback_data limit); the engine signs it so tampering shows.
+type Button struct {
+	Text string
+	Data string
+}
+
+// Feedback is a user's verdict on an answer, from a button tap.
+type Feedback struct {
+	UserID string
+	Data   string // the Button.Data that was tapped
+	Time   time.Time
+}
+
+// Conversation is the seam between the engine and its channels.
+type Conversation interface {
+	// Handle answers one message. A non-nil error means the engine could not
+	// answer at all; channels then send a plain apology, never the error.
+	Handle(ctx context.Context, m Message) (Reply, error)
+	// Feedback records a button tap and returns a short acknowledgement to
+	// show the user. Tampered or stale data gives ErrBadCallback.
+	Feedback(ctx context.Context, f Feedback) (string, error)
+	// Forget deletes everything kept about the user: context, profile, logs.
+	Forget(ctx context.Context, userID string) error
+}
+
+// ErrBadCallback is returned for button data the engine did not issue.
+var ErrBadCallback = errors.New("bad callback data")

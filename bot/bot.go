@@ -48,21 +48,25 @@ type Button struct {
 
 // Feedback is a user's verdict on an answer, from a button tap.
 type Feedback struct {
-	UserID string
-	Data   string // the Button.Data that was tapped
-	Time   time.Time
+	Channel string // as in Message.Channel
+	UserID  string
+	Data    string // the Button.Data that was tapped
+	Time    time.Time
 }
 
 // Conversation is the seam between the engine and its channels.
 type Conversation interface {
-	// Handle answers one message. A non-nil error means the engine could not
-	// answer at all; channels then send a plain apology, never the error.
+	// Handle answers one message. A non-nil error means there is no answer:
+	// ErrRateLimited when the user is over the rate limit (channels may say
+	// so once), otherwise the engine failed and channels send a plain
+	// apology, never the error.
 	Handle(ctx context.Context, m Message) (Reply, error)
 	// Feedback records a button tap and returns a short acknowledgement to
 	// show the user. Tampered or stale data gives ErrBadCallback.
 	Feedback(ctx context.Context, f Feedback) (string, error)
-	// Forget deletes everything kept about the user: context, profile, logs.
-	Forget(ctx context.Context, userID string) error
+	// Forget deletes everything kept about the user of m (m.Channel,
+	// m.UserID, m.ChatID; m.Text is ignored): context, profile, logs.
+	Forget(ctx context.Context, m Message) error
 }
 
 // ErrBadCallback is returned for button data the engine did not issue.

@@ -15,6 +15,9 @@ type Calculation struct {
 	Params     []ParamRef     `json:"params,omitempty"`
 	NearMiss   *NearMiss      `json:"near_miss,omitempty"`
 	Notes      []string       `json:"notes,omitempty"`
+	// Dates carries the dates a non-money receipt computes (effective_date:
+	// issued, effective, expires as YYYY-MM-DD).
+	Dates map[string]string `json:"dates,omitempty"`
 }
 
 // AmountKind says how far an amount can be relied on.

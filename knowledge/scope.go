@@ -1,0 +1,119 @@
+package knowledge
+
+import (
+	"strings"
+)
+
+// Scope detection answers one question: do the two Chengdu documents speak to
+// this at all? Three tests, in order:
+//
+//  1. Place: naming another city or province (and not Chengdu) is out — the
+//     documents are Chengdu municipal policy.
+//  2. Topic: a few subjects people bring to a government bot that these
+//     documents never treat (licences, personal social insurance, weather …)
+//     are out however policy-like the wording.
+//  3. Evidence: otherwise the question must carry enough of the documents'
+//     vocabulary — a domain concept from the synonym table, or lexicon words
+//     and bigrams of the corpus worth minEvidence in IDF.
+
+// minEvidence is the summed IDF (lexicon words count fully, bare bigrams
+// half) a question needs when no domain concept matched. One distinctive
+// lexicon word (IDF ≈ 3 in 34 clauses) is not enough on its own; a word and
+// a bigram, or two words, are.
+const minEvidence = 4.0
+
+// inScopePlaces are the names that put a question in Chengdu.
+var inScopePlaces = []string{"成都", "蓉城", "四川", "天府", "川渝", "chengdu", "sichuan", "tianfu"}
+
+// otherPlaces are places the documents do not cover. Chinese names match as
+// substrings, Latin ones as whole words. Names that are also common word
+// parts (广安 in 推广安排, 中山 in 中山大学) are left out on purpose.
+var otherPlaces = []string{
+	"北京", "上海", "深圳", "广州", "杭州", "南京", "苏州", "武汉", "西安", "重庆", "天津", "长沙", "郑州",
+	"合肥", "青岛", "厦门", "宁波", "东莞", "佛山", "无锡", "济南", "福州", "昆明", "贵阳", "南宁", "沈阳",
+	"大连", "哈尔滨", "长春", "石家庄", "太原", "南昌", "兰州", "乌鲁木齐", "拉萨", "海口", "呼和浩特",
+	"银川", "西宁", "珠海", "温州", "常州", "绍兴", "嘉兴", "泉州", "烟台", "徐州", "中关村", "浦东", "前海",
+	"雄安", "张江", "临港", "滨海新区", "香港", "澳门", "台湾", "广东", "江苏", "浙江", "山东", "河南",
+	"河北", "湖北", "湖南", "安徽", "福建", "江西", "云南", "贵州", "陕西", "甘肃", "辽宁", "吉林",
+	"黑龙江", "山西", "内蒙古", "广西", "海南", "西藏", "新疆", "宁夏", "青海", "绵阳", "德阳", "宜宾",
+	"泸州", "南充", "乐山", "眉山", "自贡", "攀枝花", "遂宁", "内江", "达州", "雅安", "巴中", "资阳",
+	"美国", "日本", "韩国", "新加坡", "欧洲", "英国", "德国", "硅谷",
+	"beijing", "shanghai", "shenzhen", "guangzhou", "hangzhou", "nanjing", "suzhou", "wuhan", "xi'an",
+	"xian", "chongqing", "tianjin", "changsha", "zhengzhou", "hefei", "qingdao", "xiamen", "ningbo",
+	"zhongguancun", "pudong", "hong kong", "hongkong", "macau", "macao", "taiwan", "guangdong",
+	"jiangsu", "zhejiang", "shandong", "mianyang", "deyang", "singapore", "silicon valley", "new york",
+	"london", "tokyo", "usa", "america", "europe",
+}
+
+// offTopics are subjects outside the documents, each with the label the
+// reason names. The triggers are specific on purpose: 社保 alone is in the
+// text (the 社保 直通车 of plan/3), 交社保 is a citizen's errand.
+var offTopics = []struct {
+	label    string
+	triggers []string
+}{
+	{"营业执照与工商注册", []string{"营业执照", "工商注册", "注册公司", "公司注册", "注册一家", "注册个公司", "开公司流程", "工商登记", "business license", "business licence", "register a company", "company registration", "register my company"}},
+	{"个人社保、医保与公积金", []string{"交社保", "社保缴费", "社保卡", "个人社保", "社保断缴", "补缴社保", "社保怎么交", "养老金", "养老保险", "医保", "医疗保险", "公积金提取", "提取公积金", "公积金贷款", "失业金", "失业保险", "生育津贴", "退休", "pension", "social insurance", "social security", "medical insurance", "health insurance", "housing fund"}},
+	{"个人所得税", []string{"个人所得税", "个税", "personal income tax", "income tax return"}},
+	{"住房与户籍", []string{"买房", "购房", "房贷", "房价", "落户", "户口", "buy a house", "mortgage", "hukou"}},
+	{"交通与证照", []string{"驾照", "车牌", "摇号", "违章", "签证", "护照", "身份证", "driver's license", "driving license", "passport", "visa", "id card"}},
+	{"消费补贴", []string{"买车", "购车", "买新能源", "买电动车", "新能源车补贴", "购置补贴", "汽车补贴", "以旧换新", "消费券", "家电补贴", "育儿补贴", "生育补贴", "car purchase", "buy a car", "consumer voucher"}},
+	{"天气", []string{"天气", "下雨", "气温", "weather", "temperature", "rain"}},
+	{"娱乐与生活", []string{"电影", "电视剧", "小说", "音乐", "唱歌", "游戏", "美食", "火锅", "餐厅", "旅游", "景点", "熊猫", "菜谱", "做菜", "笑话", "写诗", "写一首", "足球", "篮球", "彩票", "星座", "movie", "film", "music", "song", "game", "restaurant", "hotpot", "tourist", "panda", "recipe", "joke", "poem", "football", "soccer", "basketball", "lottery"}},
+	{"股票与理财", []string{"炒股", "股价", "股票推荐", "推荐股票", "基金推荐", "理财产品", "比特币", "汇率", "stock price", "stock tip", "bitcoin", "exchange rate", "crypto"}},
+	{"婚姻、教育与医疗", []string{"结婚", "离婚", "高考", "中考", "幼儿园", "小学入学", "挂号", "看病", "医院", "marriage", "divorce", "kindergarten", "hospital", "doctor appointment"}},
+}
+
+type scopeVerdict struct {
+	in     bool
+	reason string
+}
+
+// judgeScope applies the three tests to a normalised question; padded is its
+// " word word " English form, found the matched concepts, evidence the
+// lexical evidence of the user's own words.
+func judgeScope(norm, padded string, found []*compiledConcept, evidence float64) scopeVerdict {
+	if strings.TrimSpace(norm) == "" {
+		return scopeVerdict{reason: "问题为空，请输入想了解的政策问题"}
+	}
+	if p := findTerm(otherPlaces, norm, padded); p != "" && findTerm(inScopePlaces, norm, padded) == "" {
+		return scopeVerdict{reason: "问题涉及" + displayPlace(p) + "，本助手只覆盖成都市的两份政策文件（优质中小企业梯度培育三年实施方案、支持中小企业专精特新发展若干政策）"}
+	}
+	for _, t := range offTopics {
+		if findTerm(t.triggers, norm, padded) != "" {
+			return scopeVerdict{reason: "问题涉及" + t.label + "，不在两份政策文件的范围内，可咨询相关主管部门或拨打12345热线"}
+		}
+	}
+	for _, c := range found {
+		if c.domain {
+			return scopeVerdict{in: true}
+		}
+	}
+	if evidence >= minEvidence {
+		return scopeVerdict{in: true}
+	}
+	return scopeVerdict{reason: "问题与两份政策文件（优质中小企业梯度培育、专精特新支持政策）的内容关联不足，本助手无法据此作答，可拨打12345热线咨询"}
+}
+
+// findTerm returns the first term found: non-Latin terms as substrings of
+// norm, Latin ones as whole words of padded.
+func findTerm(terms []string, norm, padded string) string {
+	for _, t := range terms {
+		if isASCII(t) {
+			if strings.Contains(padded, " "+strings.Join(englishWords(t), " ")+" ") {
+				return t
+			}
+		} else if strings.Contains(norm, t) {
+			return t
+		}
+	}
+	return ""
+}
+
+// displayPlace names a Latin place in the reason in a readable form.
+func displayPlace(p string) string {
+	if isASCII(p) {
+		return strings.ToUpper(p[:1]) + p[1:]
+	}
+	return p
+}

@@ -1,0 +1,147 @@
+package web
+
+import (
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Metric names (exported so dashboards and tests can refer to them).
+const (
+	MetricAnswers      = "policybot_answers_total"
+	MetricAnswerTime   = "policybot_answer_seconds"
+	MetricLLMFallbacks = "policybot_llm_fallbacks_total"
+	MetricFeedback     = "policybot_feedback_total"
+)
+
+// Answer modes used as the "mode" label of policybot_answers_total.
+const (
+	ModeOffline = "offline" // extractive answer + calculators, no language model
+	ModeLLM     = "llm"     // composed by an OpenAI-compatible model
+)
+
+// Feedback verdicts used as the "verdict" label of policybot_feedback_total.
+const (
+	VerdictUp    = "up"
+	VerdictDown  = "down"
+	VerdictOther = "other"
+)
+
+// AnswerBuckets are the histogram buckets of policybot_answer_seconds: fine
+// below 10 ms (offline answers take ~2 ms) and up to 30 s for LLM answers.
+var AnswerBuckets = []float64{0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}
+
+// Metrics holds the policybot Prometheus metrics. One value can be shared by
+// the web server, the Telegram adapter and the engine (through cmd wiring).
+// All methods are safe on a nil *Metrics (they do nothing), so callers need
+// not check whether metrics are enabled.
+type Metrics struct {
+	answers   *prometheus.CounterVec // channel, answered, mode
+	latency   prometheus.Histogram   // seconds per answer
+	fallbacks *prometheus.CounterVec // reason
+	feedback  *prometheus.CounterVec // verdict
+}
+
+// NewMetrics creates the metrics and registers them on reg. Calling it twice
+// with the same registerer is fine: the already registered collectors are
+// reused, so every *Metrics made for one registry counts into the same series.
+// A nil reg gives working but unregistered metrics.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		answers: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: MetricAnswers,
+			Help: "Answers given, by channel, whether the documents covered the question (true/false, or error when the engine failed) and answer mode.",
+		}, []string{"channel", "answered", "mode"}),
+		latency: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    MetricAnswerTime,
+			Help:    "Time to produce one answer, in seconds.",
+			Buckets: AnswerBuckets,
+		}),
+		fallbacks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: MetricLLMFallbacks,
+			Help: "Answers that fell back from the language model to the offline composer, by reason.",
+		}, []string{"reason"}),
+		feedback: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: MetricFeedback,
+			Help: "Feedback button taps accepted, by verdict (up, down, other).",
+		}, []string{"verdict"}),
+	}
+	if reg != nil {
+		m.answers = register(reg, m.answers)
+		m.latency = register(reg, m.latency)
+		m.fallbacks = register(reg, m.fallbacks)
+		m.feedback = register(reg, m.feedback)
+	}
+	// Export the verdict series at 0 from the start, so rates work at once.
+	for _, v := range []string{VerdictUp, VerdictDown} {
+		m.feedback.WithLabelValues(v)
+	}
+	return m
+}
+
+// register registers c, or returns the collector already registered under the
+// same description.
+func register[C prometheus.Collector](reg prometheus.Registerer, c C) C {
+	if err := reg.Register(c); err != nil {
+		var are prometheus.AlreadyRegisteredError
+		if errors.As(err, &are) {
+			if existing, ok := are.ExistingCollector.(C); ok {
+				return existing
+			}
+		}
+		panic(err) // a different collector under our name: a wiring bug
+	}
+	return c
+}
+
+// ObserveAnswer counts one answer and records how long it took. channel is
+// "web", "telegram" or "cli"; mode is ModeOffline or ModeLLM.
+func (m *Metrics) ObserveAnswer(channel string, answered bool, mode string, d time.Duration) {
+	if m == nil {
+		return
+	}
+	m.answers.WithLabelValues(channel, strconv.FormatBool(answered), mode).Inc()
+	m.latency.Observe(d.Seconds())
+}
+
+// ObserveAnswerError counts a message the engine could not answer at all
+// (answered="error") and records how long the attempt took.
+func (m *Metrics) ObserveAnswerError(channel, mode string, d time.Duration) {
+	if m == nil {
+		return
+	}
+	m.answers.WithLabelValues(channel, "error", mode).Inc()
+	m.latency.Observe(d.Seconds())
+}
+
+// LLMFallback counts an answer composed offline because the language model
+// failed or was refused; reason is a short fixed word such as "timeout",
+// "error", "rate_limited", "invalid_output" (keep the set small: it is a label).
+func (m *Metrics) LLMFallback(reason string) {
+	if m == nil {
+		return
+	}
+	m.fallbacks.WithLabelValues(reason).Inc()
+}
+
+// ObserveFeedback counts one accepted feedback tap. Verdicts other than
+// VerdictUp and VerdictDown are counted as VerdictOther.
+func (m *Metrics) ObserveFeedback(verdict string) {
+	if m == nil {
+		return
+	}
+	m.feedback.WithLabelValues(NormalizeVerdict(verdict)).Inc()
+}
+
+// NormalizeVerdict maps a verdict to VerdictUp, VerdictDown or VerdictOther.
+func NormalizeVerdict(v string) string {
+	switch v {
+	case VerdictUp, "👍", "+1", "yes", "helpful":
+		return VerdictUp
+	case VerdictDown, "👎", "-1", "no", "unhelpful":
+		return VerdictDown
+	}
+	return VerdictOther
+}

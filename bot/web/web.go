@@ -1,0 +1,526 @@
+// Package web is policybot's one HTTP server: the local web chat (/ and
+// /api/*), health and metrics, and a mount point for the staff console
+// (/staff/, behind STAFF_TOKEN). It holds no policy logic: every question goes
+// to a bot.Conversation.
+//
+// Routes:
+//
+//	GET  /               chat page (embedded HTML; JS and CSS under /static/)
+//	GET  /static/...     embedded assets
+//	POST /api/ask        {"q","session"} -> {"exchange_id","answer","answered","citations","calculations","buttons"}
+//	POST /api/feedback   {"data","session"[,"verdict","reason","exchange_id"]} -> {"message"}
+//	POST /api/forget     {"session"} -> {"message"}
+//	GET  /healthz        200 "ok" (or JSON with the Redis state, see WithHealthCheck)
+//	GET  /metrics        Prometheus text format
+//	     /staff/...      WithStaffHandler, behind staff auth; GET/POST /staff/login, POST /staff/logout
+//
+// Graceful shutdown belongs to the caller (http.Server.Shutdown).
+package web
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"io"
+	"io/fs"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/cdsme/policybot/bot"
+	"github.com/cdsme/policybot/policies"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Channel is the bot.Message.Channel of web chat messages.
+const Channel = "web"
+
+// Defaults of the options.
+const (
+	DefaultMaxBody       = 16 << 10         // bytes of a JSON request body
+	DefaultMaxQuestion   = 2000             // runes of a question
+	DefaultHealthTimeout = 2 * time.Second  // per health check
+	DefaultAskTimeout    = 60 * time.Second // per engine call (LLM answers can be slow)
+	SessionCookie        = "policybot_session"
+	sessionCookieMaxAge  = 365 * 24 * 60 * 60 // seconds
+	maxSessionLen        = 64
+)
+
+//go:embed static
+var staticFS embed.FS
+
+// Server is the web chat handler. Create it with New; it is an http.Handler.
+type Server struct {
+	conv          bot.Conversation
+	log           *slog.Logger
+	reg           *prometheus.Registry
+	metrics       *Metrics
+	mode          string
+	staffToken    string
+	staff         http.Handler
+	now           func() time.Time
+	maxBody       int64
+	maxQuestion   int
+	askTimeout    time.Duration
+	health        func(context.Context) error
+	healthTimeout time.Duration
+	mux           *http.ServeMux
+}
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithLogger sets the logger (default slog.Default()).
+func WithLogger(l *slog.Logger) Option { return func(s *Server) { s.log = l } }
+
+// WithRegistry sets the registry /metrics serves. Without WithMetrics the
+// server registers its own Metrics on it (NewMetrics tolerates a second
+// registration, so cmd may call NewMetrics(reg) for other channels as well).
+// Default: a private registry with the Go and process collectors.
+func WithRegistry(r *prometheus.Registry) Option { return func(s *Server) { s.reg = r } }
+
+// WithMetrics sets the Metrics the server counts web traffic into (default:
+// NewMetrics on the registry). Share one value with the Telegram adapter.
+func WithMetrics(m *Metrics) Option { return func(s *Server) { s.metrics = m } }
+
+// WithAnswerMode sets the "mode" label of web answers: ModeOffline (default)
+// or ModeLLM when an OpenAI-compatible model composes answers.
+func WithAnswerMode(mode string) Option { return func(s *Server) { s.mode = mode } }
+
+// WithStaffToken sets STAFF_TOKEN. Empty (the default) makes /staff/ refuse
+// every request with 403.
+func WithStaffToken(token string) Option { return func(s *Server) { s.staffToken = token } }
+
+// WithStaffHandler mounts the staff console under /staff/, behind the staff
+// auth middleware. The handler sees the full path (/staff/...), not stripped.
+// /staff/login and /staff/logout are served by this package.
+// Without it an authenticated /staff/ shows a placeholder page.
+func WithStaffHandler(h http.Handler) Option { return func(s *Server) { s.staff = h } }
+
+// WithClock sets the clock used for message times and latencies (default time.Now).
+func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
+
+// WithMaxBody sets the largest JSON request body in bytes (default DefaultMaxBody);
+// larger bodies get 413.
+func WithMaxBody(n int64) Option { return func(s *Server) { s.maxBody = n } }
+
+// WithAskTimeout bounds one engine call (default DefaultAskTimeout).
+func WithAskTimeout(d time.Duration) Option { return func(s *Server) { s.askTimeout = d } }
+
+// WithHealthCheck adds a dependency check to /healthz, typically Redis PING.
+// /healthz then answers JSON {"status":"ok","redis":"up"|"down"}, always with
+// 200: the chat still answers when Redis is down (degraded).
+func WithHealthCheck(check func(ctx context.Context) error) Option {
+	return func(s *Server) { s.health = check }
+}
+
+// New returns the web server for conv.
+func New(conv bot.Conversation, opts ...Option) *Server {
+	s := &Server{
+		conv:          conv,
+		mode:          ModeOffline,
+		now:           time.Now,
+		maxBody:       DefaultMaxBody,
+		maxQuestion:   DefaultMaxQuestion,
+		askTimeout:    DefaultAskTimeout,
+		healthTimeout: DefaultHealthTimeout,
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.maxBody <= 0 {
+		s.maxBody = DefaultMaxBody
+	}
+	if s.reg == nil {
+		s.reg = prometheus.NewRegistry()
+		s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	if s.metrics == nil {
+		s.metrics = NewMetrics(s.reg)
+	}
+	s.routes()
+	return s
+}
+
+// Metrics returns the metrics the server counts into, to share with other channels.
+func (s *Server) Metrics() *Metrics { return s.metrics }
+
+// Registry returns the registry /metrics serves.
+func (s *Server) Registry() *prometheus.Registry { return s.reg }
+
+func (s *Server) routes() {
+	mux := http.NewServeMux()
+	static, _ := fs.Sub(staticFS, "static")
+	mux.Handle("/static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.HandleFunc("/{$}", s.handleIndex)
+	mux.HandleFunc("/api/ask", s.handleAsk)
+	mux.HandleFunc("/api/feedback", s.handleFeedback)
+	mux.HandleFunc("/api/forget", s.handleForget)
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "接口不存在 (unknown API endpoint)")
+	})
+	mux.HandleFunc("/healthz", s.handleHealth)
+	mux.Handle("/metrics", onlyGet(promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelError)})))
+	mux.Handle("/staff", http.RedirectHandler("/staff/", http.StatusMovedPermanently))
+	mux.Handle("/staff/", s.staffRoutes())
+	s.mux = mux
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	s.mux.ServeHTTP(w, r)
+}
+
+func onlyGet(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !allowMethod(w, r, http.MethodGet, http.MethodHead) {
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// allowMethod answers 405 with an Allow header unless r uses one of methods.
+func allowMethod(w http.ResponseWriter, r *http.Request, methods ...string) bool {
+	for _, m := range methods {
+		if r.Method == m {
+			return true
+		}
+	}
+	w.Header().Set("Allow", strings.Join(methods, ", "))
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		writeError(w, http.StatusMethodNotAllowed, "请求方法不允许 (method not allowed)")
+	} else {
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	}
+	return false
+}
+
+func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
+	if !allowMethod(w, r, http.MethodGet, http.MethodHead) {
+		return
+	}
+	b, err := staticFS.ReadFile("static/index.html")
+	if err != nil {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	s.ensureSessionCookie(w, r)
+	if r.Method == http.MethodHead {
+		return
+	}
+	w.Write(b)
+}
+
+// ---- JSON API ----
+
+// AskRequest is the body of POST /api/ask.
+type AskRequest struct {
+	Q       string `json:"q"`
+	Session string `json:"session"`
+}
+
+// AskResponse is the body answered by POST /api/ask: the bot.Reply fields.
+type AskResponse struct {
+	ExchangeID   string                 `json:"exchange_id"`
+	Answer       string                 `json:"answer"`
+	Answered     bool                   `json:"answered"`
+	Citations    []bot.Citation         `json:"citations"`
+	Calculations []policies.Calculation `json:"calculations"`
+	Buttons      []ButtonJSON           `json:"buttons"`
+}
+
+// ButtonJSON is a bot.Button in JSON.
+type ButtonJSON struct {
+	Text string `json:"text"`
+	Data string `json:"data"`
+}
+
+// FeedbackRequest is the body of POST /api/feedback. Verdict ("up"/"down"),
+// Reason (the optional text after 👎) and ExchangeID are optional extras the
+// page sends: Verdict feeds the feedback metric, Reason is logged.
+type FeedbackRequest struct {
+	Data       string `json:"data"`
+	Session    string `json:"session"`
+	Verdict    string `json:"verdict,omitempty"`
+	Reason     string `json:"reason,omitempty"`
+	ExchangeID string `json:"exchange_id,omitempty"`
+}
+
+// ForgetRequest is the body of POST /api/forget.
+type ForgetRequest struct {
+	Session string `json:"session"`
+}
+
+// MessageResponse is {"message": "..."}.
+type MessageResponse struct {
+	Message string `json:"message"`
+}
+
+// ErrorResponse is the body of every API error.
+type ErrorResponse struct {
+	Error string `json:"error"`
+}
+
+func replyJSON(r bot.Reply) AskResponse {
+	out := AskResponse{
+		ExchangeID:   r.ExchangeID,
+		Answer:       r.Text,
+		Answered:     r.Answered,
+		Citations:    r.Citations,
+		Calculations: r.Calculations,
+		Buttons:      make([]ButtonJSON, 0, len(r.Buttons)),
+	}
+	if out.Citations == nil {
+		out.Citations = []bot.Citation{}
+	}
+	if out.Calculations == nil {
+		out.Calculations = []policies.Calculation{}
+	}
+	for _, b := range r.Buttons {
+		out.Buttons = append(out.Buttons, ButtonJSON{Text: b.Text, Data: b.Data})
+	}
+	return out
+}
+
+func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
+	if !allowMethod(w, r, http.MethodPost) {
+		return
+	}
+	var req AskRequest
+	if !s.decode(w, r, &req) {
+		return
+	}
+	session, ok := s.session(w, r, req.Session)
+	if !ok {
+		return
+	}
+	q := strings.TrimSpace(req.Q)
+	if q == "" {
+		writeError(w, http.StatusBadRequest, "问题不能为空，请输入您想咨询的问题。(empty question)")
+		return
+	}
+	if utf8.RuneCountInString(q) > s.maxQuestion {
+		writeError(w, http.StatusBadRequest, "问题太长，请精简到2000字以内。(question too long)")
+		return
+	}
+	start := s.now()
+	ctx, cancel := context.WithTimeout(r.Context(), s.askTimeout)
+	defer cancel()
+	reply, err := s.conv.Handle(ctx, bot.Message{
+		Channel: Channel,
+		UserID:  session,
+		ChatID:  session,
+		Text:    q,
+		Time:    start,
+	})
+	elapsed := s.now().Sub(start)
+	if err != nil {
+		s.metrics.ObserveAnswerError(Channel, s.mode, elapsed)
+		s.log.ErrorContext(r.Context(), "web ask failed", "err", err, "session", session, "elapsed", elapsed)
+		writeError(w, http.StatusInternalServerError, "抱歉，暂时无法回答，请稍后再试或拨打12345热线咨询。")
+		return
+	}
+	s.metrics.ObserveAnswer(Channel, reply.Answered, s.mode, elapsed)
+	writeJSON(w, http.StatusOK, replyJSON(reply))
+}
+
+func (s *Server) handleFeedback(w http.ResponseWriter, r *http.Request) {
+	if !allowMethod(w, r, http.MethodPost) {
+		return
+	}
+	var req FeedbackRequest
+	if !s.decode(w, r, &req) {
+		return
+	}
+	session, ok := s.session(w, r, req.Session)
+	if !ok {
+		return
+	}
+	if req.Data == "" {
+		writeError(w, http.StatusBadRequest, "缺少按钮数据 (missing data)")
+		return
+	}
+	ack, err := s.conv.Feedback(r.Context(), bot.Feedback{Channel: Channel, UserID: session, Data: req.Data, Time: s.now()})
+	if errors.Is(err, bot.ErrBadCallback) {
+		s.log.WarnContext(r.Context(), "web feedback rejected", "session", session)
+		writeError(w, http.StatusBadRequest, "按钮已失效或数据无效，请重新提问后再反馈。(invalid or expired button)")
+		return
+	}
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "web feedback failed", "err", err, "session", session)
+		writeError(w, http.StatusInternalServerError, "抱歉，反馈暂时无法记录，请稍后再试。")
+		return
+	}
+	verdict := NormalizeVerdict(req.Verdict)
+	s.metrics.ObserveFeedback(verdict)
+	if reason := strings.TrimSpace(req.Reason); reason != "" {
+		if utf8.RuneCountInString(reason) > 1000 {
+			reason = string([]rune(reason)[:1000])
+		}
+		// bot.Feedback has no reason field yet: keep it in the log for staff.
+		s.log.InfoContext(r.Context(), "web feedback reason", "session", session,
+			"exchange_id", req.ExchangeID, "verdict", verdict, "reason", reason)
+	}
+	writeJSON(w, http.StatusOK, MessageResponse{Message: ack})
+}
+
+func (s *Server) handleForget(w http.ResponseWriter, r *http.Request) {
+	if !allowMethod(w, r, http.MethodPost) {
+		return
+	}
+	var req ForgetRequest
+	if !s.decode(w, r, &req) {
+		return
+	}
+	session, ok := s.session(w, r, req.Session)
+	if !ok {
+		return
+	}
+	if err := s.conv.Forget(r.Context(), bot.Message{Channel: Channel, UserID: session, ChatID: session, Time: s.now()}); err != nil {
+		s.log.ErrorContext(r.Context(), "web forget failed", "err", err, "session", session)
+		writeError(w, http.StatusInternalServerError, "抱歉，暂时无法删除记录，请稍后再试。")
+		return
+	}
+	s.log.InfoContext(r.Context(), "web session forgotten", "session", session)
+	writeJSON(w, http.StatusOK, MessageResponse{Message: "已删除与本会话有关的全部记录。"})
+}
+
+// decode reads a JSON body into v, answering 400/413 itself when it cannot.
+func (s *Server) decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		writeError(w, http.StatusBadRequest, "请求须为 JSON (Content-Type: application/json)")
+		return false
+	}
+	body := http.MaxBytesReader(w, r.Body, s.maxBody)
+	dec := json.NewDecoder(body)
+	err = dec.Decode(v)
+	if err == nil {
+		// Exactly one JSON value.
+		if _, e := dec.Token(); e != io.EOF {
+			err = errors.New("trailing data after JSON value")
+			var mbe *http.MaxBytesError
+			if errors.As(e, &mbe) {
+				err = e
+			}
+		}
+	}
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			writeError(w, http.StatusRequestEntityTooLarge, "请求太大，问题请控制在2000字以内。(request body too large)")
+			return false
+		}
+		writeError(w, http.StatusBadRequest, "请求不是有效的 JSON (invalid JSON body)")
+		return false
+	}
+	return true
+}
+
+// session returns the session id: the one in the body, else the session
+// cookie. An id that is present but malformed is refused with 400; when there
+// is none at all a new one is issued in an HttpOnly cookie.
+func (s *Server) session(w http.ResponseWriter, r *http.Request, fromBody string) (string, bool) {
+	if fromBody != "" {
+		if !validSession(fromBody) {
+			writeError(w, http.StatusBadRequest, "会话标识无效 (invalid session id)")
+			return "", false
+		}
+		return fromBody, true
+	}
+	return s.ensureSessionCookie(w, r), true
+}
+
+// ensureSessionCookie returns the session cookie's id, setting a new cookie
+// when there is none or it is malformed.
+func (s *Server) ensureSessionCookie(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(SessionCookie); err == nil && validSession(c.Value) {
+		return c.Value
+	}
+	id := newSessionID()
+	http.SetCookie(w, &http.Cookie{
+		Name:     SessionCookie,
+		Value:    id,
+		Path:     "/",
+		MaxAge:   sessionCookieMaxAge,
+		HttpOnly: true,
+		Secure:   isHTTPS(r),
+		SameSite: http.SameSiteLaxMode,
+	})
+	return id
+}
+
+// validSession accepts 8–64 characters of [A-Za-z0-9_-].
+func validSession(id string) bool {
+	if len(id) < 8 || len(id) > maxSessionLen {
+		return false
+	}
+	for _, c := range []byte(id) {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func isHTTPS(r *http.Request) bool {
+	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	enc.Encode(v)
+}
+
+func writeError(w http.ResponseWriter, code int, msg string) {
+	writeJSON(w, code, ErrorResponse{Error: msg})
+}
+
+// ---- health ----
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	if !allowMethod(w, r, http.MethodGet, http.MethodHead) {
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	if s.health == nil {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "ok")
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.healthTimeout)
+	defer cancel()
+	state := "up"
+	if err := s.health(ctx); err != nil {
+		state = "down"
+		s.log.WarnContext(r.Context(), "health check failed: running degraded", "err", err)
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "redis": state})
+}

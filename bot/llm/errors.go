@@ -1,0 +1,82 @@
+package llm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+
+	openai "github.com/sashabaranov/go-openai"
+)
+
+// Sentinels for the reasons a phrasing fails. Phrase wraps one of them (test
+// with errors.Is) together with the underlying error; the engine then sends
+// the offline answer and counts the fallback under FallbackReason(err).
+var (
+	ErrTimeout        = errors.New("llm: timed out")      // the Phrase deadline (WithTimeout) or the caller's passed
+	ErrRateLimited    = errors.New("llm: rate limited")   // HTTP 429 from the API
+	ErrUpstream       = errors.New("llm: upstream error") // HTTP 5xx, or the API could not be reached
+	ErrInventedNumber = errors.New("llm: reply states a figure not in the clauses or calculations")
+	ErrEmpty          = errors.New("llm: empty reply")         // no choices, blank text, or tool rounds exhausted
+	ErrNotConfigured  = errors.New("llm: no model configured") // Config.Model or APIKey/BaseURL missing
+)
+
+// FallbackReason names why Phrase failed, for logs and metrics: "timeout",
+// "rate_limited", "upstream", "invented_number", "empty" or "other"
+// (including a nil error, which is not a fallback at all, and client-side
+// errors such as HTTP 400/401 or a cancelled caller context).
+func FallbackReason(err error) string {
+	switch {
+	case errors.Is(err, ErrTimeout):
+		return "timeout"
+	case errors.Is(err, ErrRateLimited):
+		return "rate_limited"
+	case errors.Is(err, ErrUpstream):
+		return "upstream"
+	case errors.Is(err, ErrInventedNumber):
+		return "invented_number"
+	case errors.Is(err, ErrEmpty):
+		return "empty"
+	}
+	return "other"
+}
+
+// classify wraps an error from the OpenAI client with the matching sentinel.
+// ctx is the Phrase context (with its deadline).
+func classify(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("%w: %w", ErrTimeout, err)
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return fmt.Errorf("%w: %w", ErrTimeout, err)
+	}
+	if errors.Is(err, context.Canceled) {
+		return fmt.Errorf("llm: %w", err)
+	}
+	status := 0
+	var apiErr *openai.APIError
+	var reqErr *openai.RequestError
+	switch {
+	case errors.As(err, &apiErr):
+		status = apiErr.HTTPStatusCode
+	case errors.As(err, &reqErr):
+		status = reqErr.HTTPStatusCode
+	}
+	switch {
+	case status == 429:
+		return fmt.Errorf("%w: %w", ErrRateLimited, err)
+	case status >= 500:
+		return fmt.Errorf("%w: %w", ErrUpstream, err)
+	case status > 0:
+		return fmt.Errorf("llm: api status %d: %w", status, err)
+	}
+	var opErr *net.OpError
+	if errors.As(err, &opErr) {
+		return fmt.Errorf("%w: %w", ErrUpstream, err)
+	}
+	return fmt.Errorf("llm: %w", err)
+}

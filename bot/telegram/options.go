@@ -1,0 +1,258 @@
+package telegram
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Defaults, named so that operators and tests can see what they get.
+const (
+	// DefaultServerURL is the Bot API base URL (TELEGRAM_API_URL unset).
+	DefaultServerURL = "https://api.telegram.org"
+	// DefaultMaxRetries is how often a call answered with 429 is retried.
+	DefaultMaxRetries = 3
+	// DefaultMaxRetryWait is the longest single retry_after the adapter
+	// waits; a longer one gives up (the error is logged / returned).
+	DefaultMaxRetryWait = 60 * time.Second
+	// DefaultFloodNoticeInterval is the shortest time between two
+	// "消息太频繁" notices to the same user.
+	DefaultFloodNoticeInterval = time.Minute
+	// DefaultHandleTimeout bounds the handling of one update (engine call
+	// and all sends, retries included).
+	DefaultHandleTimeout = 2 * time.Minute
+	// DefaultConcurrency is how many chats are answered at once in long
+	// polling mode (updates of one chat are always handled in order).
+	DefaultConcurrency = 16
+	// DefaultChatQueue is how many updates of one chat may wait; more are
+	// dropped (a flood) and logged.
+	DefaultChatQueue = 20
+	// DefaultEditWindow: edits of messages older than this are ignored.
+	DefaultEditWindow = 24 * time.Hour
+	// MaxMessageLen is Telegram's limit for one message's text. Parts are
+	// measured in UTF-16 code units of the HTML source, which is never
+	// shorter than the text Telegram counts after parsing entities.
+	MaxMessageLen = 4096
+	// MaxCallbackData is Telegram's limit for callback_data, in bytes.
+	MaxCallbackData = 64
+	// maxWebhookBody bounds one webhook request body.
+	maxWebhookBody = 1 << 20
+)
+
+// Option configures an Adapter.
+type Option func(*config)
+
+// RateLimitFunc decides whether a user (decimal Telegram user id) may send
+// another message now; when not, retryAfter says when they may (0: unknown).
+type RateLimitFunc func(ctx context.Context, userID string) (allowed bool, retryAfter time.Duration)
+
+// Clock is the time seam: tests inject one that never really sleeps.
+type Clock interface {
+	Now() time.Time
+	// Sleep waits d or until ctx is done (then it returns ctx.Err()).
+	Sleep(ctx context.Context, d time.Duration) error
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time { return time.Now() }
+
+func (realClock) Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+type command struct {
+	handler     CommandHandler
+	description string // non-empty: listed in the command menu
+	staffOnly   bool
+}
+
+type config struct {
+	serverURL     string
+	webhookURL    string
+	webhookSecret string
+	log           *slog.Logger
+	clock         Clock
+	staff         map[int64]bool
+	commands      map[string]command
+	commandOrder  []string
+	httpClient    *http.Client
+	rateLimit     RateLimitFunc
+	skipGetMe     bool
+	maxRetries    int
+	maxRetryWait  time.Duration
+	floodInterval time.Duration
+	handleTimeout time.Duration
+	concurrency   int
+	chatQueue     int
+	salt          string
+}
+
+// WithServerURL sets the Bot API base URL (TELEGRAM_API_URL), e.g. a local
+// telegram-bot-api server or a test fake. Empty keeps DefaultServerURL.
+func WithServerURL(u string) Option {
+	return func(c *config) {
+		if u != "" {
+			c.serverURL = strings.TrimRight(u, "/")
+		}
+	}
+}
+
+// WithWebhook switches to webhook mode (TELEGRAM_WEBHOOK_URL,
+// TELEGRAM_WEBHOOK_SECRET): Run calls setWebhook(url, secret_token) and
+// updates arrive through WebhookHandler. The secret is mandatory (1–256
+// characters A–Z a–z 0–9 _ -); New fails without it. An empty url keeps
+// long polling.
+func WithWebhook(url, secret string) Option {
+	return func(c *config) { c.webhookURL, c.webhookSecret = url, secret }
+}
+
+// WithLogger sets the logger (default slog.Default()). The adapter logs
+// update kinds, hashed user ids and text lengths, never message text.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) {
+		if l != nil {
+			c.log = l
+		}
+	}
+}
+
+// WithClock replaces the wall clock and sleeping (tests).
+func WithClock(cl Clock) Option {
+	return func(c *config) {
+		if cl != nil {
+			c.clock = cl
+		}
+	}
+}
+
+// WithStaffIDs marks Telegram user ids as bureau staff (STAFF_TELEGRAM_IDS):
+// Command.Staff is true for them and staff-only commands accept them.
+func WithStaffIDs(ids ...int64) Option {
+	return func(c *config) {
+		for _, id := range ids {
+			c.staff[id] = true
+		}
+	}
+}
+
+// WithCommandHandler registers /name (lower case, without the slash; 1–32
+// of a–z 0–9 _). It is not listed in the command menu. A handler for a
+// built-in name (start, help, calc, forget) replaces the built-in.
+func WithCommandHandler(name string, h CommandHandler) Option {
+	return withCommand(name, "", false, h)
+}
+
+// WithMenuCommand registers /name like WithCommandHandler and lists it in
+// the command menu (setMyCommands) with description.
+func WithMenuCommand(name, description string, h CommandHandler) Option {
+	return withCommand(name, description, false, h)
+}
+
+// WithStaffCommandHandler registers /name for staff only (WithStaffIDs);
+// others are told the command is for staff. Never listed in the menu.
+func WithStaffCommandHandler(name string, h CommandHandler) Option {
+	return withCommand(name, "", true, h)
+}
+
+func withCommand(name, description string, staff bool, h CommandHandler) Option {
+	return func(c *config) {
+		name = strings.ToLower(strings.TrimPrefix(name, "/"))
+		if _, ok := c.commands[name]; !ok {
+			c.commandOrder = append(c.commandOrder, name)
+		}
+		c.commands[name] = command{handler: h, description: description, staffOnly: staff}
+	}
+}
+
+// WithHTTPClient sets the HTTP client for Bot API calls. Its Timeout must
+// exceed the long-polling timeout, which is derived from it (Timeout − 1 s;
+// default client: 60 s).
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) { c.httpClient = hc }
+}
+
+// WithRateLimit installs a per-user flood check run before every message is
+// handled. A refused user gets one "消息太频繁，请稍后再试" notice per
+// max(retryAfter, DefaultFloodNoticeInterval); further refused messages are
+// dropped silently.
+func WithRateLimit(f RateLimitFunc) Option {
+	return func(c *config) { c.rateLimit = f }
+}
+
+// WithRetry sets how often a call answered with 429 is retried and the
+// longest retry_after waited for.
+func WithRetry(maxRetries int, maxWait time.Duration) Option {
+	return func(c *config) { c.maxRetries, c.maxRetryWait = maxRetries, maxWait }
+}
+
+// WithConcurrency sets how many chats are handled at once in long polling.
+func WithConcurrency(n int) Option {
+	return func(c *config) {
+		if n > 0 {
+			c.concurrency = n
+		}
+	}
+}
+
+// WithUserHashSalt sets the key for hashing user ids in logs (bot.HashUser);
+// pass the engine's salt to correlate adapter and engine logs. Default: a
+// random per-process key.
+func WithUserHashSalt(salt string) Option {
+	return func(c *config) { c.salt = salt }
+}
+
+// WithoutTokenCheck skips the getMe call New makes to validate the token.
+func WithoutTokenCheck() Option {
+	return func(c *config) { c.skipGetMe = true }
+}
+
+// OptionsFromEnv reads TELEGRAM_API_URL, TELEGRAM_WEBHOOK_URL,
+// TELEGRAM_WEBHOOK_SECRET and STAFF_TELEGRAM_IDS (comma- or
+// space-separated decimal ids). TELEGRAM_BOT_TOKEN is the caller's: no
+// token, no adapter.
+func OptionsFromEnv(getenv func(string) string) ([]Option, error) {
+	var opts []Option
+	if u := getenv("TELEGRAM_API_URL"); u != "" {
+		opts = append(opts, WithServerURL(u))
+	}
+	wu, ws := getenv("TELEGRAM_WEBHOOK_URL"), getenv("TELEGRAM_WEBHOOK_SECRET")
+	if wu == "" && ws != "" {
+		return nil, fmt.Errorf("TELEGRAM_WEBHOOK_SECRET is set but TELEGRAM_WEBHOOK_URL is not")
+	}
+	if wu != "" {
+		opts = append(opts, WithWebhook(wu, ws))
+	}
+	if s := getenv("STAFF_TELEGRAM_IDS"); s != "" {
+		ids, err := ParseIDs(s)
+		if err != nil {
+			return nil, fmt.Errorf("STAFF_TELEGRAM_IDS: %w", err)
+		}
+		opts = append(opts, WithStaffIDs(ids...))
+	}
+	return opts, nil
+}
+
+// ParseIDs parses comma- or space-separated decimal Telegram ids.
+func ParseIDs(s string) ([]int64, error) {
+	var ids []int64
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' || r == '\t' || r == '\n' }) {
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("bad id %q", f)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}

@@ -1,0 +1,324 @@
+// Package telegram adapts the conversation engine (bot.Conversation) to
+// Telegram through github.com/go-telegram/bot. It holds no policy logic: it
+// turns updates into bot.Message / bot.Feedback, and bot.Reply into HTML
+// messages with inline keyboards.
+//
+// Contract:
+//   - Every text message goes to Conversation.Handle; the reply is sent in
+//     HTML parse mode with all user and engine text escaped, split into
+//     parts of at most MaxMessageLen, buttons on the last part.
+//   - Engine errors give a plain apology, never the error.
+//   - Button taps go to Conversation.Feedback and are always answered
+//     (answerCallbackQuery); bot.ErrBadCallback gives "按钮已失效".
+//   - 429 answers are retried after retry_after (bounded, see WithRetry);
+//     403 (the user blocked the bot) is logged and sending stops.
+//   - Logs carry hashed user ids and text lengths, never message text.
+//
+// Long polling is the default (Run). With WithWebhook, Run registers the
+// webhook and the caller mounts WebhookHandler on its HTTP server.
+package telegram
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"sync"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/cdsme/policybot/bot"
+)
+
+// Channel is the bot.Message.Channel of Telegram messages.
+const Channel = "telegram"
+
+// ErrBlocked is returned (wrapped) by Send when Telegram answers 403: the
+// user blocked the bot or the bot was removed from the chat.
+var ErrBlocked = errors.New("telegram: forbidden (bot blocked or removed)")
+
+// Command is a slash command as received.
+type Command struct {
+	Name    string      // lower case, without "/" and "@botname"
+	Args    string      // the text after the command, trimmed
+	Message bot.Message // Channel "telegram", ids in decimal, Text the whole message
+	Staff   bool        // the sender is in WithStaffIDs
+}
+
+// CommandHandler answers a command. The reply is sent like an engine reply
+// (Text is plain text and escaped, Buttons become an inline keyboard); an
+// error is logged and the user gets the plain apology.
+type CommandHandler func(ctx context.Context, c Command) (bot.Reply, error)
+
+// allowedUpdates are the update kinds the adapter asks Telegram for.
+var allowedUpdates = []string{
+	models.AllowedUpdateMessage,
+	models.AllowedUpdateEditedMessage,
+	models.AllowedUpdateCallbackQuery,
+	models.AllowedUpdateMyChatMember,
+}
+
+var (
+	commandName   = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)
+	webhookSecret = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+)
+
+// Adapter connects a bot.Conversation to Telegram. It is safe for
+// concurrent use.
+type Adapter struct {
+	cfg  config
+	conv bot.Conversation
+	b    *tg.Bot
+	log  *slog.Logger
+
+	locks keyedMutex
+	seen  recentIDs
+	disp  *dispatcher
+
+	floodMu    sync.Mutex
+	floodUntil map[int64]time.Time
+}
+
+// New builds an adapter. Unless WithoutTokenCheck is given it calls getMe
+// (5 s timeout) to validate the token. It fails on an empty token, a nil
+// conversation, a webhook URL without a valid secret (or a secret without
+// URL), and malformed command names.
+func New(token string, conv bot.Conversation, opts ...Option) (*Adapter, error) {
+	if conv == nil {
+		return nil, errors.New("telegram: nil conversation")
+	}
+	cfg := config{
+		serverURL:     DefaultServerURL,
+		log:           slog.Default(),
+		clock:         realClock{},
+		staff:         map[int64]bool{},
+		commands:      map[string]command{},
+		maxRetries:    DefaultMaxRetries,
+		maxRetryWait:  DefaultMaxRetryWait,
+		floodInterval: DefaultFloodNoticeInterval,
+		handleTimeout: DefaultHandleTimeout,
+		concurrency:   DefaultConcurrency,
+		chatQueue:     DefaultChatQueue,
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	if cfg.salt == "" {
+		var k [16]byte
+		_, _ = rand.Read(k[:])
+		cfg.salt = hex.EncodeToString(k[:])
+	}
+	a := &Adapter{
+		cfg:        cfg,
+		conv:       conv,
+		log:        cfg.log.With("component", "telegram"),
+		floodUntil: map[int64]time.Time{},
+	}
+	a.disp = newDispatcher(cfg.concurrency, cfg.chatQueue)
+	tgopts := []tg.Option{
+		tg.WithServerURL(cfg.serverURL),
+		tg.WithDefaultHandler(a.onPolledUpdate),
+		tg.WithNotAsyncHandlers(), // the dispatcher orders and parallelises
+		tg.WithAllowedUpdates(allowedUpdates),
+		tg.WithErrorsHandler(func(err error) { a.log.Warn("bot api", "err", err) }),
+	}
+	if cfg.httpClient != nil {
+		poll := cfg.httpClient.Timeout
+		if poll <= 2*time.Second {
+			poll = time.Minute
+		}
+		tgopts = append(tgopts, tg.WithHTTPClient(poll, cfg.httpClient))
+	}
+	if cfg.skipGetMe {
+		tgopts = append(tgopts, tg.WithSkipGetMe())
+	}
+	b, err := tg.New(token, tgopts...)
+	if err != nil {
+		return nil, fmt.Errorf("telegram: %w", err)
+	}
+	a.b = b
+	return a, nil
+}
+
+func (c *config) validate() error {
+	if c.webhookURL != "" {
+		u, err := url.Parse(c.webhookURL)
+		if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+			return errors.New("telegram: webhook URL must be an absolute http(s) URL (Telegram needs https)")
+		}
+		if !webhookSecret.MatchString(c.webhookSecret) {
+			return errors.New("telegram: webhook mode needs a secret of 1-256 characters A-Z a-z 0-9 _ -")
+		}
+	} else if c.webhookSecret != "" {
+		return errors.New("telegram: webhook secret without webhook URL")
+	}
+	for name, cmd := range c.commands {
+		if !commandName.MatchString(name) {
+			return fmt.Errorf("telegram: bad command name %q (1-32 of a-z 0-9 _)", name)
+		}
+		if cmd.handler == nil {
+			return fmt.Errorf("telegram: nil handler for /%s", name)
+		}
+		if n := len([]rune(cmd.description)); n > 256 {
+			return fmt.Errorf("telegram: description of /%s longer than 256 characters", name)
+		}
+	}
+	if c.maxRetries < 0 {
+		c.maxRetries = 0
+	}
+	return nil
+}
+
+// Bot returns the underlying go-telegram client, for calls the adapter does
+// not wrap. Prefer Send for messages: it escapes, splits and retries.
+func (a *Adapter) Bot() *tg.Bot { return a.b }
+
+// Run sets the command menu (setMyCommands) and then, in long polling
+// mode, deletes any webhook and polls until ctx is done, waiting for
+// updates in hand to be answered; in webhook mode it calls setWebhook with
+// the secret token and blocks until ctx is done while WebhookHandler
+// serves. It returns an error when the token is rejected or setWebhook
+// fails; other setup failures are logged.
+func (a *Adapter) Run(ctx context.Context) error {
+	if err := a.setCommands(ctx); errors.Is(err, tg.ErrorUnauthorized) {
+		return fmt.Errorf("telegram: %w", err)
+	}
+	if a.cfg.webhookURL != "" {
+		err := a.call(ctx, "setWebhook", func(ctx context.Context) error {
+			_, err := a.b.SetWebhook(ctx, &tg.SetWebhookParams{
+				URL:            a.cfg.webhookURL,
+				SecretToken:    a.cfg.webhookSecret,
+				AllowedUpdates: allowedUpdates,
+			})
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("telegram: setWebhook: %w", err)
+		}
+		a.log.Info("webhook mode")
+		<-ctx.Done()
+		return nil
+	}
+	err := a.call(ctx, "deleteWebhook", func(ctx context.Context) error {
+		_, err := a.b.DeleteWebhook(ctx, &tg.DeleteWebhookParams{})
+		return err
+	})
+	switch {
+	case errors.Is(err, tg.ErrorUnauthorized):
+		return fmt.Errorf("telegram: %w", err)
+	case err != nil && ctx.Err() == nil:
+		a.log.Warn("deleteWebhook failed; polling anyway", "err", err)
+	}
+	a.log.Info("long polling mode")
+	a.b.Start(ctx)
+	a.disp.wait()
+	return nil
+}
+
+// menu is the built-in command menu, in Chinese.
+var menu = []models.BotCommand{
+	{Command: "start", Description: "开始使用：功能介绍和提问示例"},
+	{Command: "help", Description: "使用帮助"},
+	{Command: "calc", Description: "计算可申领金额，如 /calc rd_increase increase_yuan=6500000"},
+	{Command: "forget", Description: "删除我的对话记录"},
+}
+
+// setCommands publishes the menu: the built-ins, then WithMenuCommand
+// entries in registration order (a replaced built-in keeps its place).
+func (a *Adapter) setCommands(ctx context.Context) error {
+	cmds := a.menu()
+	err := a.call(ctx, "setMyCommands", func(ctx context.Context) error {
+		_, err := a.b.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: cmds})
+		return err
+	})
+	if err != nil {
+		a.log.Warn("setMyCommands failed", "err", err)
+	}
+	return err
+}
+
+func (a *Adapter) menu() []models.BotCommand {
+	cmds := make([]models.BotCommand, 0, len(menu)+len(a.cfg.commandOrder))
+	listed := map[string]bool{}
+	for _, c := range menu {
+		if own, ok := a.cfg.commands[c.Command]; ok {
+			if own.description == "" {
+				continue // replaced, not listed
+			}
+			c.Description = own.description
+		}
+		cmds = append(cmds, c)
+		listed[c.Command] = true
+	}
+	for _, name := range a.cfg.commandOrder {
+		c := a.cfg.commands[name]
+		if c.description != "" && !listed[name] && !c.staffOnly {
+			cmds = append(cmds, models.BotCommand{Command: name, Description: c.description})
+		}
+	}
+	return cmds
+}
+
+// WebhookHandler serves Telegram's webhook POSTs. It checks the
+// X-Telegram-Bot-Api-Secret-Token header against the configured secret in
+// constant time and answers 401 when it is wrong or missing (or when no
+// secret is configured) before anything reads the body; 405 for other
+// methods; 400 for a body that is not an update. A good update is handled
+// synchronously (its context survives the request's cancellation, bounded
+// by DefaultHandleTimeout), then 200 is returned, so Telegram redelivers
+// what a crashed replica did not answer. Repeated update ids are dropped.
+func (a *Adapter) WebhookHandler() http.Handler {
+	want := sha256.Sum256([]byte(a.cfg.webhookSecret))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got := sha256.Sum256([]byte(r.Header.Get("X-Telegram-Bot-Api-Secret-Token")))
+		if a.cfg.webhookSecret == "" || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			a.log.Warn("webhook request with wrong or missing secret", "remote", r.RemoteAddr)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBody))
+		if err != nil {
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		var upd models.Update
+		if err := json.Unmarshal(body, &upd); err != nil {
+			a.log.Warn("webhook body is not an update", "bytes", len(body))
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		a.HandleUpdate(context.WithoutCancel(r.Context()), &upd)
+		w.WriteHeader(http.StatusOK)
+	})
+}
+
+// onPolledUpdate is the library's handler in long polling: it queues the
+// update on its chat so chats are answered in parallel, each in order.
+func (a *Adapter) onPolledUpdate(ctx context.Context, _ *tg.Bot, upd *models.Update) {
+	if upd == nil {
+		return
+	}
+	detached := context.WithoutCancel(ctx)
+	if !a.disp.submit(chatKey(upd), func() { a.HandleUpdate(detached, upd) }) {
+		a.log.Warn("chat queue full; update dropped", "update", upd.ID)
+	}
+}

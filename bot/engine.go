@@ -1,0 +1,320 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/cdsme/policybot/knowledge"
+	"github.com/cdsme/policybot/policies"
+)
+
+// MaxQuestionRunes bounds what the engine reads of one question; the rest is
+// ignored (and the answer says so) so that a pasted document cannot slow it.
+const MaxQuestionRunes = 2000
+
+// DefaultCitations is how many clauses an answer cites at most.
+const DefaultCitations = 5
+
+// Hotline is where the engine sends questions the documents do not cover.
+const Hotline = "12345 政务服务便民热线"
+
+// DraftNote is appended to every answer that quotes the documents.
+const DraftNote = "注：两份文件均为征求意见稿，金额与条件以正式印发文本为准。"
+
+// Answer is the engine's answer to one question. Its JSON is the `ask --json`
+// contract (DESIGN.md); more fields may be added.
+type Answer struct {
+	Question     string                 `json:"question"`
+	Answered     bool                   `json:"answered"`
+	Answer       string                 `json:"answer"`
+	Citations    []Citation             `json:"citations"`
+	Calculations []policies.Calculation `json:"calculations"`
+	// Missing names inputs a calculator still needs: the answer asks for them.
+	Missing []string `json:"missing,omitempty"`
+	Mode    string   `json:"mode,omitempty"` // offline, llm, llm_fallback
+	Error   string   `json:"error,omitempty"`
+
+	rule string // the calculator the question was about, for follow-ups
+}
+
+// Engine answers questions from the corpus and the calculators. It is safe
+// for concurrent use.
+type Engine struct {
+	corpus *policies.Corpus
+	index  *knowledge.Index
+	opts   options
+}
+
+type options struct {
+	now      func() time.Time
+	log      *slog.Logger
+	issued   time.Time // POLICY_ISSUED; zero when unknown
+	exchange ExchangeLog
+	memory   ChatMemory
+	limiter  RateLimiter
+	phraser  Phraser
+	secret   []byte
+	salt     string
+	ctxTTL   time.Duration
+
+	observer       Observer
+	fallbackReason FallbackReasoner
+}
+
+// Option configures an Engine.
+type Option func(*options)
+
+// WithClock sets the engine's clock (default time.Now).
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// WithLogger sets the structured logger (default: discard).
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
+
+// WithIssued sets the issue date of 附件2 (POLICY_ISSUED), so the effective
+// date can be computed rather than explained.
+func WithIssued(t time.Time) Option { return func(o *options) { o.issued = t } }
+
+// WithExchangeLog stores every exchange for the staff console.
+func WithExchangeLog(l ExchangeLog) Option { return func(o *options) { o.exchange = l } }
+
+// WithChatMemory keeps per-chat context so follow-up questions work.
+func WithChatMemory(m ChatMemory) Option { return func(o *options) { o.memory = m } }
+
+// WithRateLimiter limits messages per user.
+func WithRateLimiter(r RateLimiter) Option { return func(o *options) { o.limiter = r } }
+
+// WithPhraser lets a language model phrase answers; its figures are checked.
+func WithPhraser(p Phraser) Option { return func(o *options) { o.phraser = p } }
+
+// WithObserver reports answers, fallbacks and feedback (metrics).
+func WithObserver(o Observer) Option { return func(o2 *options) { o2.observer = o } }
+
+// WithFallbackReason classifies Phraser errors for logs and metrics.
+func WithFallbackReason(f FallbackReasoner) Option {
+	return func(o *options) { o.fallbackReason = f }
+}
+
+// WithSecret sets the key that signs button data and salts user hashes.
+func WithSecret(secret string) Option {
+	return func(o *options) { o.secret = []byte(secret); o.salt = secret }
+}
+
+// DefaultContextTTL is how long a chat's context lives without a message.
+const DefaultContextTTL = 30 * time.Minute
+
+// NewEngine builds an engine over a corpus and its index.
+func NewEngine(c *policies.Corpus, ix *knowledge.Index, opts ...Option) *Engine {
+	o := options{
+		now:    time.Now,
+		log:    slog.New(slog.DiscardHandler),
+		ctxTTL: DefaultContextTTL,
+		secret: []byte("policybot-default-secret"),
+		salt:   "policybot",
+	}
+	for _, f := range opts {
+		f(&o)
+	}
+	return &Engine{corpus: c, index: ix, opts: o}
+}
+
+// Ask answers one question with no chat context: the `ask` command and the
+// evaluation use it. It never returns an error for bad input: the Answer
+// says what was wrong.
+func (e *Engine) Ask(ctx context.Context, question string) Answer {
+	return e.answer(ctx, question, ChatContext{})
+}
+
+func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) Answer {
+	a := Answer{Question: question, Citations: []Citation{}, Calculations: []policies.Calculation{}, Mode: "offline"}
+	q, truncated := cleanQuestion(question)
+	if q == "" {
+		a.Error = "empty question"
+		a.Answer = "请输入一个关于成都市优质中小企业（专精特新）政策的问题，例如：“研发投入比去年多了650万，能拿多少？”"
+		return a
+	}
+	in := understand(knowledge.Normalize(q), q, cc)
+	query := q
+	if in.followUp {
+		// "那省级的呢" means little on its own: search with the question it
+		// follows.
+		query = cc.LastQuestion + " " + q
+	}
+	res, err := e.index.Search(ctx, query, DefaultCitations)
+	if err != nil {
+		e.opts.log.Error("search failed", "err", err)
+		a.Error = "search failed"
+		a.Answer = "抱歉，暂时无法检索政策文件，请稍后再试。"
+		return a
+	}
+	// A question that names a calculator is in scope even when its words are
+	// few ("壮大贷贴息多少").
+	if !res.InScope && len(in.rules) == 0 {
+		a.Answer = e.outOfScope(res)
+		return a
+	}
+	a.Answered = true
+	a.Citations = e.citations(res.Hits)
+	calcs, missing, rule := e.calculate(in)
+	a.Calculations = append(a.Calculations, calcs...)
+	a.Missing = missing
+	a.rule = rule
+	if rule != "" {
+		a.Citations = promote(a.Citations, e.ruleClause(rule), e)
+	}
+	a.Answer = e.compose(a, truncated)
+	return a
+}
+
+// cleanQuestion trims, drops invalid UTF-8 and control characters, and
+// bounds the length.
+func cleanQuestion(s string) (q string, truncated bool) {
+	s = strings.ToValidUTF8(s, "")
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		if r < 0x20 && r != '\t' && r != '\n' || r == 0x7f {
+			continue
+		}
+		if n == MaxQuestionRunes {
+			truncated = true
+			break
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return strings.TrimSpace(b.String()), truncated
+}
+
+func (e *Engine) citations(hits []knowledge.Hit) []Citation {
+	out := make([]Citation, 0, len(hits))
+	for _, h := range hits {
+		c := Citation{ID: h.ClauseID, Score: round3(h.Score), Quote: h.Quote}
+		if cl, err := e.corpus.Clause(h.ClauseID); err == nil {
+			c.Title = cl.Title
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func round3(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
+
+// promote moves the clause a calculation rests on to the front of the
+// citations: the answer must cite what it computed from.
+func promote(cs []Citation, id string, e *Engine) []Citation {
+	if id == "" || (len(cs) > 0 && cs[0].ID == id) {
+		return cs
+	}
+	var found *Citation
+	rest := make([]Citation, 0, len(cs))
+	for i := range cs {
+		if cs[i].ID == id {
+			c := cs[i]
+			found = &c
+			continue
+		}
+		rest = append(rest, cs[i])
+	}
+	if found == nil {
+		cl, err := e.corpus.Clause(id)
+		if err != nil {
+			return cs
+		}
+		found = &Citation{ID: id, Score: 1, Quote: firstRunes(cl.Body(), 120), Title: cl.Title}
+	}
+	out := append([]Citation{*found}, rest...)
+	if len(out) > DefaultCitations {
+		out = out[:DefaultCitations]
+	}
+	return out
+}
+
+func firstRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n]) + "…"
+}
+
+func (e *Engine) outOfScope(res knowledge.Result) string {
+	var b strings.Builder
+	b.WriteString("抱歉，这个问题不在本助手覆盖的两份文件范围内")
+	if res.Reason != "" {
+		fmt.Fprintf(&b, "（%s）", res.Reason)
+	}
+	b.WriteString("。\n本助手只解答《成都市优质中小企业梯度培育三年实施方案（2023—2025）》和《成都市支持中小企业专精特新发展若干政策》（均为征求意见稿）。")
+	fmt.Fprintf(&b, "\n其他问题请咨询 %s，或所在区（市）县经信部门。", Hotline)
+	return b.String()
+}
+
+// calculate runs the calculators an intent names. Missing inputs are not an
+// error: they are returned (as labels) so the answer can ask for them.
+func (e *Engine) calculate(in intent) (calcs []policies.Calculation, missing []string, rule string) {
+	at := e.opts.now()
+	for _, call := range in.rules {
+		if rule == "" {
+			rule = call.name
+		}
+		inputs := policies.Inputs(call.inputs)
+		if call.name == "effective_date" && inputs["issued"] == "" {
+			if e.opts.issued.IsZero() {
+				missing = appendUnique(missing, "印发日期（POLICY_ISSUED 未设置，正式文本尚未印发）")
+				continue
+			}
+			inputs = policies.Inputs(clone(call.inputs))
+			inputs["issued"] = e.opts.issued.Format(time.DateOnly)
+		}
+		c, err := policies.Calculate(call.name, inputs, at)
+		var ie *policies.InputError
+		switch {
+		case err == nil:
+			calcs = append(calcs, c)
+		case errors.Is(err, policies.ErrMissingInput) && errors.As(err, &ie):
+			// Ask for every required figure at once, not one per turn.
+			missing = appendUnique(missing, e.inputLabel(call.name, ie.Input))
+			if r, ok := policies.RuleByName(call.name); ok {
+				for _, in := range r.Inputs {
+					if in.Required && inputs[in.Name] == "" {
+						missing = appendUnique(missing, e.inputLabel(call.name, in.Name))
+					}
+				}
+			}
+		default:
+			e.opts.log.Warn("calculation skipped", "rule", call.name, "err", err)
+		}
+	}
+	return calcs, missing, rule
+}
+
+func (e *Engine) inputLabel(rule, input string) string {
+	if r, ok := policies.RuleByName(rule); ok {
+		for _, in := range r.Inputs {
+			if in.Name == input {
+				return strings.TrimSuffix(in.Label, "（元）")
+			}
+		}
+	}
+	return input
+}
+
+// ruleClause is the clause a calculator rests on.
+func (e *Engine) ruleClause(rule string) string {
+	if r, ok := policies.RuleByName(rule); ok {
+		return r.Clause
+	}
+	return ""
+}
+
+func appendUnique(s []string, v string) []string {
+	if slices.Contains(s, v) {
+		return s
+	}
+	return append(s, v)
+}

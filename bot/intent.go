@@ -1,0 +1,329 @@
+package bot
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/cdsme/policybot/knowledge"
+	"github.com/cdsme/policybot/yuan"
+)
+
+// intent is what a question asks the calculators: which rules, with which
+// inputs. understand fills it from the question's words and amounts; it
+// never guesses a figure the user did not give.
+type intent struct {
+	rules     []ruleCall
+	asksMoney bool
+	followUp  bool
+}
+
+type ruleCall struct {
+	name   string
+	inputs map[string]string
+}
+
+// trigger says when a question is about a rule. Patterns run on the
+// normalised question (simplified, lower case, half-width).
+type trigger struct {
+	rule     string
+	match    *regexp.Regexp
+	suppress []string // rules this one makes irrelevant when both match
+}
+
+var triggers = []trigger{
+	{rule: "fund_manager", match: regexp.MustCompile(`引导基金|参股基金|基金管理|管理机构.*基金|基金.*(管理机构|股权投资额|投资额)|fund manag|guidance fund`),
+		suppress: []string{"equity_investment", "little_giant", "provincial_sme", "innovative_sme"}},
+	{rule: "equity_investment", match: regexp.MustCompile(`股权投资(企业|机构|基金)|创业投资|创投|风投|投资机构|\bvc\b|venture|equity invest|investor|投资(了)?(一家|省级|专精特新|这家|企业)`),
+		suppress: []string{"little_giant", "provincial_sme", "innovative_sme"}},
+	{rule: "little_giant", match: regexp.MustCompile(`小巨人|little giant`)},
+	{rule: "provincial_sme", match: regexp.MustCompile(`省级|省专精特新|provincial`)},
+	{rule: "innovative_sme", match: regexp.MustCompile(`创新型(中小)?企业|innovative (sme|small)`)},
+	{rule: "digital_transformation", match: regexp.MustCompile(`数字化|智能化|数字转型|数智|智能改造|智能工厂|数字化车间|上云|digital|smart (factory|manufactur)|intelligent`)},
+	{rule: "revenue_milestone", match: regexp.MustCompile(`营收|营业收入|销售收入|销售额|年收入|收入(首次|突破|过|达到|超过)|revenue|turnover|annual sales`)},
+	{rule: "rd_commercialization", match: regexp.MustCompile(`产业化|commerciali[sz]|industriali[sz]`), suppress: []string{"rd_increase"}},
+	{rule: "major_achievement", match: regexp.MustCompile(`重大科技成果|重大成果|major (scientific|technolog)|落地转化`), suppress: []string{"rd_increase"}},
+	{rule: "rd_increase", match: regexp.MustCompile(`研发|研究开发|r&d|r & d|research and development|research & development`)},
+	{rule: "standard", match: regexp.MustCompile(`标准|standard`)},
+	{rule: "zhuangda_loan", match: regexp.MustCompile(`壮大贷|zhuangda`)},
+	{rule: "xinyidai_loan", match: regexp.MustCompile(`新易贷|xinyidai`)},
+	{rule: "credit_line", match: regexp.MustCompile(`授信|credit line|credit limit`)},
+	{rule: "listing", match: regexp.MustCompile(`上市|ipo|敲钟|listing|go(ing)? public|stock exchange|北交所|科创板|沪深|首发`)},
+	{rule: "supply_chain_platform", match: regexp.MustCompile(`供应链|supply chain`)},
+	{rule: "talent", match: regexp.MustCompile(`蓉漂|人才计划|建圈强链人才|talent`)},
+	{rule: "effective_date", match: regexp.MustCompile(`施行|生效|开始执行|实施日期|有效期|什么时候(开始|起)|何时(开始|起)|effective|take effect|valid until`)},
+}
+
+var (
+	reAsksMoney = regexp.MustCompile(`多少|几多|能拿|能领|能补|能得|可得|可以拿|可以领|给多少|奖励|补贴|补助|资助|贴息|奖金|钱|金额|额度|最高|上限|怎么算|how much|amount|reward|subsid|grant|bonus|money|award|funding|get\b`)
+	// "培育多少家" asks a count, not money.
+	reCountAsk = regexp.MustCompile(`多少(家|个|人|项|条|年|天|次|户|名|所)|how many`)
+	reFollowUp = regexp.MustCompile(`^(那|那么|如果|要是|假如|假设|若|还有|另外|换成|改成|what about|and if|if )|呢[?？]?$`)
+	reDate     = regexp.MustCompile(`(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})`)
+)
+
+// understand reads the rules and inputs a question asks for. norm is the
+// normalised question, raw the question as typed (amounts are read from it,
+// since yuan.Extract reports offsets into it).
+func understand(norm, raw string, cc ChatContext) intent {
+	in := intent{asksMoney: reAsksMoney.MatchString(reCountAsk.ReplaceAllString(norm, ""))}
+	in.followUp = cc.LastQuestion != "" && (reFollowUp.MatchString(norm) || len([]rune(norm)) <= 8)
+	mentions := yuan.Extract(raw)
+	var names []string
+	suppressed := map[string]bool{}
+	for _, t := range triggers {
+		if t.match.MatchString(norm) {
+			names = append(names, t.rule)
+			for _, s := range t.suppress {
+				suppressed[s] = true
+			}
+		}
+	}
+	names = slices.DeleteFunc(names, func(n string) bool { return suppressed[n] })
+	// The R&D rule matches 研发 inside 研发成果产业化 too: the suppress lists
+	// above settle that. A bare 标准 in "认定标准" is not a technical standard.
+	if slices.Contains(names, "standard") && !reStandardLevel.MatchString(norm) && !strings.Contains(norm, "技术标准") && !strings.Contains(norm, "制定") && !strings.Contains(norm, "制修订") {
+		names = slices.DeleteFunc(names, func(n string) bool { return n == "standard" })
+	}
+	if len(names) == 0 && cc.LastRule != "" && (len(mentions) > 0 || in.followUp) {
+		// "如果投入是500万呢": the figures change, the rule stays.
+		names = []string{cc.LastRule}
+		in.followUp = true
+	}
+	if in.followUp && cc.LastRule != "" {
+		in.asksMoney = true
+	}
+	for _, n := range names {
+		calls := buildCalls(n, norm, raw, mentions, cc, in.followUp)
+		in.rules = append(in.rules, calls...)
+	}
+	// A rule with no figures and no money asked is context, not a request
+	// ("壮大贷是什么"): answer from the clause alone.
+	if !in.asksMoney && len(mentions) == 0 {
+		in.rules = slices.DeleteFunc(in.rules, func(c ruleCall) bool { return c.name != "effective_date" })
+	}
+	return in
+}
+
+var reStandardLevel = regexp.MustCompile(`国际标准|国家标准|行业标准|国标|行标|international|\bnational\b|industry standard`)
+
+// standardLevels reads the level of a technical standard; "international"
+// must not count as "national", hence the word boundaries.
+var standardLevels = []struct {
+	name string
+	re   *regexp.Regexp
+}{
+	{"international", regexp.MustCompile(`国际|international`)},
+	{"national", regexp.MustCompile(`国家(标准|级|、|和|或|及|与|行业|技术标准)|国标|\bnational\b`)},
+	{"industry", regexp.MustCompile(`行业|行标|\bindustry\b`)},
+}
+
+// buildCalls maps a question's amounts onto one rule's inputs. Several calls
+// come back when the question leaves a choice open (a range, or "标准" with
+// no level): each is computed and shown.
+func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, followUp bool) []ruleCall {
+	in := map[string]string{}
+	if followUp && cc.LastRule == rule {
+		for k, v := range cc.Inputs {
+			in[k] = v
+		}
+	}
+	one := func(name string) []ruleCall {
+		if len(ms) == 0 {
+			return []ruleCall{{rule, in}}
+		}
+		m := ms[0]
+		if m.RangeTo > m.Yuan {
+			lo, hi := clone(in), clone(in)
+			lo[name], hi[name] = itoa(m.Yuan), itoa(m.RangeTo)
+			return []ruleCall{{rule, lo}, {rule, hi}}
+		}
+		in[name] = itoa(m.Yuan)
+		return []ruleCall{{rule, in}}
+	}
+	switch rule {
+	case "little_giant", "provincial_sme":
+		if strings.Contains(norm, "复核") || strings.Contains(norm, "review") {
+			in["kind"] = "review"
+		}
+		return []ruleCall{{rule, in}}
+	case "digital_transformation":
+		return one("investment_yuan")
+	case "rd_commercialization":
+		return one("rd_yuan")
+	case "xinyidai_loan":
+		return one("loan_yuan")
+	case "fund_manager":
+		if ds := reDate.FindAllStringSubmatch(raw, 2); len(ds) == 2 {
+			in["registered"], in["recognized"] = isoDate(ds[0]), isoDate(ds[1])
+		}
+		return one("investment_yuan")
+	case "equity_investment":
+		var inv []string
+		for i, m := range ms {
+			if cueBefore(raw, ms, i, reAlreadyAwarded) {
+				in["already_awarded_this_year_yuan"] = itoa(m.Yuan)
+				continue
+			}
+			inv = append(inv, itoa(m.Yuan))
+		}
+		if len(inv) > 0 {
+			in["investment_yuan"] = strings.Join(inv, ";")
+		}
+		return []ruleCall{{rule, in}}
+	case "revenue_milestone":
+		switch {
+		case len(ms) >= 2:
+			in["previous_max_revenue_yuan"], in["revenue_yuan"] = itoa(ms[0].Yuan), itoa(ms[len(ms)-1].Yuan)
+		case len(ms) == 1:
+			in["revenue_yuan"] = itoa(ms[0].Yuan)
+		}
+		return []ruleCall{{rule, in}}
+	case "rd_increase":
+		return []ruleCall{{rule, rdInputs(raw, ms, in)}}
+	case "zhuangda_loan":
+		for i, m := range ms {
+			switch {
+			case cueBefore(raw, ms, i, reLPR):
+				in["lpr_interest_yuan"] = itoa(m.Yuan)
+			case cueBefore(raw, ms, i, rePaid):
+				in["interest_paid_yuan"] = itoa(m.Yuan)
+			case in["interest_paid_yuan"] == "":
+				in["interest_paid_yuan"] = itoa(m.Yuan)
+			default:
+				in["lpr_interest_yuan"] = itoa(m.Yuan)
+			}
+		}
+		return []ruleCall{{rule, in}}
+	case "standard":
+		var levels []string
+		for _, l := range standardLevels {
+			if l.re.MatchString(norm) {
+				levels = append(levels, l.name)
+			}
+		}
+		if len(levels) == 0 {
+			levels = []string{"international", "national", "industry"}
+		}
+		var calls []ruleCall
+		for _, l := range levels {
+			c := clone(in)
+			c["level"] = l
+			calls = append(calls, ruleCall{rule, c})
+		}
+		return calls
+	case "listing":
+		for _, s := range []struct{ stage, re string }{{"pool", "入库"}, {"joint_stock", "股改"}, {"tutoring", "辅导"}, {"ipo", "首发"}} {
+			if strings.Contains(norm, s.re) {
+				in["stage"] = s.stage
+			}
+		}
+		return []ruleCall{{rule, in}}
+	case "talent":
+		var progs []string
+		if strings.Contains(norm, "建圈强链") {
+			progs = append(progs, "industry_chain")
+		}
+		if strings.Contains(norm, "团队") || strings.Contains(norm, "team") {
+			progs = append(progs, "rongpiao_team")
+		}
+		if strings.Contains(norm, "个人") || strings.Contains(norm, "individual") {
+			progs = append(progs, "rongpiao_individual")
+		}
+		if len(progs) == 0 {
+			progs = []string{"rongpiao_individual", "rongpiao_team", "industry_chain"}
+		}
+		var calls []ruleCall
+		for _, p := range progs {
+			c := clone(in)
+			c["program"] = p
+			calls = append(calls, ruleCall{rule, c})
+		}
+		return calls
+	case "effective_date":
+		if d := reDate.FindStringSubmatch(raw); d != nil {
+			in["issued"] = isoDate(d)
+		}
+		return []ruleCall{{rule, in}}
+	}
+	return []ruleCall{{rule, in}}
+}
+
+var (
+	reLPR            = regexp.MustCompile(`(?i)lpr|报价利率|按.{0,6}(计算|算)`)
+	rePaid           = regexp.MustCompile(`(?i)实际|支付|付了|付息|paid`)
+	reAlreadyAwarded = regexp.MustCompile(`已(经)?(获|拿|领|得)|already`)
+	reIncrease       = regexp.MustCompile(`(?i)增加|多了|多投|增长|提高|增量|涨了|加了|多花|increase|more than|grew|rose|up by`)
+	reLastYear       = regexp.MustCompile(`(?i)去年|上年|上一年|前一年|last year|previous year`)
+	reThisYear       = regexp.MustCompile(`(?i)今年|本年|这一年|当年|this year`)
+)
+
+// rdInputs reads R&D figures: an increase ("比去年多了650万"), or last and
+// this year's spend ("去年500万，今年930万") from which the calculator
+// takes the difference. One bare figure is not an increase: ask.
+func rdInputs(raw string, ms []yuan.Mention, in map[string]string) map[string]string {
+	switch {
+	case len(ms) == 1 && cueBefore(raw, ms, 0, reIncrease):
+		in["increase_yuan"] = itoa(ms[0].Yuan)
+		delete(in, "rd_this_year_yuan")
+		delete(in, "rd_last_year_yuan")
+	case len(ms) >= 2:
+		last, this := 0, len(ms)-1
+		for i := range ms {
+			if cueBefore(raw, ms, i, reLastYear) {
+				last = i
+			}
+			if cueBefore(raw, ms, i, reThisYear) {
+				this = i
+			}
+		}
+		if last == this {
+			last, this = 0, len(ms)-1
+		}
+		in["rd_last_year_yuan"], in["rd_this_year_yuan"] = itoa(ms[last].Yuan), itoa(ms[this].Yuan)
+		delete(in, "increase_yuan")
+	case len(ms) == 1 && in["rd_last_year_yuan"] != "" && in["increase_yuan"] == "":
+		in["rd_this_year_yuan"] = itoa(ms[0].Yuan)
+	case len(ms) == 1 && in["increase_yuan"] != "":
+		// A follow-up ("如果增加的是500万呢") replaces the increase.
+		in["increase_yuan"] = itoa(ms[0].Yuan)
+	case len(ms) == 1:
+		in["rd_this_year_yuan"] = itoa(ms[0].Yuan)
+	}
+	return in
+}
+
+// cueBefore reports whether the words between the previous amount (or the
+// question's start) and amount i match re.
+func cueBefore(raw string, ms []yuan.Mention, i int, re *regexp.Regexp) bool {
+	from := 0
+	if i > 0 {
+		from = ms[i-1].End
+	}
+	return re.MatchString(knowledge.Normalize(raw[from:ms[i].Start]))
+}
+
+func clone(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m)+1)
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func itoa(v int64) string { return strconv.FormatInt(v, 10) }
+
+func isoDate(m []string) string {
+	y, _ := strconv.Atoi(m[1])
+	mo, _ := strconv.Atoi(m[2])
+	d, _ := strconv.Atoi(m[3])
+	return strconv.Itoa(y) + "-" + pad2(mo) + "-" + pad2(d)
+}
+
+func pad2(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
+}

@@ -2,6 +2,7 @@ package policies
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/cdsme/policybot/yuan"
@@ -312,7 +313,7 @@ var rules = []Rule{
 				r.step("所处阶段：%s", stages[s])
 			}
 			r.step("条文没有写各阶段的奖励金额：无法计算，以申报通知为准")
-			r.note("责任单位：市金融监管局、市经信局市新经济委。")
+			r.departments()
 		},
 	},
 	{
@@ -433,7 +434,8 @@ var rules = []Rule{
 				r.c.AmountYuan = a
 				r.c.Kind = KindFixed
 			}
-			r.note("资助对象是符合条件的人才（团队）；责任单位：市委组织部。")
+			r.note("资助对象是符合条件的人才（团队）。")
+			r.departments()
 		},
 	},
 	{
@@ -449,9 +451,17 @@ var rules = []Rule{
 			}
 			start, end, steps := effectiveDate(OfficialCalendar(), issued, int(delay), int(years))
 			r.c.Steps = append(r.c.Steps, steps...)
+			r.note("“自印发之日起30个工作日后施行”按此理解：印发当日不计，从次日起数到第30个工作日，当日起施行；有效期3年至施行之日起满3年的前一日。正式文件或公告另有规定的，以其为准。")
 			r.c.Dates = map[string]string{"issued": r.str("issued"), "effective": start.Format(time.DateOnly), "expires": end.Format(time.DateOnly)}
 		},
 	},
+}
+
+// departments notes the clause's 责任单位, whom a user can ask.
+func (r *run) departments() {
+	if cl, err := MustDefault().Clause(r.rule.Clause); err == nil && len(cl.Departments) > 0 {
+		r.note("责任单位：%s。", strings.Join(cl.Departments, "、"))
+	}
 }
 
 // trimYuanWord drops a trailing 元 so "最高%s元" reads 最高1000万元.

@@ -111,11 +111,33 @@ var rules = []Rule{
 			}
 			type tier struct{ m, a int64 }
 			tiers := []tier{{r.p("revenue_milestone_1"), r.p("revenue_award_1")}, {r.p("revenue_milestone_2"), r.p("revenue_award_2")}}
+			// Without past figures, "首次突破5亿" is read as the 5亿 milestone
+			// alone: a lower milestone is taken as crossed in an earlier year
+			// (the usual case), and the receipt says what more it may be worth.
+			assumed := -1
+			if !known {
+				for i := len(tiers) - 1; i > 0; i-- {
+					if rev >= tiers[i].m {
+						assumed = i - 1
+						break
+					}
+				}
+			}
 			var got []int64
-			for _, t := range tiers {
+			for i, t := range tiers {
 				switch {
 				case rev >= t.m && prev >= t.m:
 					r.step("往年已突破%s，不是首次突破，该档不再奖励", yuan.Format(t.m))
+				case rev >= t.m && i <= assumed:
+					var higher int64
+					for _, u := range tiers[i+1:] {
+						if rev >= u.m {
+							higher += u.a
+						}
+					}
+					r.step("未提供往年营收：%s一档按往年已突破计，不重复奖励", yuan.Format(t.m))
+					r.note("如往年营收从未达到%s，本年度同时首次突破%s，可另得%s（共%s）；请提供往年营收核对。",
+						yuan.Format(t.m), yuan.Format(t.m), yuan.Format(t.a), yuan.Format(higher+t.a))
 				case rev >= t.m:
 					r.step("首次突破%s（含）：奖励%s", yuan.Format(t.m), yuan.Format(t.a))
 					got = append(got, t.a)
@@ -131,7 +153,7 @@ var rules = []Rule{
 				r.step("%s + %s = %s", yuan.Format(got[0]), yuan.Format(got[1]), yuan.Format(r.c.AmountYuan))
 				r.note("条文写“分别给予”：每一档在首次突破时各奖励一次；同一年首次突破两档的，两档奖励都计。这是按条文字面的理解，以审核为准。")
 			}
-			if !known {
+			if !known && assumed < 0 && r.c.AmountYuan > 0 {
 				r.note("未提供往年营收，按本年度为首次突破计算；往年已突破的档次不能再得奖励。")
 			}
 		},

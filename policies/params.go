@@ -236,3 +236,17 @@ func dateOnly(t time.Time) time.Time {
 	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
+
+// LookupParam is the citation of a parameter of the embedded set on date at
+// (zero: today): value, unit, clause and verbatim quote. Callers quoting a
+// fixed sum (the 小巨人 reward) use it instead of writing the number.
+func LookupParam(name string, at time.Time) (ParamRef, error) {
+	ps, err := DefaultParams()
+	if err != nil {
+		return ParamRef{}, err
+	}
+	if at.IsZero() {
+		at = time.Now()
+	}
+	return ps.Ref(name, at)
+}

@@ -129,3 +129,13 @@ func TestEveryParamUsed(t *testing.T) {
 		}
 	}
 }
+
+func TestLookupParam(t *testing.T) {
+	ref, err := LookupParam("little_giant_award", time.Time{})
+	if err != nil || ref.Value != 500000 || ref.Clause != "policy/1" || !strings.Contains(ref.Quote, "50万元") {
+		t.Errorf("got %+v, %v", ref, err)
+	}
+	if _, err := LookupParam("nope", time.Time{}); !errors.Is(err, ErrNoValue) {
+		t.Errorf("unknown: %v", err)
+	}
+}

@@ -94,12 +94,22 @@ func (e *InputError) Error() string {
 
 func (e *InputError) Unwrap() error { return e.Err }
 
-// Rules returns every calculator in clause order. The slice is a copy.
-func Rules() []Rule { return slices.Clone(rules) }
+// Rules returns every calculator in clause order, as a copy callers may modify.
+func Rules() []Rule {
+	out := slices.Clone(rules)
+	for i := range out {
+		out[i].Inputs = slices.Clone(out[i].Inputs)
+		for j := range out[i].Inputs {
+			out[i].Inputs[j].Choices = slices.Clone(out[i].Inputs[j].Choices)
+		}
+		out[i].Params = slices.Clone(out[i].Params)
+	}
+	return out
+}
 
 // RuleByName returns the calculator with the given name.
 func RuleByName(name string) (Rule, bool) {
-	for _, r := range rules {
+	for _, r := range Rules() {
 		if r.Name == name {
 			return r, true
 		}

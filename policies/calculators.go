@@ -11,7 +11,8 @@ import (
 // Common inputs.
 var (
 	inTierKind = Input{Name: "kind", Label: "新认定还是复核", Unit: InputEnum, Choices: []string{"new", "review"},
-		Help: "new 新获评/新认定，review 通过复核；默认 new", Example: "new"}
+		Help: "new 新获评/新认定，review 通过复核；默认 new", Example: "new",
+		Aliases: map[string]string{"新": "new", "新获评": "new", "新认定": "new", "复核": "review", "通过复核": "review"}}
 )
 
 const roundingNote = "金额按元向下取整。"
@@ -246,7 +247,9 @@ var rules = []Rule{
 		Summary: "主导制（修）订并获批的国际、国家、行业技术标准，分别一次性奖励60万、40万、25万元。",
 		Inputs: []Input{{Name: "level", Label: "标准级别", Unit: InputEnum, Required: true, Multi: true,
 			Choices: []string{"international", "national", "industry"},
-			Help:    "international 国际、national 国家、industry 行业；多项用;分隔", Example: "national"}},
+			Help:    "international 国际、national 国家、industry 行业；多项用;分隔", Example: "national",
+			Aliases: map[string]string{"国际": "international", "国际标准": "international", "国家": "national", "国家标准": "national",
+				"行业": "industry", "行业标准": "industry"}}},
 		Params: []string{"standard_international", "standard_national", "standard_industry"},
 		calc: func(r *run) {
 			names := map[string]string{"international": "国际标准", "national": "国家标准", "industry": "行业标准"}
@@ -325,7 +328,8 @@ var rules = []Rule{
 		Summary: "拟在沪深北交易所上市的企业，在入库、股改、辅导备案、首发上市等阶段分阶段奖励；条文没有写金额。",
 		Inputs: []Input{{Name: "stage", Label: "所处阶段", Unit: InputEnum,
 			Choices: []string{"pool", "joint_stock", "tutoring", "ipo"},
-			Help:    "pool 入库、joint_stock 股改、tutoring 辅导备案、ipo 首发上市", Example: "tutoring"}},
+			Help:    "pool 入库、joint_stock 股改、tutoring 辅导备案、ipo 首发上市", Example: "tutoring",
+			Aliases: map[string]string{"入库": "pool", "股改": "joint_stock", "辅导备案": "tutoring", "首发上市": "ipo", "上市": "ipo"}}},
 		Params: []string{"listing_stages"},
 		calc: func(r *run) {
 			q := r.cite("listing_stages")
@@ -438,7 +442,8 @@ var rules = []Rule{
 		Summary: "“蓉漂计划”个人最高300万元、团队最高500万元；“产业建圈强链人才计划”入选人才30万元。",
 		Inputs: []Input{{Name: "program", Label: "人才计划", Unit: InputEnum, Required: true,
 			Choices: []string{"rongpiao_individual", "rongpiao_team", "industry_chain"},
-			Help:    "rongpiao_individual 蓉漂计划个人、rongpiao_team 蓉漂计划团队、industry_chain 产业建圈强链人才计划", Example: "rongpiao_team"}},
+			Help:    "rongpiao_individual 蓉漂计划个人、rongpiao_team 蓉漂计划团队、industry_chain 产业建圈强链人才计划", Example: "rongpiao_team",
+			Aliases: map[string]string{"蓉漂个人": "rongpiao_individual", "蓉漂团队": "rongpiao_team", "产业建圈强链": "industry_chain", "产业建圈强链人才计划": "industry_chain"}}},
 		Params: []string{"talent_rongpiao_individual_max", "talent_rongpiao_team_max", "talent_chain_award"},
 		calc: func(r *run) {
 			switch r.str("program") {

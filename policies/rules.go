@@ -3,6 +3,7 @@ package policies
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math/bits"
 	"slices"
 	"strconv"
@@ -29,6 +30,8 @@ type Input struct {
 	Multi    bool     `json:"multi,omitempty"`   // several values separated by ";"
 	ZeroOK   bool     `json:"zero_ok,omitempty"` // 0 is allowed (otherwise amounts must be > 0)
 	Example  string   `json:"example,omitempty"` // a valid value
+	// Aliases map other spellings of a choice (国家, 复核) to the choice.
+	Aliases map[string]string `json:"aliases,omitempty"`
 }
 
 // Input units.
@@ -101,6 +104,7 @@ func Rules() []Rule {
 		out[i].Inputs = slices.Clone(out[i].Inputs)
 		for j := range out[i].Inputs {
 			out[i].Inputs[j].Choices = slices.Clone(out[i].Inputs[j].Choices)
+			out[i].Inputs[j].Aliases = maps.Clone(out[i].Inputs[j].Aliases)
 		}
 		out[i].Params = slices.Clone(out[i].Params)
 	}
@@ -237,7 +241,10 @@ func (def *Input) convert(raw string) (any, error) {
 	case InputEnum:
 		var vs []string
 		for _, p := range parts {
-			p = strings.TrimSpace(p)
+			p = strings.ToLower(strings.TrimSpace(p))
+			if a, ok := def.Aliases[p]; ok {
+				p = a
+			}
 			if !slices.Contains(def.Choices, p) {
 				return nil, fmt.Errorf("须为 %s 之一", strings.Join(def.Choices, " | "))
 			}

@@ -21,6 +21,9 @@ type concept struct {
 	// money marks a question about an amount: clauses that state amounts in
 	// 万元 are preferred (附件2 carries the money, 附件1 the intentions).
 	money bool
+	// weight overrides expansionWeight for concepts specific enough to
+	// count like a word the user typed (不重复享受, 有效期).
+	weight float64
 	// unless suppresses the concept: 多少家 asks for a count, not money.
 	unless []string
 }
@@ -114,7 +117,7 @@ var concepts = []concept{
 	{name: "standard", domain: true,
 		zh:     []string{"标准", "国标", "行标", "制定标准", "定标准", "修订", "制修订", "主导制定", "牵头制定"},
 		en:     []string{"standard", "standardization", "standardisation", "norm", "iso", "specification"},
-		expand: []string{"技术标准", "标准", "制修订", "制定"}},
+		expand: []string{"技术标准", "标准", "制定", "获批"}},
 	{name: "lead", zh: []string{"主导", "牵头", "带头", "领衔", "主持"}, en: []string{"lead", "leading", "led", "chief drafter", "principal", "in charge of drafting"},
 		expand: []string{"主导", "获批"}},
 	{name: "international", zh: []string{"国际"}, en: []string{"international", "global", "iso"}, expand: []string{"国际"}},
@@ -196,8 +199,8 @@ var concepts = []concept{
 		en:     []string{"vc", "venture", "venture capital", "equity investment", "equity investor", "investor", "angel", "private equity", "pe fund", "equity financing", "early-stage", "early stage", "stake"},
 		expand: []string{"股权投资", "股权投资企业", "创业投资企业", "投资机构", "中早期投资", "实际投资金额"}},
 	{name: "guidance fund", domain: true,
-		zh:     []string{"引导基金", "政府基金", "参股基金", "基金管理", "基金公司", "母基金", "产业基金", "政府引导", "基金"},
-		en:     []string{"guidance fund", "government fund", "government-guided fund", "fund manager", "fund management", "fund", "fof", "fund of fund", "industrial fund", "government guidance"},
+		zh:     []string{"引导基金", "政府基金", "参股基金", "基金管理", "基金公司", "母基金", "产业基金", "政府引导", "基金投资", "基金投的", "基金引入"},
+		en:     []string{"guidance fund", "government fund", "government-guided fund", "fund manager", "fund management", "fof", "fund of fund", "industrial fund", "government guidance"},
 		expand: []string{"引导基金", "政府引导基金", "参股基金", "基金管理机构", "基金"}},
 	{name: "development fund", zh: []string{"发展基金", "专精特新基金"}, en: []string{"development fund", "srdi fund"},
 		expand: []string{"发展基金", "社会资本", "国有平台公司"}, domain: true},
@@ -206,7 +209,7 @@ var concepts = []concept{
 	{name: "talent", domain: true,
 		zh:     []string{"人才", "引才", "引进人才", "招人", "招聘", "专家", "高层次人才", "团队", "海归", "博士", "人才计划"},
 		en:     []string{"talent", "talents", "recruit", "recruitment", "hire", "hiring", "expert", "high-level", "team", "returnee", "phd", "doctor", "scientist", "researcher", "talent program", "talent programme"},
-		expand: []string{"人才", "人才引进", "人才计划", "资金资助"}},
+		expand: []string{"人才", "引进人才", "人才计划", "资金资助"}},
 	{name: "rongpiao", domain: true,
 		zh:     []string{"蓉漂", "蓉漂计划"},
 		en:     []string{"rongpiao", "rong piao", "chengdu talent plan", "chengdu talent program"},
@@ -285,11 +288,11 @@ var concepts = []concept{
 		expand: []string{"减税降费", "税费", "税费服务直通车", "红利账单", "税务"}},
 
 	// —— the policy's own terms ——
-	{name: "validity", domain: true,
+	{name: "validity", domain: true, weight: 1,
 		zh:     []string{"有效期", "施行", "生效", "实施时间", "什么时候开始", "何时", "啥时候", "多久", "期限", "几年", "过期", "截止", "到期", "执行时间", "什么时候实施", "开始实施"},
 		en:     []string{"valid", "validity", "effective", "take effect", "in force", "expire", "expiry", "expiration", "how long", "start date", "deadline", "duration", "period", "effective date", "come into force"},
 		expand: []string{"施行", "有效期", "印发之日", "工作日", "有效期3年"}},
-	{name: "no double", domain: true,
+	{name: "no double", domain: true, weight: 1,
 		zh:     []string{"重复享受", "同时享受", "叠加", "重复领", "重复申报", "同时申请", "就高", "兼得", "都拿", "两个都", "同类奖励", "多个奖励", "重复", "同一事项"},
 		en:     []string{"double", "double-dip", "double dipping", "stack", "stacking", "combine", "cumulative", "at the same time", "simultaneously", "overlap", "duplicate", "higher one", "claim both", "get both"},
 		expand: []string{"不重复享受", "就高不就低", "同一事项", "同类奖励补助政策"}},

@@ -36,7 +36,7 @@ func LocalEmbedding(dims int) EmbeddingFunc {
 			addFeature(v, t, 1)
 		}
 		for _, r := range norm {
-			if unicode.Is(unicode.Han, r) && !isStopRune(r) {
+			if unicode.Is(unicode.Han, r) && !stopSet[r] {
 				addFeature(v, string(r), 0.3)
 			}
 		}
@@ -119,11 +119,3 @@ func OpenAIEmbedding(baseURL, apiKey, model string) EmbeddingFunc {
 	}
 }
 
-func isStopRune(r rune) bool {
-	for _, s := range stopRunes {
-		if s == r {
-			return true
-		}
-	}
-	return false
-}

@@ -22,7 +22,7 @@ const (
 	DefaultVectorWeight = 0.2
 	// DefaultMoneyBoost multiplies the lexical score of clauses that state
 	// amounts in 万元 when the question asks about money.
-	DefaultMoneyBoost = 1.3
+	DefaultMoneyBoost = 1.6
 	// defaultConfidenceScale is the BM25 score at which the top hit's
 	// displayed score reaches 1-1/e ≈ 0.63.
 	defaultConfidenceScale = 6.0
@@ -373,8 +373,12 @@ func (ix *Index) bm25(q query) (scores []float64, evidence float64) {
 				best[d] = math.Max(best[d], s)
 			}
 		}
+		w := expansionWeight
+		if c.weight > 0 {
+			w = c.weight
+		}
 		for d := range scores {
-			scores[d] += expansionWeight * (best[d] + 0.25*(sum[d]-best[d]))
+			scores[d] += w * (best[d] + 0.25*(sum[d]-best[d]))
 		}
 	}
 	if q.money && ix.opts.moneyBoost > 1 {

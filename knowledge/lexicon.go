@@ -25,7 +25,7 @@ var lexicon = []string{
 	"高端医疗器械", "新能源汽车", "产业链", "建圈强链", "产业建圈强链", "产学研", "联合实验室", "工程技术中心",
 	"研发机构", "研发平台", "研发中心", "行业研究院", "协同创新", "创新平台", "高校院所", "科研院所",
 	// quality and standards
-	"技术标准", "标准攻关", "产品质量", "主导", "制修订", "国际标准", "国家标准", "行业标准", "获批",
+	"技术标准", "标准攻关", "产品质量", "主导", "国际标准", "国家标准", "行业标准", "获批",
 	"创业天府", "菁蓉汇", "校企双进",
 	// digital and green
 	"数字化", "智能化", "数字化转型", "智能化改造", "数字化升级", "诊断咨询", "解决方案", "智能制造",
@@ -57,15 +57,33 @@ var lexicon = []string{
 	"成都", "四川", "天府", "成德眉资",
 }
 
-// lexiconSet maps each entry to true; maxWordRunes is the longest entry.
-var lexiconSet, maxWordRunes = func() (map[string]bool, int) {
+// lexiconSet maps each entry to true; lexiconHeads maps the first two
+// characters of each entry to the longest entry starting with them, so that
+// segmentation probes the set only where a word can start.
+var lexiconSet, lexiconHeads = func() (map[string]bool, map[string]int) {
 	m := make(map[string]bool, len(lexicon))
-	longest := 0
+	heads := map[string]int{}
 	for _, w := range lexicon {
 		m[w] = true
-		longest = max(longest, utf8.RuneCountInString(w))
+		r := []rune(w)
+		if len(r) >= 2 {
+			h := string(r[:2])
+			heads[h] = max(heads[h], len(r))
+		}
 	}
-	return m, longest
+	return m, heads
+}()
+
+// maxRunRunes is the chunk size segmentHan works in.
+const maxRunRunes = 256
+
+// stopSet is stopRunes as a set.
+var stopSet = func() map[rune]bool {
+	m := map[rune]bool{}
+	for _, r := range stopRunes {
+		m[r] = true
+	}
+	return m
 }()
 
 // stopRunes are function characters that carry no topic on their own. They
@@ -102,7 +120,11 @@ func tokenize(s string) []string {
 			for j < len(runes) && unicode.Is(unicode.Han, runes[j]) {
 				j++
 			}
-			out = segmentHan(runes[i:j], out)
+			// Runs are segmented in chunks so the offset table stays on
+			// the stack; a word cut at a chunk edge only loses one token.
+			for k := i; k < j; k += maxRunRunes {
+				out = segmentHan(string(runes[k:min(j, k+maxRunRunes)]), out)
+			}
 			i = j
 		case isWordRune(r):
 			j := i
@@ -136,32 +158,47 @@ func stem(w string) string {
 	return w
 }
 
-// segmentHan appends the tokens of one run of Han characters.
-func segmentHan(run []rune, out []string) []string {
+// segmentHan appends the tokens of one run of Han characters. It works on
+// byte offsets of the run so that lexicon probes are substrings, not
+// allocations. run holds at most maxRunRunes runes.
+func segmentHan(run string, out []string) []string {
+	var offs [maxRunRunes + 1]int
+	off := offs[:0]
+	for i := range run {
+		off = append(off, i)
+	}
+	n := len(off)
+	off = append(off, len(run))
+	sub := func(i, j int) string { return run[off[i]:off[j]] }
 	gap := -1 // start of the current stretch of non-lexicon characters
 	flushGap := func(end int) {
 		if gap < 0 {
 			return
 		}
-		g := run[gap:end]
-		if len(g) == 1 {
-			if !strings.ContainsRune(stopRunes, g[0]) {
-				out = append(out, string(g))
+		if end-gap == 1 {
+			if r, _ := utf8.DecodeRuneInString(sub(gap, end)); !stopSet[r] {
+				out = append(out, sub(gap, end))
 			}
 		} else {
-			out = appendBigrams(out, g)
+			for i := gap; i+1 < end; i++ {
+				out = append(out, sub(i, i+2))
+			}
 		}
 		gap = -1
 	}
-	for i := 0; i < len(run); {
-		n := 0
-		for l := min(maxWordRunes, len(run)-i); l >= 2; l-- {
-			if lexiconSet[string(run[i:i+l])] {
-				n = l
+	for i := 0; i < n; {
+		w := 0
+		longest := 0
+		if i+2 <= n {
+			longest = lexiconHeads[sub(i, i+2)]
+		}
+		for l := min(longest, n-i); l >= 2; l-- {
+			if lexiconSet[sub(i, i+l)] {
+				w = l
 				break
 			}
 		}
-		if n == 0 {
+		if w == 0 {
 			if gap < 0 {
 				gap = i
 			}
@@ -169,14 +206,15 @@ func segmentHan(run []rune, out []string) []string {
 			continue
 		}
 		flushGap(i)
-		w := run[i : i+n]
-		out = append(out, string(w))
-		if n > 2 {
-			out = appendBigrams(out, w)
+		out = append(out, sub(i, i+w))
+		if w > 2 {
+			for j := i; j+1 < i+w; j++ {
+				out = append(out, sub(j, j+2))
+			}
 		}
-		i += n
+		i += w
 	}
-	flushGap(len(run))
+	flushGap(n)
 	return out
 }
 

@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -18,7 +19,7 @@ type sentence struct {
 type piece struct {
 	text   string
 	runes  int
-	tokens map[string]bool
+	tokens []string // distinct
 	money  bool
 }
 
@@ -32,9 +33,11 @@ func splitSentences(body string) []sentence {
 		}
 		st := sentence{text: s}
 		for _, p := range splitAfter(s, "，") {
-			pc := piece{text: p, runes: utf8.RuneCountInString(p), tokens: map[string]bool{}, money: strings.Contains(p, "万元") || strings.Contains(p, "%")}
+			pc := piece{text: p, runes: utf8.RuneCountInString(p), money: strings.Contains(p, "万元") || strings.Contains(p, "%")}
 			for _, t := range Tokens(p) {
-				pc.tokens[t] = true
+				if !slices.Contains(pc.tokens, t) {
+					pc.tokens = append(pc.tokens, t)
+				}
 			}
 			st.pieces = append(st.pieces, pc)
 		}
@@ -71,7 +74,7 @@ func (ix *Index) quote(d int, q query) string {
 	}
 	pieceScore := func(p piece) float64 {
 		s := 0.0
-		for t := range p.tokens {
+		for _, t := range p.tokens {
 			if w, ok := q.weights[t]; ok {
 				s += w * ix.idf[t]
 			}

@@ -45,15 +45,24 @@ var otherPlaces = []string{
 	"london", "tokyo", "usa", "america", "europe",
 }
 
+// placeExceptions name institutions, not places: listing on the Beijing
+// Stock Exchange or working with a Shanghai university is a Chengdu question.
+// They are blanked out before otherPlaces is checked.
+var placeExceptions = []string{
+	"北京证券交易所", "上海证券交易所", "深圳证券交易所", "北京大学", "上海交通大学", "上海交大", "浙江大学",
+	"beijing stock exchange", "shanghai stock exchange", "shenzhen stock exchange", "hong kong stock exchange",
+	"peking university", "shanghai jiao tong",
+}
+
 // offTopics are subjects outside the documents, each with the label the
-// reason names. The triggers are specific on purpose: 社保 alone is in the
+// reason names. A trigger "A+B" needs both parts. The triggers are specific on purpose: 社保 alone is in the
 // text (the 社保 直通车 of plan/3), 交社保 is a citizen's errand.
 var offTopics = []struct {
 	label    string
 	triggers []string
 }{
 	{"营业执照与工商注册", []string{"营业执照", "工商注册", "注册公司", "公司注册", "注册一家", "注册个公司", "开公司流程", "工商登记", "business license", "business licence", "register a company", "company registration", "register my company"}},
-	{"个人社保、医保与公积金", []string{"交社保", "社保缴费", "社保卡", "个人社保", "社保断缴", "补缴社保", "社保怎么交", "养老金", "养老保险", "医保", "医疗保险", "公积金提取", "提取公积金", "公积金贷款", "失业金", "失业保险", "生育津贴", "退休", "pension", "social insurance", "social security", "medical insurance", "health insurance", "housing fund"}},
+	{"个人社保、医保与公积金", []string{"交社保", "社保缴费", "社保+缴", "社保+怎么交", "公积金+提取", "公积金+取出", "医保+报销", "社保卡", "个人社保", "社保断缴", "补缴社保", "社保怎么交", "养老金", "养老保险", "医保", "医疗保险", "公积金提取", "提取公积金", "公积金贷款", "失业金", "失业保险", "生育津贴", "退休", "pension", "social insurance", "social security", "medical insurance", "health insurance", "housing fund"}},
 	{"个人所得税", []string{"个人所得税", "个税", "personal income tax", "income tax return"}},
 	{"住房与户籍", []string{"买房", "购房", "房贷", "房价", "落户", "户口", "buy a house", "mortgage", "hukou"}},
 	{"交通与证照", []string{"驾照", "车牌", "摇号", "违章", "签证", "护照", "身份证", "driver's license", "driving license", "passport", "visa", "id card"}},
@@ -76,7 +85,15 @@ func judgeScope(norm, padded string, found []*compiledConcept, evidence float64)
 	if strings.TrimSpace(norm) == "" {
 		return scopeVerdict{reason: "问题为空，请输入想了解的政策问题"}
 	}
-	if p := findTerm(otherPlaces, norm, padded); p != "" && findTerm(inScopePlaces, norm, padded) == "" {
+	pn, pp := norm, padded
+	for _, e := range placeExceptions {
+		if isASCII(e) {
+			pp = strings.ReplaceAll(pp, paddedPhrase(e), " ")
+		} else {
+			pn = strings.ReplaceAll(pn, e, " ")
+		}
+	}
+	if p := findTerm(otherPlaces, pn, pp); p != "" && findTerm(inScopePlaces, norm, padded) == "" {
 		return scopeVerdict{reason: "问题涉及" + displayPlace(p) + "，本助手只覆盖成都市的两份政策文件（优质中小企业梯度培育三年实施方案、支持中小企业专精特新发展若干政策）"}
 	}
 	for _, t := range offTopics {
@@ -100,10 +117,10 @@ func judgeScope(norm, padded string, found []*compiledConcept, evidence float64)
 func findTerm(terms []string, norm, padded string) string {
 	for _, t := range terms {
 		if isASCII(t) {
-			if strings.Contains(padded, " "+strings.Join(englishWords(t), " ")+" ") {
+			if strings.Contains(padded, paddedPhrase(t)) {
 				return t
 			}
-		} else if strings.Contains(norm, t) {
+		} else if containsAll(norm, t) {
 			return t
 		}
 	}
@@ -116,4 +133,42 @@ func displayPlace(p string) string {
 		return strings.ToUpper(p[:1]) + p[1:]
 	}
 	return p
+}
+
+// containsAll reports whether s contains every "+"-separated part of t.
+func containsAll(s, t string) bool {
+	for t != "" {
+		part, rest, _ := strings.Cut(t, "+")
+		if !strings.Contains(s, part) {
+			return false
+		}
+		t = rest
+	}
+	return true
+}
+
+// paddedPhrases caches the " w1 w2 " form of Latin scope terms.
+var paddedPhrases = func() map[string]string {
+	m := map[string]string{}
+	add := func(ts []string) {
+		for _, t := range ts {
+			if isASCII(t) {
+				m[t] = " " + strings.Join(englishWords(t), " ") + " "
+			}
+		}
+	}
+	add(otherPlaces)
+	add(inScopePlaces)
+	add(placeExceptions)
+	for _, o := range offTopics {
+		add(o.triggers)
+	}
+	return m
+}()
+
+func paddedPhrase(t string) string {
+	if p, ok := paddedPhrases[t]; ok {
+		return p
+	}
+	return " " + strings.Join(englishWords(t), " ") + " "
 }

@@ -1,0 +1,292 @@
+package knowledge
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cdsme/policybot/policies"
+)
+
+// TestHitContract checks the shape promised by Result and Hit for every test
+// question: at most k hits, best first, scores in [0,1], distinct ids, quotes
+// verbatim from the clause and about MaxQuoteRunes long.
+func TestHitContract(t *testing.T) {
+	ix := newTestIndex(t)
+	body := map[string]string{}
+	for _, cl := range ix.clauses {
+		body[cl.ID] = cl.Body()
+	}
+	for _, tc := range append(slices.Clone(testCases), moreCases...) {
+		for _, k := range []int{1, 3, 50} {
+			res, err := ix.Search(context.Background(), tc.q, k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Question != tc.q || res.Normalized != Normalize(tc.q) {
+				t.Errorf("%q: question/normalized not echoed", tc.q)
+			}
+			if len(res.Hits) > min(k, ix.Count()) {
+				t.Errorf("%q: %d hits for k=%d", tc.q, len(res.Hits), k)
+			}
+			seen := map[string]bool{}
+			for i, h := range res.Hits {
+				if h.Score < 0 || h.Score > 1 || i > 0 && h.Score > res.Hits[i-1].Score {
+					t.Errorf("%q: bad score order %v", tc.q, res.Hits)
+				}
+				if seen[h.ClauseID] {
+					t.Errorf("%q: duplicate %s", tc.q, h.ClauseID)
+				}
+				seen[h.ClauseID] = true
+				q := strings.TrimSuffix(h.Quote, "…")
+				if n := utf8.RuneCountInString(h.Quote); n == 0 || n > MaxQuoteRunes {
+					t.Errorf("%q: %s quote of %d runes", tc.q, h.ClauseID, n)
+				}
+				if !strings.Contains(strings.ReplaceAll(body[h.ClauseID], "\n", ""), q) {
+					t.Errorf("%q: %s quote not verbatim: %q", tc.q, h.ClauseID, h.Quote)
+				}
+			}
+			if res.InScope == (res.Reason != "") {
+				t.Errorf("%q: InScope %v with reason %q", tc.q, res.InScope, res.Reason)
+			}
+		}
+	}
+}
+
+func TestQuoteShowsTheAmount(t *testing.T) {
+	ix := newTestIndex(t)
+	for q, want := range map[string]string{
+		"研发投入增加了300万补助多少": "每增加200万元研发投入给予20万元",
+		"新获评小巨人奖励多少":      "50万元",
+		"省级专精特新奖励多少":      "10万元",
+		"壮大贷贴息最高多少":       "最高80万元贴息补助",
+	} {
+		res, _ := ix.Search(context.Background(), q, 1)
+		if len(res.Hits) == 0 || !strings.Contains(res.Hits[0].Quote, want) {
+			t.Errorf("%q: quote %v lacks %q", q, res.Hits, want)
+		}
+	}
+}
+
+func TestScopeReasons(t *testing.T) {
+	ix := newTestIndex(t)
+	for q, want := range map[string]string{
+		"北京的中关村有什么补贴":          "北京",
+		"Shenzhen R&D subsidy": "Shenzhen",
+		"怎么办理营业执照":             "营业执照",
+		"":                     "为空",
+	} {
+		res, _ := ix.Search(context.Background(), q, 3)
+		if res.InScope || !strings.Contains(res.Reason, want) {
+			t.Errorf("%q: in=%v reason %q, want it to name %q", q, res.InScope, res.Reason, want)
+		}
+	}
+	// Chengdu names and exchange names are not other places.
+	for _, q := range []string{"成都和北京的小巨人奖励哪个高", "在上海证券交易所上市有奖励吗"} {
+		if res, _ := ix.Search(context.Background(), q, 3); !res.InScope {
+			t.Errorf("%q judged out: %s", q, res.Reason)
+		}
+	}
+}
+
+func TestSearchConcurrent(t *testing.T) {
+	ix := newTestIndex(t)
+	want := map[string]string{}
+	for _, tc := range testCases {
+		res, _ := ix.Search(context.Background(), tc.q, 1)
+		if len(res.Hits) > 0 {
+			want[tc.q] = res.Hits[0].ClauseID
+		}
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, tc := range testCases {
+				res, err := ix.Search(context.Background(), tc.q, 1)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if len(res.Hits) > 0 && res.Hits[0].ClauseID != want[tc.q] {
+					t.Errorf("%q: %s under concurrency, %s alone", tc.q, res.Hits[0].ClauseID, want[tc.q])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func TestSearchCanceled(t *testing.T) {
+	ix := newTestIndex(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := ix.Search(ctx, "小巨人", 3); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+}
+
+func TestNewEmptyCorpus(t *testing.T) {
+	if _, err := New(nil); !errors.Is(err, ErrEmptyCorpus) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestOpenAIEmbedding runs the index on an OpenAI-compatible embeddings
+// server on loopback: requests carry the model and key, the vectors it
+// returns are used (normalised), and a failing server fails New with the
+// cause wrapped.
+func TestOpenAIEmbedding(t *testing.T) {
+	local := LocalEmbedding(DefaultEmbeddingDims)
+	var mu sync.Mutex
+	var models []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v1/embeddings" || r.Header.Get("Authorization") != "Bearer test-key" {
+			http.Error(w, `{"error":{"message":"bad request"}}`, http.StatusUnauthorized)
+			return
+		}
+		var req struct {
+			Input []string `json:"input"`
+			Model string   `json:"model"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		mu.Lock()
+		models = append(models, req.Model)
+		mu.Unlock()
+		type item struct {
+			Object    string    `json:"object"`
+			Index     int       `json:"index"`
+			Embedding []float32 `json:"embedding"`
+		}
+		resp := struct {
+			Object string `json:"object"`
+			Data   []item `json:"data"`
+			Model  string `json:"model"`
+		}{Object: "list", Model: req.Model}
+		for i, in := range req.Input {
+			v, _ := local(r.Context(), in)
+			for j := range v {
+				v[j] *= 3 // not unit length: the index must normalise
+			}
+			resp.Data = append(resp.Data, item{Object: "embedding", Index: i, Embedding: v})
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(resp)
+	}))
+	defer srv.Close()
+
+	ix, err := New(policies.MustDefault(), WithEmbedding(OpenAIEmbedding(srv.URL+"/v1", "test-key", "test-embed")), WithVectorWeight(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(context.Background(), "壮大贷贴息", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) == 0 || !slices.Contains([]string{"policy/6", "plan/9"}, res.Hits[0].ClauseID) {
+		t.Errorf("vector-only hits %v", res.Hits)
+	}
+	mu.Lock()
+	got := slices.Compact(slices.Sorted(slices.Values(models)))
+	mu.Unlock()
+	if diff := cmp.Diff([]string{"test-embed"}, got); diff != "" {
+		t.Errorf("models (-want +got):\n%s", diff)
+	}
+
+	_, err = New(policies.MustDefault(), WithEmbedding(OpenAIEmbedding(srv.URL+"/v1", "wrong-key", "test-embed")))
+	if err == nil || !strings.Contains(err.Error(), "test-embed") {
+		t.Fatalf("bad key: err = %v", err)
+	}
+}
+
+func TestNewBuildTime(t *testing.T) {
+	c := policies.MustDefault()
+	var ds []time.Duration
+	for range 20 {
+		start := time.Now()
+		if _, err := New(c); err != nil {
+			t.Fatal(err)
+		}
+		ds = append(ds, time.Since(start))
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	t.Logf("New(): median %v, max %v", ds[len(ds)/2], ds[len(ds)-1])
+	if ds[len(ds)/2] > 50*time.Millisecond {
+		t.Errorf("New() median %v: too slow for start-up", ds[len(ds)/2])
+	}
+}
+
+func FuzzSearch(f *testing.F) {
+	for _, s := range []string{"小巨人奖励多少", "How much?", "\xff", "", "北京", strings.Repeat("贷", 5000), "😀"} {
+		f.Add(s, 3)
+	}
+	ix := newTestIndex(f)
+	f.Fuzz(func(t *testing.T, q string, k int) {
+		res, err := ix.Search(context.Background(), q, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !utf8.ValidString(res.Normalized) || utf8.RuneCountInString(res.Normalized) > MaxNormalizedRunes {
+			t.Fatalf("normalized %q", res.Normalized)
+		}
+		if len(res.Hits) > ix.Count() {
+			t.Fatalf("%d hits", len(res.Hits))
+		}
+		for _, h := range res.Hits {
+			if h.Score < 0 || h.Score > 1 || utf8.RuneCountInString(h.Quote) > MaxQuoteRunes || !utf8.ValidString(h.Quote) {
+				t.Fatalf("bad hit %+v", h)
+			}
+		}
+		if !res.InScope && res.Reason == "" {
+			t.Fatal("out of scope without a reason")
+		}
+	})
+}
+
+// BenchmarkSearch runs the whole test table round-robin and reports the
+// per-question latency percentiles.
+func BenchmarkSearch(b *testing.B) {
+	ix := newTestIndex(b)
+	qs := append(slices.Clone(testCases), moreCases...)
+	ctx := context.Background()
+	lat := make([]time.Duration, 0, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		if _, err := ix.Search(ctx, qs[i%len(qs)].q, 5); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) }
+	b.ReportMetric(pct(0.50), "p50-µs")
+	b.ReportMetric(pct(0.99), "p99-µs")
+}
+
+func BenchmarkNew(b *testing.B) {
+	c := policies.MustDefault()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := New(c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

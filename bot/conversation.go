@@ -3,10 +3,8 @@ package bot
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -75,7 +73,7 @@ func (e *Engine) Handle(ctx context.Context, m Message) (Reply, error) {
 		e.phrase(ctx, &a)
 	}
 	if e.opts.memory != nil && a.Error == "" {
-		next := ChatContext{LastQuestion: a.Question, LastRule: a.rule, Pending: strings.Join(a.Missing, ","), Updated: m.Time}
+		next := ChatContext{LastQuestion: a.Question, LastRule: a.rule, Pending: strings.Join(a.pending, ","), Updated: m.Time}
 		if len(a.Citations) > 0 {
 			next.LastClause = a.Citations[0].ID
 		}
@@ -89,7 +87,7 @@ func (e *Engine) Handle(ctx context.Context, m Message) (Reply, error) {
 			e.opts.log.Warn("chat memory unavailable", "err", err)
 		}
 	}
-	id := newExchangeID(start)
+	id := NewExchangeID(start)
 	r := Reply{ExchangeID: id, Text: a.Answer, Answered: a.Answered, Citations: a.Citations, Calculations: a.Calculations}
 	if a.Error == "" {
 		r.Buttons = e.feedbackButtons(id)
@@ -154,12 +152,6 @@ func (e *Engine) phrase(ctx context.Context, a *Answer) {
 		a.Answer += "\n" + DraftNote
 	}
 	a.Calculations = append(a.Calculations, res.Calculations...)
-}
-
-func newExchangeID(t time.Time) string {
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	return fmt.Sprintf("%x%s", t.Unix(), hex.EncodeToString(b[:]))
 }
 
 // Button data is "fb:<verdict>:<exchange id>:<mac>", ≤ 64 bytes, so a

@@ -40,7 +40,8 @@ type Answer struct {
 	Mode    string   `json:"mode,omitempty"` // offline, llm, llm_fallback
 	Error   string   `json:"error,omitempty"`
 
-	rule string // the calculator the question was about, for follow-ups
+	rule    string   // the calculator the question was about, for follow-ups
+	pending []string // input names behind Missing, for the next turn
 }
 
 // Engine answers questions from the corpus and the calculators. It is safe
@@ -160,9 +161,9 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 	}
 	a.Answered = true
 	a.Citations = e.citations(res.Hits)
-	calcs, missing, rule := e.calculate(in)
+	calcs, missing, pending, rule := e.calculate(in)
 	a.Calculations = append(a.Calculations, calcs...)
-	a.Missing = missing
+	a.Missing, a.pending = missing, pending
 	a.rule = rule
 	if rule != "" {
 		a.Citations = promote(a.Citations, e.ruleClause(rule), e)
@@ -256,7 +257,11 @@ func (e *Engine) outOfScope(res knowledge.Result) string {
 
 // calculate runs the calculators an intent names. Missing inputs are not an
 // error: they are returned (as labels) so the answer can ask for them.
-func (e *Engine) calculate(in intent) (calcs []policies.Calculation, missing []string, rule string) {
+func (e *Engine) calculate(in intent) (calcs []policies.Calculation, missing, pending []string, rule string) {
+	need := func(rule, input string) {
+		missing = appendUnique(missing, e.inputLabel(rule, input))
+		pending = appendUnique(pending, input)
+	}
 	at := e.opts.now()
 	for _, call := range in.rules {
 		if rule == "" {
@@ -265,7 +270,7 @@ func (e *Engine) calculate(in intent) (calcs []policies.Calculation, missing []s
 		inputs := policies.Inputs(call.inputs)
 		if call.name == "effective_date" && inputs["issued"] == "" {
 			if e.opts.issued.IsZero() {
-				missing = appendUnique(missing, "印发日期（POLICY_ISSUED 未设置，正式文本尚未印发）")
+				missing = appendUnique(missing, "印发日期（正式文本尚未印发；运营方可设置 POLICY_ISSUED）")
 				continue
 			}
 			inputs = policies.Inputs(clone(call.inputs))
@@ -278,11 +283,15 @@ func (e *Engine) calculate(in intent) (calcs []policies.Calculation, missing []s
 			calcs = append(calcs, c)
 		case errors.Is(err, policies.ErrMissingInput) && errors.As(err, &ie):
 			// Ask for every required figure at once, not one per turn.
-			missing = appendUnique(missing, e.inputLabel(call.name, ie.Input))
+			if call.ask != "" {
+				need(call.name, call.ask)
+				continue
+			}
+			need(call.name, ie.Input)
 			if r, ok := policies.RuleByName(call.name); ok {
 				for _, in := range r.Inputs {
 					if in.Required && inputs[in.Name] == "" {
-						missing = appendUnique(missing, e.inputLabel(call.name, in.Name))
+						need(call.name, in.Name)
 					}
 				}
 			}
@@ -290,7 +299,7 @@ func (e *Engine) calculate(in intent) (calcs []policies.Calculation, missing []s
 			e.opts.log.Warn("calculation skipped", "rule", call.name, "err", err)
 		}
 	}
-	return calcs, missing, rule
+	return calcs, missing, pending, rule
 }
 
 func (e *Engine) inputLabel(rule, input string) string {

@@ -22,6 +22,7 @@ type intent struct {
 type ruleCall struct {
 	name   string
 	inputs map[string]string
+	ask    string // the input to ask for when figures are missing, if not the calculator's first
 }
 
 // trigger says when a question is about a rule. Patterns run on the
@@ -128,26 +129,31 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		for k, v := range cc.Inputs {
 			in[k] = v
 		}
+		// "650万" answers the figure the bot asked for.
+		if pending, _, _ := strings.Cut(cc.Pending, ","); pending != "" && len(ms) == 1 && ms[0].RangeTo == 0 {
+			in[pending] = itoa(ms[0].Yuan)
+			return []ruleCall{{name: rule, inputs: in}}
+		}
 	}
 	one := func(name string) []ruleCall {
 		if len(ms) == 0 {
-			return []ruleCall{{rule, in}}
+			return []ruleCall{{name: rule, inputs: in}}
 		}
 		m := ms[0]
 		if m.RangeTo > m.Yuan {
 			lo, hi := clone(in), clone(in)
 			lo[name], hi[name] = itoa(m.Yuan), itoa(m.RangeTo)
-			return []ruleCall{{rule, lo}, {rule, hi}}
+			return []ruleCall{{name: rule, inputs: lo}, {name: rule, inputs: hi}}
 		}
 		in[name] = itoa(m.Yuan)
-		return []ruleCall{{rule, in}}
+		return []ruleCall{{name: rule, inputs: in}}
 	}
 	switch rule {
 	case "little_giant", "provincial_sme":
 		if strings.Contains(norm, "复核") || strings.Contains(norm, "review") {
 			in["kind"] = "review"
 		}
-		return []ruleCall{{rule, in}}
+		return []ruleCall{{name: rule, inputs: in}}
 	case "digital_transformation":
 		return one("investment_yuan")
 	case "rd_commercialization":
@@ -171,7 +177,7 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		if len(inv) > 0 {
 			in["investment_yuan"] = strings.Join(inv, ";")
 		}
-		return []ruleCall{{rule, in}}
+		return []ruleCall{{name: rule, inputs: in}}
 	case "revenue_milestone":
 		switch {
 		case len(ms) >= 2:
@@ -179,9 +185,13 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		case len(ms) == 1:
 			in["revenue_yuan"] = itoa(ms[0].Yuan)
 		}
-		return []ruleCall{{rule, in}}
+		return []ruleCall{{name: rule, inputs: in}}
 	case "rd_increase":
-		return []ruleCall{{rule, rdInputs(raw, ms, in)}}
+		c := ruleCall{name: rule, inputs: rdInputs(raw, ms, in)}
+		if len(ms) == 0 && reIncrease.MatchString(norm) {
+			c.ask = "increase_yuan"
+		}
+		return []ruleCall{c}
 	case "zhuangda_loan":
 		for i, m := range ms {
 			switch {
@@ -195,7 +205,7 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 				in["lpr_interest_yuan"] = itoa(m.Yuan)
 			}
 		}
-		return []ruleCall{{rule, in}}
+		return []ruleCall{{name: rule, inputs: in}}
 	case "standard":
 		var levels []string
 		for _, l := range standardLevels {
@@ -210,7 +220,7 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		for _, l := range levels {
 			c := clone(in)
 			c["level"] = l
-			calls = append(calls, ruleCall{rule, c})
+			calls = append(calls, ruleCall{name: rule, inputs: c})
 		}
 		return calls
 	case "listing":
@@ -219,7 +229,7 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 				in["stage"] = s.stage
 			}
 		}
-		return []ruleCall{{rule, in}}
+		return []ruleCall{{name: rule, inputs: in}}
 	case "talent":
 		var progs []string
 		if strings.Contains(norm, "建圈强链") {
@@ -238,16 +248,16 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		for _, p := range progs {
 			c := clone(in)
 			c["program"] = p
-			calls = append(calls, ruleCall{rule, c})
+			calls = append(calls, ruleCall{name: rule, inputs: c})
 		}
 		return calls
 	case "effective_date":
 		if d := reDate.FindStringSubmatch(raw); d != nil {
 			in["issued"] = isoDate(d)
 		}
-		return []ruleCall{{rule, in}}
+		return []ruleCall{{name: rule, inputs: in}}
 	}
-	return []ruleCall{{rule, in}}
+	return []ruleCall{{name: rule, inputs: in}}
 }
 
 var (

@@ -1,0 +1,166 @@
+package bot_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cdsme/policybot/bot"
+	"github.com/cdsme/policybot/bot/redisstore"
+	"github.com/cdsme/policybot/knowledge"
+	"github.com/cdsme/policybot/policies"
+)
+
+// conversation builds an engine over an in-process Redis; the Redis
+// implementations themselves are tested against the real server in
+// bot/redisstore.
+func conversation(t *testing.T, opts ...bot.Option) (*bot.Engine, *redisstore.ExchangeLog) {
+	t.Helper()
+	rdb, stop, err := redisstore.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	ix, err := knowledge.New(policies.MustDefault())
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := redisstore.NewExchangeLog(rdb, redisstore.Options{})
+	opts = append([]bot.Option{bot.WithExchangeLog(log), bot.WithChatMemory(redisstore.NewChatMemory(rdb)), bot.WithSecret("test")}, opts...)
+	return bot.NewEngine(policies.MustDefault(), ix, opts...), log
+}
+
+func say(t *testing.T, e *bot.Engine, chat, text string) bot.Reply {
+	t.Helper()
+	r, err := e.Handle(context.Background(), bot.Message{Channel: "test", UserID: chat, ChatID: chat, Text: text, Time: time.Now()})
+	if err != nil {
+		t.Fatalf("%s: %v", text, err)
+	}
+	return r
+}
+
+func amounts(r bot.Reply) map[string]int64 {
+	out := map[string]int64{}
+	for _, c := range r.Calculations {
+		out[c.Rule] += c.AmountYuan
+	}
+	return out
+}
+
+func TestFollowUps(t *testing.T) {
+	e, _ := conversation(t)
+	r := say(t, e, "1", "新评上小巨人能拿多少钱")
+	if amounts(r)["little_giant"] != 500000 {
+		t.Fatalf("first answer: %+v", r.Calculations)
+	}
+	r = say(t, e, "1", "那省级的呢")
+	if amounts(r)["provincial_sme"] != 100000 {
+		t.Errorf("follow-up 那省级的呢: %+v\n%s", r.Calculations, r.Text)
+	}
+	r = say(t, e, "1", "数字化改造投了300万能补多少")
+	if amounts(r)["digital_transformation"] != 300000 {
+		t.Fatalf("digital: %+v", r.Calculations)
+	}
+	r = say(t, e, "1", "如果投入是500万呢")
+	if amounts(r)["digital_transformation"] != 500000 {
+		t.Errorf("follow-up amount: %+v\n%s", r.Calculations, r.Text)
+	}
+	// The bot asks for a missing figure, and the bare figure answers it.
+	r = say(t, e, "1", "研发投入增加了能补多少")
+	if len(r.Calculations) != 0 || !strings.Contains(r.Text, "还需要") {
+		t.Fatalf("missing figure not asked for: %s", r.Text)
+	}
+	r = say(t, e, "1", "650万")
+	if amounts(r)["rd_increase"] != 600000 {
+		t.Errorf("pending figure: %+v\n%s", r.Calculations, r.Text)
+	}
+	// Another chat has its own context.
+	r = say(t, e, "2", "如果投入是500万呢")
+	if amounts(r)["digital_transformation"] != 0 {
+		t.Errorf("context leaked across chats: %+v", r.Calculations)
+	}
+}
+
+func TestFeedbackAndForget(t *testing.T) {
+	e, log := conversation(t)
+	r := say(t, e, "42", "我的手机13812345678，研发投入增加了400万能补多少")
+	if len(r.Buttons) == 0 {
+		t.Fatal("no feedback buttons")
+	}
+	for _, b := range r.Buttons {
+		if len(b.Data) > 64 {
+			t.Errorf("button data %d bytes > 64", len(b.Data))
+		}
+	}
+	ex, err := log.Get(context.Background(), r.ExchangeID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(ex.Question, "13812345678") || !ex.Answered || ex.Mode != "offline" {
+		t.Errorf("logged exchange not masked or incomplete: %+v", ex)
+	}
+	down := r.Buttons[1].Data
+	if _, err := e.Feedback(context.Background(), bot.Feedback{Channel: "test", UserID: "42", Data: down, Time: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if ex, _ = log.Get(context.Background(), r.ExchangeID); ex.Feedback != "down" {
+		t.Errorf("feedback not stored: %+v", ex)
+	}
+	tampered := strings.Replace(down, ":down:", ":up:", 1)
+	if _, err := e.Feedback(context.Background(), bot.Feedback{Channel: "test", UserID: "42", Data: tampered}); !errors.Is(err, bot.ErrBadCallback) {
+		t.Errorf("tampered data: err = %v", err)
+	}
+	for _, junk := range []string{"", "fb", "fb:up:x", "fb:up:x:y:z", "\xff\xfe"} {
+		if _, err := e.Feedback(context.Background(), bot.Feedback{Data: junk}); !errors.Is(err, bot.ErrBadCallback) {
+			t.Errorf("%q: err = %v", junk, err)
+		}
+	}
+	if err := e.Forget(context.Background(), bot.Message{Channel: "test", UserID: "42", ChatID: "42"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := log.Get(context.Background(), r.ExchangeID); !errors.Is(err, bot.ErrNotFound) {
+		t.Errorf("after forget: err = %v", err)
+	}
+}
+
+// A store that fails degrades logging, never the answer.
+func TestStorageDownStillAnswers(t *testing.T) {
+	ix, err := knowledge.New(policies.MustDefault())
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := failingStore{}
+	e := bot.NewEngine(policies.MustDefault(), ix, bot.WithExchangeLog(broken), bot.WithChatMemory(broken), bot.WithRateLimiter(broken))
+	r, err := e.Handle(context.Background(), bot.Message{Channel: "test", UserID: "1", ChatID: "1", Text: "小巨人奖励多少"})
+	if err != nil || !r.Answered || len(r.Calculations) == 0 {
+		t.Fatalf("reply %+v err %v", r, err)
+	}
+}
+
+type failingStore struct{}
+
+var errDown = errors.New("redis down")
+
+func (failingStore) Append(context.Context, bot.Exchange) error { return errDown }
+func (failingStore) Get(context.Context, string) (bot.Exchange, error) {
+	return bot.Exchange{}, errDown
+}
+func (failingStore) DeleteUser(context.Context, string) (int, error) { return 0, errDown }
+func (failingStore) Load(context.Context, string) (bot.ChatContext, error) {
+	return bot.ChatContext{}, errDown
+}
+func (failingStore) Save(context.Context, string, bot.ChatContext, time.Duration) error {
+	return errDown
+}
+func (failingStore) Delete(context.Context, string) error { return errDown }
+func (failingStore) SetFeedback(context.Context, string, string, string, string, time.Time) error {
+	return errDown
+}
+func (failingStore) List(context.Context, bot.ExchangeQuery) ([]bot.Exchange, string, error) {
+	return nil, "", errDown
+}
+func (failingStore) Allow(context.Context, string) (bool, time.Duration, error) {
+	return false, 0, errDown
+}

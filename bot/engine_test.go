@@ -1,0 +1,179 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cdsme/policybot/knowledge"
+	"github.com/cdsme/policybot/policies"
+)
+
+var (
+	testEngineOnce sync.Once
+	testEngine     *Engine
+)
+
+func engineForTest(t testing.TB, opts ...Option) *Engine {
+	t.Helper()
+	c := policies.MustDefault()
+	if len(opts) > 0 {
+		ix, err := knowledge.New(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return NewEngine(c, ix, opts...)
+	}
+	testEngineOnce.Do(func() {
+		ix, err := knowledge.New(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		testEngine = NewEngine(c, ix, WithClock(func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }))
+	})
+	return testEngine
+}
+
+// TestAskAmounts: questions carrying figures get the right calculator, the
+// right inputs and the right amount; the first citation is the clause the
+// amount rests on.
+func TestAskAmounts(t *testing.T) {
+	tests := []struct {
+		q      string
+		rule   string
+		amount int64
+		clause string
+	}{
+		{"我们研发费用比上一年多投了九百万，补贴怎么算", "rd_increase", 800000, "policy/4"},
+		{"去年研发投入800万元，今年1300万元，能补助多少？", "rd_increase", 400000, "policy/4"},
+		{"R&D spending went up by 5 million yuan this year, how much subsidy?", "rd_increase", 400000, "policy/4"},
+		{"研发增加了199万能拿钱吗", "rd_increase", 0, "policy/4"},
+		{"搞智能工厂改造花了2600万，补多少", "digital_transformation", 1200000, "policy/2"},
+		{"数字化转型投了80万元有补贴吗", "digital_transformation", 0, "policy/2"},
+		{"数字化投入260万", "digital_transformation", 260000, "policy/2"},
+		{"营收从9500万涨到1.2亿，有没有奖励", "revenue_milestone", 50000, "policy/3"},
+		{"今年营业收入首次超过5亿元，能拿多少奖励", "revenue_milestone", 100000, "policy/3"},
+		{"营收去年8000万，今年6亿，奖励多少", "revenue_milestone", 150000, "policy/3"},
+		{"成果产业化项目研发投入2500万，补助多少", "rd_commercialization", 3000000, "policy/4"},
+		{"壮大贷今年付了利息90万，按LPR算是70万，贴息多少", "zhuangda_loan", 350000, "policy/6"},
+		{"拿到新易贷5000万贷款，利息补贴最多多少", "xinyidai_loan", 600000, "policy/6"},
+		{"创投机构投了一家省级专精特新企业800万，奖励多少", "equity_investment", 300000, "policy/8"},
+		{"引导基金投资企业1亿元，企业后来评上小巨人，管理机构能拿多少", "fund_manager", 500000, "policy/9"},
+		{"主导制定了一项国际标准并获批，奖励多少", "standard", 600000, "policy/5"},
+		{"主导修订國家標準獲批，獎勵多少", "standard", 400000, "policy/5"},
+		{"刚通过复核的省级专精特新企业有奖励吗", "provincial_sme", 100000, "policy/1"},
+		{"蓉漂计划团队最高资助多少", "talent", 5000000, "policy/10"},
+	}
+	e := engineForTest(t)
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			a := e.Ask(context.Background(), tt.q)
+			if !a.Answered {
+				t.Fatalf("not answered: %s", a.Answer)
+			}
+			var got []string
+			found := false
+			for _, c := range a.Calculations {
+				got = append(got, c.Rule)
+				if c.Rule == tt.rule && c.AmountYuan == tt.amount {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("want %s = %d, got calculations %+v", tt.rule, tt.amount, a.Calculations)
+			}
+			if a.Citations[0].ID != tt.clause {
+				t.Errorf("top citation %s, want %s", a.Citations[0].ID, tt.clause)
+			}
+			if !strings.Contains(a.Answer, "征求意见稿") {
+				t.Error("answer lacks the draft note")
+			}
+		})
+	}
+}
+
+func TestAskAsksForMissingFigures(t *testing.T) {
+	e := engineForTest(t)
+	a := e.Ask(context.Background(), "壮大贷贴息能拿多少")
+	if len(a.Calculations) != 0 {
+		t.Errorf("calculated without figures: %+v", a.Calculations)
+	}
+	if len(a.Missing) != 2 || !strings.Contains(a.Answer, "还需要") {
+		t.Errorf("missing = %v; answer %q", a.Missing, a.Answer)
+	}
+	// A bare R&D total is not an increase: ask for last year's.
+	a = e.Ask(context.Background(), "今年研发投入1000万能补多少")
+	if len(a.Calculations) != 0 || len(a.Missing) == 0 {
+		t.Errorf("one R&D total: calcs %+v missing %v", a.Calculations, a.Missing)
+	}
+}
+
+func TestAskNoCalculationForWhatIs(t *testing.T) {
+	e := engineForTest(t)
+	for _, q := range []string{"壮大贷是什么产品", "到2025年要培育多少家小巨人企业", "专精特新企业怎么参与标准制定"} {
+		if a := e.Ask(context.Background(), q); len(a.Calculations) != 0 || len(a.Missing) != 0 {
+			t.Errorf("%s: unexpected calculations %+v / missing %v", q, a.Calculations, a.Missing)
+		}
+	}
+}
+
+func TestAskOutOfScopeAndBadInput(t *testing.T) {
+	e := engineForTest(t)
+	for _, q := range []string{"上海张江有什么人才补贴", "明天成都天气怎么样", "个人所得税怎么退"} {
+		a := e.Ask(context.Background(), q)
+		if a.Answered {
+			t.Errorf("%s: answered, want out of scope", q)
+		}
+		if !strings.Contains(a.Answer, "12345") {
+			t.Errorf("%s: out-of-scope answer names no hotline: %s", q, a.Answer)
+		}
+	}
+	long := strings.Repeat("研发投入", 30000)
+	for _, q := range []string{"", "   \t", "\x00\x01\x02", "🙂🙂🙂", string([]byte{0xff, 0xfe, 0x80}), long, "小巨人 little giant 奖励 ￥５０万？"} {
+		a := e.Ask(context.Background(), q)
+		if a.Answer == "" {
+			t.Errorf("%.20q: empty answer", q)
+		}
+		if len(a.Citations) > DefaultCitations {
+			t.Errorf("%.20q: %d citations", q, len(a.Citations))
+		}
+	}
+	if a := e.Ask(context.Background(), ""); a.Answered || a.Error == "" {
+		t.Errorf("empty question: %+v", a)
+	}
+	if a := e.Ask(context.Background(), long); !strings.Contains(a.Answer, "只读取了前") {
+		t.Errorf("long question: no truncation note")
+	}
+}
+
+func TestIssuedDateGivesEffectiveDate(t *testing.T) {
+	e := engineForTest(t, WithIssued(time.Date(2026, 9, 15, 0, 0, 0, 0, time.UTC)))
+	a := e.Ask(context.Background(), "这个政策什么时候开始施行，有效期多久")
+	if len(a.Calculations) != 1 || a.Calculations[0].Rule != "effective_date" {
+		t.Fatalf("calculations %+v", a.Calculations)
+	}
+	a = engineForTest(t).Ask(context.Background(), "这个政策什么时候开始施行")
+	if len(a.Calculations) != 0 || !strings.Contains(a.Answer, "印发日期") {
+		t.Errorf("without POLICY_ISSUED the answer must explain, got calcs %+v: %s", a.Calculations, a.Answer)
+	}
+}
+
+func FuzzAsk(f *testing.F) {
+	for _, s := range []string{"研发投入增加了650万", "小巨人奖励", "", "壮大贷利息60万LPR40万", "\xff", "那省级的呢"} {
+		f.Add(s)
+	}
+	e := engineForTest(f)
+	f.Fuzz(func(t *testing.T, q string) {
+		a := e.Ask(context.Background(), q)
+		if a.Answer == "" {
+			t.Fatal("empty answer")
+		}
+		for _, c := range a.Calculations {
+			if c.AmountYuan < 0 {
+				t.Fatalf("negative amount %+v", c)
+			}
+		}
+	})
+}

@@ -192,7 +192,7 @@ func (a *Adapter) Bot() *tg.Bot { return a.b }
 // updates in hand to be answered; in webhook mode it calls setWebhook with
 // the secret token and blocks until ctx is done while WebhookHandler
 // serves. It returns an error when the token is rejected or setWebhook
-// fails; other setup failures are logged.
+// fails; other setup failures are logged. It returns nil once ctx is done.
 func (a *Adapter) Run(ctx context.Context) error {
 	if err := a.setCommands(ctx); errors.Is(err, tg.ErrorUnauthorized) {
 		return fmt.Errorf("telegram: %w", err)
@@ -206,7 +206,10 @@ func (a *Adapter) Run(ctx context.Context) error {
 			})
 			return err
 		})
-		if err != nil {
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return nil // shut down during setup
+		case err != nil:
 			return fmt.Errorf("telegram: setWebhook: %w", err)
 		}
 		a.log.Info("webhook mode")

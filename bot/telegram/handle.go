@@ -152,20 +152,24 @@ func (a *Adapter) onMessage(ctx context.Context, m *models.Message, edited bool)
 	a.answer(ctx, msg, userID, chatID, replyTo)
 }
 
-// parseCommand splits "/name@bot args" into lower-case name and args.
-func parseCommand(text string) (name, args string) {
+// parseCommand splits "/name@bot args" into lower-case name, the bot it
+// is addressed to ("" if none) and args.
+func parseCommand(text string) (name, to, args string) {
 	text = strings.TrimPrefix(text, "/")
 	name, args, _ = strings.Cut(text, " ")
 	if i := strings.IndexAny(name, "\n\t"); i >= 0 {
 		args = name[i:] + " " + args
 		name = name[:i]
 	}
-	name, _, _ = strings.Cut(name, "@")
-	return strings.ToLower(name), strings.TrimSpace(args)
+	name, to, _ = strings.Cut(name, "@")
+	return strings.ToLower(name), to, strings.TrimSpace(args)
 }
 
 func (a *Adapter) onCommand(ctx context.Context, msg bot.Message, userID, chatID int64, replyTo int) {
-	name, args := parseCommand(msg.Text)
+	name, to, args := parseCommand(msg.Text)
+	if to != "" && a.username != "" && !strings.EqualFold(to, a.username) {
+		return // "/start@otherbot" in a group
+	}
 	a.log.Info("command", "user", a.hash(userID), "command", name)
 	if c, ok := a.cfg.commands[name]; ok {
 		staff := a.cfg.staff[userID]

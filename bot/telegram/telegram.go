@@ -32,6 +32,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
@@ -86,6 +87,8 @@ type Adapter struct {
 	seen  recentIDs
 	disp  *dispatcher
 
+	username string // from getMe; "" if unknown
+
 	floodMu    sync.Mutex
 	floodUntil map[int64]time.Time
 }
@@ -134,7 +137,8 @@ func New(token string, conv bot.Conversation, opts ...Option) (*Adapter, error) 
 		tg.WithDefaultHandler(a.onPolledUpdate),
 		tg.WithNotAsyncHandlers(), // the dispatcher orders and parallelises
 		tg.WithAllowedUpdates(allowedUpdates),
-		tg.WithErrorsHandler(func(err error) { a.log.Warn("bot api", "err", err) }),
+		tg.WithErrorsHandler(a.libraryError),
+		tg.WithSkipGetMe(), // New calls getMe itself to learn the username
 	}
 	if cfg.httpClient != nil {
 		poll := cfg.httpClient.Timeout
@@ -143,15 +147,35 @@ func New(token string, conv bot.Conversation, opts ...Option) (*Adapter, error) 
 		}
 		tgopts = append(tgopts, tg.WithHTTPClient(poll, cfg.httpClient))
 	}
-	if cfg.skipGetMe {
-		tgopts = append(tgopts, tg.WithSkipGetMe())
-	}
 	b, err := tg.New(token, tgopts...)
 	if err != nil {
 		return nil, fmt.Errorf("telegram: %w", err)
 	}
 	a.b = b
+	if !cfg.skipGetMe {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		me, err := b.GetMe(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("telegram: getMe (token check): %w", err)
+		}
+		a.username = me.Username
+	}
 	return a, nil
+}
+
+// libraryError logs an error reported by go-telegram/bot. Errors about
+// undecodable bodies quote the body (which may hold user messages): only
+// their first words are logged.
+func (a *Adapter) libraryError(err error) {
+	msg := err.Error()
+	if i := strings.Index(msg, "decode response body"); i >= 0 {
+		msg = msg[:i] + "decode response body failed"
+	}
+	if len(msg) > 300 {
+		msg = msg[:300] + "…"
+	}
+	a.log.Warn("bot api", "err", msg)
 }
 
 func (c *config) validate() error {
@@ -312,6 +336,19 @@ func (a *Adapter) WebhookHandler() http.Handler {
 		a.HandleUpdate(context.WithoutCancel(r.Context()), &upd)
 		w.WriteHeader(http.StatusOK)
 	})
+}
+
+// WebhookPath is the path of the configured webhook URL ("/" when it has
+// none, "" in long polling mode): where to mount WebhookHandler.
+func (a *Adapter) WebhookPath() string {
+	if a.cfg.webhookURL == "" {
+		return ""
+	}
+	u, err := url.Parse(a.cfg.webhookURL)
+	if err != nil || u.Path == "" {
+		return "/"
+	}
+	return u.Path
 }
 
 // onPolledUpdate is the library's handler in long polling: it queues the

@@ -51,6 +51,19 @@ func TestStart(t *testing.T) {
 	if got := h.api.texts(); len(got) != 1 || !strings.Contains(got[0], "使用帮助") {
 		t.Errorf("/help = %q", got)
 	}
+	h.api.reset()
+	h.a.HandleUpdate(ctx, textUpdate("/help@OtherBot")) // addressed to another bot
+	if n := len(h.api.callsOf("")); n != 0 {
+		t.Errorf("command for another bot answered (%d calls)", n)
+	}
+}
+
+func TestLibraryErrorsDoNotLeakBodies(t *testing.T) {
+	h := newHarness(t)
+	h.a.libraryError(errors.New(`error get updates, error decode response body for method getUpdates, {"text":"我的身份证号"}, invalid`))
+	if logs := h.logs.String(); strings.Contains(logs, "身份证") || !strings.Contains(logs, "decode response body failed") {
+		t.Errorf("logs = %s", logs)
+	}
 }
 
 func TestQuestionFollowUpAndButtons(t *testing.T) {
@@ -421,6 +434,9 @@ func TestRateLimitedUserGetsOneNotice(t *testing.T) {
 
 func TestWebhook(t *testing.T) {
 	h := newHarness(t, WithWebhook("https://bot.example.org/tg", "s3cret-Token_1"))
+	if p := h.a.WebhookPath(); p != "/tg" {
+		t.Errorf("WebhookPath = %q", p)
+	}
 	srv := httptest.NewServer(h.a.WebhookHandler())
 	defer srv.Close()
 	body := func(u *models.Update) string {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/cdsme/policybot/bot"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -16,7 +17,8 @@ const (
 	MetricFeedback     = "policybot_feedback_total"
 )
 
-// Answer modes used as the "mode" label of policybot_answers_total.
+// Answer modes used as the "mode" label of policybot_answers_total (the
+// engine's Exchange.Mode values; "none" for engine errors).
 const (
 	ModeOffline = "offline" // extractive answer + calculators, no language model
 	ModeLLM     = "llm"     // composed by an OpenAI-compatible model
@@ -33,8 +35,9 @@ const (
 // below 10 ms (offline answers take ~2 ms) and up to 30 s for LLM answers.
 var AnswerBuckets = []float64{0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}
 
-// Metrics holds the policybot Prometheus metrics. One value can be shared by
-// the web server, the Telegram adapter and the engine (through cmd wiring).
+// Metrics holds the policybot Prometheus metrics. It implements bot.Observer:
+// give one value to the engine (bot.WithObserver), the web server
+// (WithMetrics) and the Telegram adapter.
 // All methods are safe on a nil *Metrics (they do nothing), so callers need
 // not check whether metrics are enabled.
 type Metrics struct {
@@ -96,43 +99,57 @@ func register[C prometheus.Collector](reg prometheus.Registerer, c C) C {
 	return c
 }
 
-// ObserveAnswer counts one answer and records how long it took. channel is
-// "web", "telegram" or "cli"; mode is ModeOffline or ModeLLM.
-func (m *Metrics) ObserveAnswer(channel string, answered bool, mode string, d time.Duration) {
+// The methods below make *Metrics a bot.Observer, so cmd can hand it to the
+// engine (bot.WithObserver): the engine knows the answer mode, the fallback
+// reason and the feedback verdict.
+var _ bot.Observer = (*Metrics)(nil)
+
+// Answered counts one answer and records how long it took. channel is "web",
+// "telegram" or "cli"; mode is the engine's answer mode ("offline", "llm",
+// "llm_fallback").
+func (m *Metrics) Answered(channel string, answered bool, mode string, latency time.Duration) {
 	if m == nil {
 		return
 	}
-	m.answers.WithLabelValues(channel, strconv.FormatBool(answered), mode).Inc()
-	m.latency.Observe(d.Seconds())
+	m.answers.WithLabelValues(channel, strconv.FormatBool(answered), labelOr(mode, ModeOffline)).Inc()
+	m.latency.Observe(latency.Seconds())
 }
 
-// ObserveAnswerError counts a message the engine could not answer at all
-// (answered="error") and records how long the attempt took.
-func (m *Metrics) ObserveAnswerError(channel, mode string, d time.Duration) {
-	if m == nil {
-		return
-	}
-	m.answers.WithLabelValues(channel, "error", mode).Inc()
-	m.latency.Observe(d.Seconds())
-}
-
-// LLMFallback counts an answer composed offline because the language model
+// Fallback counts an answer composed offline because the language model
 // failed or was refused; reason is a short fixed word such as "timeout",
 // "error", "rate_limited", "invalid_output" (keep the set small: it is a label).
-func (m *Metrics) LLMFallback(reason string) {
+func (m *Metrics) Fallback(reason string) {
 	if m == nil {
 		return
 	}
-	m.fallbacks.WithLabelValues(reason).Inc()
+	m.fallbacks.WithLabelValues(labelOr(reason, "unknown")).Inc()
 }
 
-// ObserveFeedback counts one accepted feedback tap. Verdicts other than
-// VerdictUp and VerdictDown are counted as VerdictOther.
-func (m *Metrics) ObserveFeedback(verdict string) {
+// Feedback counts one accepted feedback tap. Verdicts other than VerdictUp
+// and VerdictDown are counted as VerdictOther.
+func (m *Metrics) Feedback(verdict string) {
 	if m == nil {
 		return
 	}
 	m.feedback.WithLabelValues(NormalizeVerdict(verdict)).Inc()
+}
+
+// Failed counts a message the engine could not answer at all (it returned an
+// error): answered="error", mode="none". The engine does not report these, so
+// channels call it.
+func (m *Metrics) Failed(channel string, latency time.Duration) {
+	if m == nil {
+		return
+	}
+	m.answers.WithLabelValues(channel, "error", "none").Inc()
+	m.latency.Observe(latency.Seconds())
+}
+
+func labelOr(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
 }
 
 // NormalizeVerdict maps a verdict to VerdictUp, VerdictDown or VerdictOther.

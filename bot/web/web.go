@@ -61,7 +61,8 @@ type Server struct {
 	log           *slog.Logger
 	reg           *prometheus.Registry
 	metrics       *Metrics
-	mode          string
+	selfCount     bool   // count answers and feedback here (Conversation does not observe)
+	mode          string // "mode" label when selfCount
 	staffToken    string
 	staff         http.Handler
 	now           func() time.Time
@@ -85,13 +86,21 @@ func WithLogger(l *slog.Logger) Option { return func(s *Server) { s.log = l } }
 // Default: a private registry with the Go and process collectors.
 func WithRegistry(r *prometheus.Registry) Option { return func(s *Server) { s.reg = r } }
 
-// WithMetrics sets the Metrics the server counts web traffic into (default:
-// NewMetrics on the registry). Share one value with the Telegram adapter.
+// WithMetrics sets the Metrics the server counts into (default: NewMetrics on
+// the registry). Share one value with the engine (bot.WithObserver) and the
+// Telegram adapter.
+//
+// The engine reports answers, fallbacks and feedback itself (bot.Observer),
+// so by default the server counts only what the engine cannot see: messages
+// the engine failed to answer (answered="error"). See WithSelfCounting.
 func WithMetrics(m *Metrics) Option { return func(s *Server) { s.metrics = m } }
 
-// WithAnswerMode sets the "mode" label of web answers: ModeOffline (default)
-// or ModeLLM when an OpenAI-compatible model composes answers.
-func WithAnswerMode(mode string) Option { return func(s *Server) { s.mode = mode } }
+// WithSelfCounting makes the server count web answers (with this mode label,
+// ModeOffline if empty) and feedback itself. Use it only with a Conversation
+// that does not report to the same Metrics, or every answer counts twice.
+func WithSelfCounting(mode string) Option {
+	return func(s *Server) { s.selfCount, s.mode = true, labelOr(mode, ModeOffline) }
+}
 
 // WithStaffToken sets STAFF_TOKEN. Empty (the default) makes /staff/ refuse
 // every request with 403.
@@ -124,7 +133,6 @@ func WithHealthCheck(check func(ctx context.Context) error) Option {
 func New(conv bot.Conversation, opts ...Option) *Server {
 	s := &Server{
 		conv:          conv,
-		mode:          ModeOffline,
 		now:           time.Now,
 		maxBody:       DefaultMaxBody,
 		maxQuestion:   DefaultMaxQuestion,
@@ -258,7 +266,8 @@ type ButtonJSON struct {
 
 // FeedbackRequest is the body of POST /api/feedback. Verdict ("up"/"down"),
 // Reason (the optional text after 👎) and ExchangeID are optional extras the
-// page sends: Verdict feeds the feedback metric, Reason is logged.
+// page sends: Verdict feeds the feedback metric under WithSelfCounting, Reason
+// is logged (bot.Feedback has no field for it yet).
 type FeedbackRequest struct {
 	Data       string `json:"data"`
 	Session    string `json:"session"`
@@ -335,13 +344,21 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 		Time:    start,
 	})
 	elapsed := s.now().Sub(start)
+	if errors.Is(err, bot.ErrRateLimited) {
+		s.log.InfoContext(r.Context(), "web ask rate limited", "session", session)
+		w.Header().Set("Retry-After", "10")
+		writeError(w, http.StatusTooManyRequests, "提问太频繁了，请稍等片刻再问。")
+		return
+	}
 	if err != nil {
-		s.metrics.ObserveAnswerError(Channel, s.mode, elapsed)
+		s.metrics.Failed(Channel, elapsed)
 		s.log.ErrorContext(r.Context(), "web ask failed", "err", err, "session", session, "elapsed", elapsed)
 		writeError(w, http.StatusInternalServerError, "抱歉，暂时无法回答，请稍后再试或拨打12345热线咨询。")
 		return
 	}
-	s.metrics.ObserveAnswer(Channel, reply.Answered, s.mode, elapsed)
+	if s.selfCount {
+		s.metrics.Answered(Channel, reply.Answered, s.mode, elapsed)
+	}
 	writeJSON(w, http.StatusOK, replyJSON(reply))
 }
 
@@ -373,7 +390,9 @@ func (s *Server) handleFeedback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	verdict := NormalizeVerdict(req.Verdict)
-	s.metrics.ObserveFeedback(verdict)
+	if s.selfCount {
+		s.metrics.Feedback(verdict)
+	}
 	if reason := strings.TrimSpace(req.Reason); reason != "" {
 		if utf8.RuneCountInString(reason) > 1000 {
 			reason = string([]rune(reason)[:1000])

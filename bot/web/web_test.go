@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -26,7 +27,8 @@ type fakeConv struct {
 	messages  []bot.Message
 	feedbacks []bot.Feedback
 	forgotten []bot.Message
-	err       error // returned by Handle
+	err       error        // returned by Handle
+	obs       bot.Observer // reported to as the engine does, if set
 }
 
 const goodData = "fb:ok:signed"
@@ -37,6 +39,9 @@ func (f *fakeConv) Handle(ctx context.Context, m bot.Message) (bot.Reply, error)
 	f.mu.Unlock()
 	if f.err != nil {
 		return bot.Reply{}, f.err
+	}
+	if f.obs != nil {
+		f.obs.Answered(m.Channel, true, "offline", time.Millisecond)
 	}
 	return bot.Reply{
 		ExchangeID: "ex-1",
@@ -62,6 +67,9 @@ func (f *fakeConv) Feedback(ctx context.Context, fb bot.Feedback) (string, error
 	f.mu.Unlock()
 	if !strings.HasPrefix(fb.Data, goodData) {
 		return "", bot.ErrBadCallback
+	}
+	if f.obs != nil {
+		f.obs.Feedback(map[bool]string{true: "down", false: "up"}[strings.HasSuffix(fb.Data, ":down")])
 	}
 	return "谢谢反馈！", nil
 }
@@ -262,7 +270,7 @@ func TestAskEngineErrorHidesDetails(t *testing.T) {
 func TestFeedback(t *testing.T) {
 	conv := &fakeConv{}
 	reg := prometheus.NewRegistry()
-	s, logs := newTest(t, conv, WithRegistry(reg))
+	s, logs := newTest(t, conv, WithRegistry(reg), WithSelfCounting(""))
 
 	rec := do(t, s, "POST", "/api/feedback", jsonCT, `{"data":"`+goodData+`","session":"sess-abcdef12","verdict":"down","reason":"没说申报时间","exchange_id":"ex-1"}`)
 	if rec.Code != 200 {
@@ -347,35 +355,80 @@ func scrape(t *testing.T, h http.Handler) string {
 }
 
 func TestMetricsAfterAsk(t *testing.T) {
-	s, _ := newTest(t, &fakeConv{})
-	s.Metrics().LLMFallback("timeout") // as the engine would, through cmd wiring
+	// Wired as cmd does: the engine reports to the same Metrics the server serves.
+	reg := prometheus.NewRegistry()
+	m := NewMetrics(reg)
+	conv := &fakeConv{obs: m}
+	s, _ := newTest(t, conv, WithRegistry(reg), WithMetrics(m))
+	m.Fallback("timeout") // as the engine does through bot.Observer
 	if rec := do(t, s, "POST", "/api/ask", jsonCT, `{"q":"小巨人奖励","session":"sess-abcdef12"}`); rec.Code != 200 {
 		t.Fatalf("ask: %d", rec.Code)
 	}
-	m := scrape(t, s)
+	if rec := do(t, s, "POST", "/api/feedback", jsonCT, `{"data":"`+goodData+`","session":"sess-abcdef12","verdict":"up"}`); rec.Code != 200 {
+		t.Fatalf("feedback: %d", rec.Code)
+	}
+	conv.err = errors.New("boom")
+	if rec := do(t, s, "POST", "/api/ask", jsonCT, `{"q":"小巨人奖励","session":"sess-abcdef12"}`); rec.Code != 500 {
+		t.Fatalf("failing ask: %d", rec.Code)
+	}
+	got := scrape(t, s)
 	for _, want := range []string{
-		`policybot_answers_total{answered="true",channel="web",mode="offline"} 1`,
+		`policybot_answers_total{answered="true",channel="web",mode="offline"} 1`, // once, not twice
+		`policybot_answers_total{answered="error",channel="web",mode="none"} 1`,
 		`policybot_answer_seconds_bucket`,
-		`policybot_answer_seconds_count 1`,
+		`policybot_answer_seconds_count 2`,
 		`policybot_llm_fallbacks_total{reason="timeout"} 1`,
-		`policybot_feedback_total{verdict="up"} 0`,
-		"go_goroutines",
+		`policybot_feedback_total{verdict="up"} 1`,
+		`policybot_feedback_total{verdict="down"} 0`,
 	} {
-		if !strings.Contains(m, want) {
-			t.Errorf("metrics lack %q:\n%s", want, m)
+		if !strings.Contains(got, want) {
+			t.Errorf("metrics lack %q:\n%s", want, got)
 		}
+	}
+}
+
+func TestMetricsDefaults(t *testing.T) {
+	s, _ := newTest(t, &fakeConv{}, WithSelfCounting(ModeLLM))
+	if rec := do(t, s, "POST", "/api/ask", jsonCT, `{"q":"小巨人奖励","session":"sess-abcdef12"}`); rec.Code != 200 {
+		t.Fatalf("ask: %d", rec.Code)
+	}
+	got := scrape(t, s)
+	for _, want := range []string{
+		`policybot_answers_total{answered="true",channel="web",mode="llm"} 1`,
+		"# TYPE policybot_answer_seconds histogram",
+		"go_goroutines", // the default registry has the Go and process collectors
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("metrics lack %q:\n%s", want, got)
+		}
+	}
+	if rec := do(t, s, "POST", "/metrics", "", ""); rec.Code != 405 {
+		t.Errorf("POST /metrics: %d", rec.Code)
+	}
+}
+
+func TestAskRateLimited(t *testing.T) {
+	conv := &fakeConv{err: fmt.Errorf("%w: retry after 3s", bot.ErrRateLimited)}
+	s, _ := newTest(t, conv)
+	rec := do(t, s, "POST", "/api/ask", jsonCT, `{"q":"小巨人奖励","session":"sess-abcdef12"}`)
+	if rec.Code != 429 {
+		t.Fatalf("status %d", rec.Code)
+	}
+	if e := decodeJSON[ErrorResponse](t, rec); !strings.Contains(e.Error, "太频繁") || strings.Contains(e.Error, "retry") {
+		t.Errorf("error %q", e.Error)
 	}
 }
 
 func TestNewMetricsTwiceSharesSeries(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	a, b := NewMetrics(reg), NewMetrics(reg)
-	a.ObserveAnswer("telegram", true, ModeLLM, time.Millisecond)
-	b.ObserveAnswer("telegram", true, ModeLLM, time.Millisecond)
+	a.Answered("telegram", true, ModeLLM, time.Millisecond)
+	b.Answered("telegram", true, ModeLLM, time.Millisecond)
 	var nilM *Metrics
-	nilM.ObserveAnswer("web", true, ModeOffline, 0) // no panic
-	nilM.LLMFallback("x")
-	nilM.ObserveFeedback("up")
+	nilM.Answered("web", true, ModeOffline, 0) // no panic
+	nilM.Fallback("x")
+	nilM.Feedback("up")
+	nilM.Failed("web", 0)
 	s, _ := newTest(t, &fakeConv{}, WithRegistry(reg), WithMetrics(a))
 	if m := scrape(t, s); !strings.Contains(m, `policybot_answers_total{answered="true",channel="telegram",mode="llm"} 2`) {
 		t.Errorf("shared metrics:\n%s", m)

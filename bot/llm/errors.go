@@ -2,8 +2,10 @@ package llm
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 
 	openai "github.com/sashabaranov/go-openai"
@@ -77,6 +79,12 @@ func classify(ctx context.Context, err error) error {
 	var opErr *net.OpError
 	if errors.As(err, &opErr) {
 		return fmt.Errorf("%w: %w", ErrUpstream, err)
+	}
+	// A 2xx body that is not a chat completion: the endpoint is broken.
+	var synErr *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &synErr) || errors.As(err, &typeErr) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("%w: bad response body: %w", ErrUpstream, err)
 	}
 	return fmt.Errorf("llm: %w", err)
 }

@@ -14,7 +14,16 @@ const (
 	kindPlain   figureKind = iota // a bare number: a count, a year, a step
 	kindMoney                     // followed by 元/块 or scaled by 万/亿: compared as integer yuan
 	kindPercent                   // 10%, 百分之十, 2个百分点: compared by value
+	kindCount                     // a lone Chinese numeral before a classifier (两项, 三类): always allowed up to maxCount
 )
+
+// maxCount is the largest small count (两项, 三种情况, 十类) a reply may
+// state without a source: models count enumerations when they phrase, and a
+// miscount there changes no amount. Durations (三年) and money are checked.
+const maxCount = 10
+
+// countClassifiers follow the small counts of kindCount.
+const countClassifiers = "个项类种条档家点方面"
 
 // figure is one number found in a text.
 type figure struct {
@@ -61,7 +70,7 @@ const (
 	cnUnits  = "十拾百佰千仟万亿"
 	// countUnits make a lone Chinese numeral a figure: 三年, 两档, 五家.
 	// A lone numeral before anything else (一般, 一次性, 十分) is a word.
-	countUnits = "元块个家档项倍年月日天周条名人笔类级期%"
+	countUnits = "元块个家档项倍年月日天周条名人笔类级期种点方%"
 )
 
 func cnDigitValue(r rune) (int64, bool) {
@@ -226,6 +235,9 @@ func scanNumber(s string, i int, inPercent bool) (figure, bool) {
 			break
 		}
 		run := s[i:j]
+		if run == "" {
+			return figure{}, false
+		}
 		v, sc, ok := parseChinese(run)
 		if !ok {
 			return figure{}, false
@@ -253,9 +265,12 @@ func scanNumber(s string, i int, inPercent bool) (figure, bool) {
 	if inPercent {
 		kind = kindPercent
 	}
-	if lone && !inPercent {
+	if lone && !inPercent && kind == kindPlain {
 		next, _ := utf8.DecodeRuneInString(s[i:])
-		if kind == kindPlain && !strings.ContainsRune(countUnits, next) {
+		switch {
+		case strings.ContainsRune(countClassifiers, next) && val.Cmp(big.NewRat(maxCount, 1)) <= 0:
+			kind = kindCount
+		case !strings.ContainsRune(countUnits, next):
 			return figure{}, false
 		}
 	}
@@ -282,6 +297,9 @@ func allDigits(s string) bool {
 // 十五 → 15, 二〇二五 → 2025 (a digit string). scaled reports a 万 or 亿.
 func parseChinese(run string) (v *big.Rat, scaled bool, ok bool) {
 	runes := []rune(run)
+	if len(runes) > 16 { // no amount is written this long; avoid int64 overflow
+		return nil, false, false
+	}
 	hasUnit := false
 	for _, r := range runes {
 		if cnUnitValue(r) > 0 || r == '点' {

@@ -163,6 +163,8 @@ func (a Allowed) allows(f figure) bool {
 		return a.percent[key]
 	case kindMoney:
 		return a.money[key]
+	case kindCount:
+		return true
 	default:
 		if a.any[key] {
 			return true
@@ -208,7 +210,8 @@ var capMarkers = []string{"最高", "最多", "不超过", "不高于", "上限"
 // numerals (五十万元, 百分之十五, 三年) — and requires each to match an
 // allowed figure: money by integer-yuan value ("50万" == "500000元" ==
 // "五十万元"), percentages by value, plain numbers (counts, years, steps)
-// against any allowed value. Clause references (policy/4, [plan/12], 第4条,
+// against any allowed value. Small counts in Chinese before a classifier
+// (两项, 三种, up to maxCount) are always allowed. Clause references (policy/4, [plan/12], 第4条,
 // 附件1) are not figures, but a quoted clause id must exist in the corpus.
 // Money is read a second time with yuan.Extract, which also knows English
 // and mixed forms ("3 million yuan", ranges).
@@ -217,7 +220,8 @@ var capMarkers = []string{"最高", "最多", "不超过", "不高于", "上限"
 // gets (可获得, 能拿, 奖励是, 合计 … — see claimMarkers) must equal the
 // amount_yuan of some calculation (or a near-miss gain, or the total of
 // several payouts), unless it is quoted as a ceiling
-// (最高, 不超过 …). So an injected "奖励是1000万" fails even though
+// (最高, 不超过 …); so is a money figure right after 是/为/： in a phrase
+// naming the award (奖励：…, 补助金额为…). So an injected "奖励是1000万" fails even though
 // 1000万 is a policy/4 figure (the 重大科技成果 ceiling). The check is
 // deliberately simple: it matches any calculation's amount, not the one for
 // the rule the phrase names.
@@ -228,7 +232,6 @@ func CheckNumbers(reply string, allowed Allowed) error {
 	norm := normalize(reply)
 	for _, m := range clauseRefRe.FindAllString(norm, -1) {
 		id := strings.Join(strings.Fields(m), "")
-		id = strings.ReplaceAll(id, " ", "")
 		if len(allowed.clauses) > 0 && !allowed.clauses[id] {
 			return &NumberError{Figure: m, Reason: "is not a clause of the documents"}
 		}
@@ -283,5 +286,19 @@ func isClaim(s string, start int) bool {
 			return true
 		}
 	}
+	// "奖励：1000万", "补助金额为60万": a copula right before the figure in
+	// a phrase about the award.
+	last, _ := utf8.DecodeLastRuneInString(trimmed)
+	if strings.ContainsRune("是为：:", last) {
+		for _, w := range awardWords {
+			if strings.Contains(phrase, w) {
+				return true
+			}
+		}
+	}
 	return false
 }
+
+// awardWords name what a user gets; with a copula before a figure they make
+// a claim.
+var awardWords = []string{"奖励", "补助", "补贴", "贴息", "资助", "奖金", "金额", "钱"}

@@ -106,6 +106,13 @@ func TestCheckNumbers(t *testing.T) {
 		{"claim not matching calc", "合计500万元。", withCalc, "500万元"},
 		{"ceiling after claim verb", "可获得最高500万元补助。", withCalc, ""},
 		{"hotline", "请拨打12345咨询。", clausesOnly, ""},
+		{"claim with colon", "好的，奖励：1000万元。", clausesOnly, "1000万元"},
+		{"claim with copula", "补助金额为1000万元。", clausesOnly, "1000万元"},
+		{"copula matching calc", "补助金额为60万元 [policy/4]。", withCalc, ""},
+		{"rate is not a claim", "补助标准为每增加200万元给予20万元。", withCalc, ""},
+		{"small Chinese count", "有两项奖励，分三种情况 [policy/1]。", clausesOnly, ""},
+		{"Arabic count checked", "有7项奖励。", clausesOnly, "7"},
+		{"duration checked", "有效期五年。", clausesOnly, "五"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -173,5 +180,26 @@ func TestCheckNumbersRealCalculations(t *testing.T) {
 	}
 	if err := CheckNumbers("合计120万元。", a); !errors.Is(err, ErrInventedNumber) {
 		t.Errorf("wrong total: %v", err)
+	}
+}
+
+func FuzzCheckNumbers(f *testing.F) {
+	for _, s := range []string{"可获得60万元", "一亿二千万", "百分之十五", "6,500,000元", "第四条 policy/4", "1.2.3亿", "九千九百九十九亿亿亿亿", "３ million yuan", "一点", "百分之"} {
+		f.Add(s)
+	}
+	a := NewAllowed(nil, nil, "给予50万元奖励，按10%补助")
+	f.Fuzz(func(t *testing.T, s string) {
+		_ = CheckNumbers(s, a) // must not panic
+		for _, fg := range extractFigures(s) {
+			if fg.Value == nil || fg.Start > fg.End {
+				t.Fatalf("bad figure %+v in %q", fg, s)
+			}
+		}
+	})
+}
+
+func TestPercentPrefixWithoutNumber(t *testing.T) {
+	if got := extractFigures("百分之好，百分之"); len(got) != 0 {
+		t.Errorf("got %+v", got)
 	}
 }

@@ -186,12 +186,11 @@ func (p *Phraser) Phrase(ctx context.Context, req Request) (Result, error) {
 	}
 	var text string
 	for round := 0; ; round++ {
-		creq := openai.ChatCompletionRequest{
-			Model:    p.cfg.Model,
-			Messages: msgs,
+		creq := openai.ChatCompletionRequest{Model: p.cfg.Model, Messages: msgs}
+		if !reasoningModel(p.cfg.Model) {
 			// Temperature 0 is dropped by omitempty; a small value keeps the
-			// phrasing steady on every API.
-			Temperature: 0.1,
+			// phrasing steady. Reasoning models reject any temperature.
+			creq.Temperature = 0.1
 		}
 		final := round >= p.maxRounds
 		if len(toolDefs) > 0 {
@@ -253,6 +252,18 @@ func (p *Phraser) Phrase(ctx context.Context, req Request) (Result, error) {
 	}
 	res.Text = withDraftNote(text)
 	return res, nil
+}
+
+// reasoningModel reports models that accept no sampling parameters
+// (go-openai validates these names client-side).
+func reasoningModel(model string) bool {
+	m := strings.ToLower(model)
+	for _, p := range []string{"o1", "o3", "o4", "gpt-5", "gpt-6"} {
+		if strings.HasPrefix(m, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // appendCalc adds c unless an identical receipt (rule, amount, inputs) is

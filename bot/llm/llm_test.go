@@ -426,3 +426,24 @@ func TestRunToolNormalisesAmounts(t *testing.T) {
 		t.Errorf("list_rules → %s", out.content)
 	}
 }
+
+func TestPhraseGarbageBody(t *testing.T) {
+	f := newFakeAPI(t, func(_ int, _ openai.ChatCompletionRequest, w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprint(w, "<html>gateway</html>")
+	})
+	_, err := f.phraser().Phrase(context.Background(), Request{Question: "q"})
+	if !errors.Is(err, ErrUpstream) {
+		t.Fatalf("err = %v, want ErrUpstream", err)
+	}
+}
+
+func TestReasoningModelHasNoTemperature(t *testing.T) {
+	f := newFakeAPI(t, say("好的。"))
+	p := New(Config{BaseURL: f.srv.URL + "/v1", APIKey: "k", Model: "o3-mini"})
+	if _, err := p.Phrase(context.Background(), Request{Question: "q"}); err != nil {
+		t.Fatalf("Phrase: %v", err)
+	}
+	if got := f.requests()[0].Temperature; got != 0 {
+		t.Errorf("temperature %v sent to a reasoning model", got)
+	}
+}

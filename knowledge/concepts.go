@@ -117,7 +117,7 @@ var concepts = []concept{
 	{name: "standard", domain: true,
 		zh:     []string{"标准", "国标", "行标", "制定标准", "定标准", "修订", "制修订", "主导制定", "牵头制定"},
 		en:     []string{"standard", "standardization", "standardisation", "norm", "iso", "specification"},
-		expand: []string{"技术标准", "标准", "制定", "获批"}},
+		expand: []string{"技术标准", "标准", "制定", "制修订"}},
 	{name: "lead", zh: []string{"主导", "牵头", "带头", "领衔", "主持"}, en: []string{"lead", "leading", "led", "chief drafter", "principal", "in charge of drafting"},
 		expand: []string{"主导", "获批"}},
 	{name: "international", zh: []string{"国际"}, en: []string{"international", "global", "iso"}, expand: []string{"国际"}},
@@ -293,7 +293,7 @@ var concepts = []concept{
 		en:     []string{"valid", "validity", "effective", "take effect", "in force", "expire", "expiry", "expiration", "how long", "start date", "deadline", "duration", "period", "effective date", "come into force"},
 		expand: []string{"施行", "有效期", "印发之日", "工作日", "有效期3年"}},
 	{name: "no double", domain: true, weight: 1,
-		zh:     []string{"重复享受", "同时享受", "叠加", "重复领", "重复申报", "同时申请", "就高", "兼得", "都拿", "两个都", "同类奖励", "多个奖励", "重复", "同一事项"},
+		zh:     []string{"重复享受", "同时享受", "叠加", "重复领", "重复申报", "同时申请", "就高", "兼得", "都拿", "两个都", "同类奖励", "多个奖励", "重复", "同一事项", "按高", "从高", "两项+奖励", "两个+奖励", "两项+补贴", "两个+补贴", "多项+奖励"},
 		en:     []string{"double", "double-dip", "double dipping", "stack", "stacking", "combine", "cumulative", "at the same time", "simultaneously", "overlap", "duplicate", "higher one", "claim both", "get both"},
 		expand: []string{"不重复享受", "就高不就低", "同一事项", "同类奖励补助政策"}},
 	{name: "purpose", zh: []string{"依据", "为什么出台", "为什么制定", "目的", "背景", "根据什么", "宗旨", "初衷", "出台"},
@@ -400,7 +400,7 @@ func matchesSuppressor(unless []string, norm, padded string) bool {
 
 func matchesAny(zh, en []string, norm, padded string) bool {
 	for _, t := range zh {
-		if strings.Contains(norm, t) {
+		if containsAll(norm, t) { // "A+B": both parts
 			return true
 		}
 	}

@@ -118,4 +118,3 @@ func OpenAIEmbedding(baseURL, apiKey, model string) EmbeddingFunc {
 		return resp.Data[0].Embedding, nil
 	}
 }
-

@@ -156,7 +156,7 @@ func (ix *Index) buildLexical() {
 	for d, cl := range ix.clauses {
 		tf := map[string]float64{}
 		add := func(text string, w float64) {
-			for _, t := range Tokens(text) {
+			for _, t := range clauseTokens(text) {
 				tf[t] += w
 				ix.docLen[d] += w
 			}

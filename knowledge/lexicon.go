@@ -25,7 +25,7 @@ var lexicon = []string{
 	"高端医疗器械", "新能源汽车", "产业链", "建圈强链", "产业建圈强链", "产学研", "联合实验室", "工程技术中心",
 	"研发机构", "研发平台", "研发中心", "行业研究院", "协同创新", "创新平台", "高校院所", "科研院所",
 	// quality and standards
-	"技术标准", "标准攻关", "产品质量", "主导", "国际标准", "国家标准", "行业标准", "获批",
+	"技术标准", "标准攻关", "产品质量", "主导", "制修订", "国际标准", "国家标准", "行业标准", "获批",
 	"创业天府", "菁蓉汇", "校企双进",
 	// digital and green
 	"数字化", "智能化", "数字化转型", "智能化改造", "数字化升级", "诊断咨询", "解决方案", "智能制造",
@@ -99,6 +99,14 @@ var englishStop = map[string]bool{
 	"that": true, "this": true, "thi": true, "from": true, "as": true, "me": true, "us": true, "will": true, "would": true,
 	"should": true, "about": true, "when": true, "who": true, "where": true, "why": true, "company": true,
 }
+
+// docSpellings rewrites the documents' bracketed forms to what people type
+// (各区（市）县 → 区县, 制（修）订 → 制修订) before a clause is tokenised:
+// after Normalize the brackets would split the words.
+var docSpellings = strings.NewReplacer("区(市)县", "区县", "制(修)订", "制修订")
+
+// clauseTokens tokenises clause text for the index.
+func clauseTokens(s string) []string { return tokenize(docSpellings.Replace(Normalize(s))) }
 
 // Tokens returns the index tokens of s after Normalize: lexicon words by
 // longest match (with the bigrams inside words longer than two characters, so

@@ -144,3 +144,10 @@ var testCases = []testCase{
 	out("德阳的企业怎么申请小巨人奖励"),
 	out("Tell me a joke"),
 }
+
+func allCases() []testCase {
+	var all []testCase
+	all = append(all, testCases...)
+	all = append(all, moreCases...)
+	return append(all, thirdCases...)
+}

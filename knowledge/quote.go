@@ -34,7 +34,7 @@ func splitSentences(body string) []sentence {
 		st := sentence{text: s}
 		for _, p := range splitAfter(s, "，") {
 			pc := piece{text: p, runes: utf8.RuneCountInString(p), money: strings.Contains(p, "万元") || strings.Contains(p, "%")}
-			for _, t := range Tokens(p) {
+			for _, t := range clauseTokens(p) {
 				if !slices.Contains(pc.tokens, t) {
 					pc.tokens = append(pc.tokens, t)
 				}

@@ -26,7 +26,7 @@ func TestRetrievalAccuracy(t *testing.T) {
 	ctx := context.Background()
 	var inScope, correct, outs int
 	var failures []string
-	for _, tc := range append(slices.Clone(testCases), moreCases...) {
+	for _, tc := range allCases() {
 		res, err := ix.Search(ctx, tc.q, 3)
 		if err != nil {
 			t.Fatal(err)

@@ -39,7 +39,11 @@ func forEachBackend(t *testing.T, f func(t *testing.T, b backend)) {
 	})
 }
 
-var realMu sync.Mutex // the real database is shared: one test at a time
+var (
+	realMu   sync.Mutex // the real database is shared: one test at a time
+	pingOnce sync.Once
+	pingErr  error
+)
 
 // realRedis connects to REDIS_URL, switched to the dedicated test
 // database, and flushes it.
@@ -57,7 +61,8 @@ func realRedis(t *testing.T) *redis.Client {
 	rdb := redis.NewClient(opt)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	if err := rdb.Ping(ctx).Err(); err != nil {
+	pingOnce.Do(func() { pingErr = rdb.Ping(ctx).Err() }) // dial once, not per test
+	if err := pingErr; err != nil {
 		rdb.Close()
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("integration test needs Redis at %s: %v", u, err)

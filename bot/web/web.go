@@ -14,6 +14,19 @@
 //	GET  /metrics        Prometheus text format
 //	     /staff/...      WithStaffHandler, behind staff auth; GET/POST /staff/login, POST /staff/logout
 //
+// Wiring (cmd/policybot):
+//
+//	reg := prometheus.NewRegistry()
+//	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+//	m := web.NewMetrics(reg)                       // a bot.Observer
+//	eng := bot.NewEngine(corpus, ix, bot.WithObserver(m), ...)
+//	h := web.New(eng,
+//		web.WithLogger(log), web.WithRegistry(reg), web.WithMetrics(m),
+//		web.WithStaffToken(getenv("STAFF_TOKEN")),
+//		web.WithStaffHandler(console),            // when the console exists
+//		web.WithHealthCheck(func(ctx context.Context) error { return rdb.Ping(ctx).Err() }))
+//	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
+//
 // Graceful shutdown belongs to the caller (http.Server.Shutdown).
 package web
 
@@ -171,7 +184,18 @@ func (s *Server) Registry() *prometheus.Registry { return s.reg }
 func (s *Server) routes() {
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(staticFS, "static")
-	mux.Handle("/static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	files := http.StripPrefix("/static/", http.FileServerFS(static))
+	mux.HandleFunc("/static/", func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") { // no directory listings
+			http.NotFound(w, r)
+			return
+		}
+		if !allowMethod(w, r, http.MethodGet, http.MethodHead) {
+			return
+		}
+		w.Header().Set("Cache-Control", "no-cache")
+		files.ServeHTTP(w, r)
+	})
 	mux.HandleFunc("/{$}", s.handleIndex)
 	mux.HandleFunc("/api/ask", s.handleAsk)
 	mux.HandleFunc("/api/feedback", s.handleFeedback)

@@ -457,6 +457,9 @@ func TestIndexAndStatic(t *testing.T) {
 	if strings.Contains(js.Body.String(), "innerHTML") {
 		t.Errorf("app.js uses innerHTML")
 	}
+	if rec := do(t, s, "GET", "/static/", "", ""); rec.Code != 404 {
+		t.Errorf("/static/ listing: %d", rec.Code)
+	}
 	if rec := do(t, s, "GET", "/static/style.css", "", ""); rec.Code != 200 {
 		t.Errorf("style.css: %d", rec.Code)
 	}

@@ -95,16 +95,29 @@
     return m;
   }
 
+  function citationItem(c) {
+    var li = el("li", "citation");
+    li.appendChild(el("span", "cid", c.id));
+    if (c.title) li.appendChild(el("span", "ctitle", c.title));
+    if (c.quote) li.appendChild(el("span", "quote", "“" + c.quote + "”"));
+    return li;
+  }
+
+  // The best two citations show; the rest fold under "其他相关条款".
   function renderCitations(list) {
+    var box = el("div", "sources");
     var ul = el("ul", "citations");
-    list.forEach(function (c) {
-      var li = el("li", "citation");
-      li.appendChild(el("span", "cid", c.id));
-      if (c.title) li.appendChild(el("span", "ctitle", c.title));
-      if (c.quote) li.appendChild(el("span", "quote", "“" + c.quote + "”"));
-      ul.appendChild(li);
-    });
-    return ul;
+    list.slice(0, 2).forEach(function (c) { ul.appendChild(citationItem(c)); });
+    box.appendChild(ul);
+    if (list.length > 2) {
+      var more = el("details", "more-citations");
+      more.appendChild(el("summary", null, "其他相关条款（" + (list.length - 2) + "）"));
+      var ul2 = el("ul", "citations");
+      list.slice(2).forEach(function (c) { ul2.appendChild(citationItem(c)); });
+      more.appendChild(ul2);
+      box.appendChild(more);
+    }
+    return box;
   }
 
   function renderCalc(c) {

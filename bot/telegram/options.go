@@ -37,6 +37,9 @@ const (
 	// measured in UTF-16 code units of the HTML source, which is never
 	// shorter than the text Telegram counts after parsing entities.
 	MaxMessageLen = 4096
+	// MaxParts is how many messages one reply may take; a longer reply is
+	// cut after MaxParts parts and a note says so.
+	MaxParts = 8
 	// MaxCallbackData is Telegram's limit for callback_data, in bytes.
 	MaxCallbackData = 64
 	// maxWebhookBody bounds one webhook request body.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"strings"
 	"time"
 
@@ -18,7 +19,8 @@ type tgAnswer = tg.AnswerCallbackQueryParams
 // Send delivers r to a chat as the adapter answers users: Text escaped for
 // HTML, split into parts of at most MaxMessageLen, Buttons as an inline
 // keyboard on the last part (buttons with empty text or data, or data over
-// MaxCallbackData bytes, are dropped and logged). 429 answers are retried
+// MaxCallbackData bytes, are dropped and logged). A reply longer than
+// MaxParts parts is cut with a note. 429 answers are retried
 // (WithRetry). A 403 stops sending and returns an error wrapping ErrBlocked,
 // so a push sender can mark the subscriber inactive. Empty text is an
 // error.
@@ -30,6 +32,10 @@ func (a *Adapter) send(ctx context.Context, chatID int64, r bot.Reply, replyTo i
 	parts := renderParts(r.Text, MaxMessageLen)
 	if len(parts) == 0 {
 		return errors.New("telegram: empty message")
+	}
+	if len(parts) > MaxParts {
+		a.log.Warn("reply too long; cut", "parts", len(parts), "kept", MaxParts)
+		parts = append(parts[:MaxParts], part{HTML: html.EscapeString(truncatedNote), Plain: truncatedNote})
 	}
 	return a.sendParts(ctx, chatID, parts, a.keyboard(r.Buttons), replyTo)
 }

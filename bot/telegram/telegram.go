@@ -265,7 +265,8 @@ var menu = []models.BotCommand{
 }
 
 // setCommands publishes the menu: the built-ins, then WithMenuCommand
-// entries in registration order (a replaced built-in keeps its place).
+// entries in registration order (a replaced built-in keeps its place, and
+// its description unless a new one is given).
 func (a *Adapter) setCommands(ctx context.Context) error {
 	cmds := a.menu()
 	err := a.call(ctx, "setMyCommands", func(ctx context.Context) error {
@@ -283,10 +284,12 @@ func (a *Adapter) menu() []models.BotCommand {
 	listed := map[string]bool{}
 	for _, c := range menu {
 		if own, ok := a.cfg.commands[c.Command]; ok {
-			if own.description == "" {
-				continue // replaced, not listed
+			if own.staffOnly {
+				continue // replaced by a staff command: not for everyone's menu
 			}
-			c.Description = own.description
+			if own.description != "" {
+				c.Description = own.description
+			}
 		}
 		cmds = append(cmds, c)
 		listed[c.Command] = true

@@ -201,12 +201,12 @@ func TestForbiddenStops(t *testing.T) {
 func TestLongAnswerSplit(t *testing.T) {
 	h := newHarness(t)
 	var b strings.Builder
-	for i := range 60 {
+	for i := range 30 {
 		b.WriteString("第" + strconv.Itoa(i) + "段：研发投入<增加>200万元 & 奖励\"20万\"'元'，")
 		b.WriteString(strings.Repeat("政策<b>条款</b>&amp;说明。", 8))
 		b.WriteString("\n\n")
 	}
-	b.WriteString(strings.Repeat("无换行长句&<>", 700)) // one line longer than a message
+	b.WriteString(strings.Repeat("无换行长句&<>", 400)) // one line longer than a message
 	long := b.String()
 	h.conv.handle = func(bot.Message) (bot.Reply, error) {
 		return bot.Reply{Text: long, Buttons: []bot.Button{{Text: "👍", Data: "fb:up:x:good"}}}, nil
@@ -240,6 +240,36 @@ func TestLongAnswerSplit(t *testing.T) {
 	// Paragraph breaks are preferred: the first part ends a paragraph.
 	if first := html.UnescapeString(calls[0].Fields["text"]); !strings.HasSuffix(first, "说明。") {
 		t.Errorf("first part ends %q", first[len(first)-20:])
+	}
+}
+
+func TestVeryLongReplyIsCut(t *testing.T) {
+	h := newHarness(t)
+	err := h.a.Send(ctx, chatID, bot.Reply{Text: strings.Repeat("很长的回答。\n", 20000), Buttons: []bot.Button{{Text: "👍", Data: "fb:x"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := h.api.callsOf("sendMessage")
+	if len(calls) != MaxParts+1 || calls[MaxParts].Fields["text"] != truncatedNote || keyboardOf(t, calls[MaxParts]) == nil {
+		t.Errorf("%d parts; last = %q", len(calls), calls[len(calls)-1].Fields["text"])
+	}
+}
+
+func TestMenuOverrides(t *testing.T) {
+	noop := func(context.Context, Command) (bot.Reply, error) { return bot.Reply{Text: "x"}, nil }
+	h := newHarness(t, WithCommandHandler("start", noop), WithMenuCommand("help", "新的帮助", noop),
+		WithStaffCommandHandler("forget", noop), WithMenuCommand("subscribe", "订阅红利账单", noop))
+	got := map[string]string{}
+	var order []string
+	for _, c := range h.a.menu() {
+		got[c.Command] = c.Description
+		order = append(order, c.Command)
+	}
+	if diff := cmp.Diff([]string{"start", "help", "calc", "subscribe"}, order); diff != "" {
+		t.Errorf("menu (-want +got):\n%s", diff)
+	}
+	if got["start"] != menu[0].Description || got["help"] != "新的帮助" {
+		t.Errorf("descriptions = %v", got)
 	}
 }
 

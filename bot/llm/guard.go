@@ -56,7 +56,7 @@ func NewAllowed(clauses []policies.Clause, calcs []policies.Calculation, extra .
 	payouts := 0
 	for _, c := range calcs {
 		a.addCalculation(c)
-		if r, ok := policies.RuleByName(c.Rule); ok && !r.NotPayout && c.AmountYuan > 0 {
+		if r, ok := policies.RuleByName(c.Rule); ok && !r.NotPayout && c.AmountYuan > 0 && claimable(c) {
 			total += c.AmountYuan
 			payouts++
 		}
@@ -69,6 +69,17 @@ func NewAllowed(clauses []policies.Clause, calcs []policies.Calculation, extra .
 		a.addText(t)
 	}
 	return a
+}
+
+// claimable reports whether a calculation's amount may be told to the user
+// as what they get: a computed or fixed amount. A maximum (the 重大科技成果
+// ceiling of 1000万) may only be quoted as a ceiling (最高…).
+func claimable(c policies.Calculation) bool {
+	switch c.Kind {
+	case policies.KindComputed, policies.KindFixed, "":
+		return true
+	}
+	return false
 }
 
 func (a *Allowed) addText(s string) {
@@ -98,7 +109,9 @@ func (a *Allowed) addInt(v int64) { a.add(new(big.Rat).SetInt64(v), kindPlain) }
 func (a *Allowed) addCalculation(c policies.Calculation) {
 	a.nCalcs++
 	a.addInt(c.AmountYuan)
-	a.claims[new(big.Rat).SetInt64(c.AmountYuan).RatString()] = true
+	if claimable(c) {
+		a.claims[new(big.Rat).SetInt64(c.AmountYuan).RatString()] = true
+	}
 	a.addText(c.Title)
 	for _, v := range c.Inputs {
 		a.addValue(v)
@@ -201,9 +214,13 @@ var claimMarkers = []string{
 	"合计", "共计", "总计", "一共", "总共",
 }
 
-// capMarkers right before a figure make it a quoted ceiling or threshold
-// (最高500万元), not a claim.
-var capMarkers = []string{"最高", "最多", "不超过", "不高于", "上限", "封顶", "至多", "以上", "达到", "超过"}
+// capMarkers anywhere in the phrase before a figure make it a quoted ceiling
+// (最高500万元, 最高可获得300万元), not a claim.
+var capMarkers = []string{"最高", "最多", "不超过", "不高于", "上限", "封顶", "至多"}
+
+// thresholdMarkers right before a figure make it a quoted threshold
+// (投资达到100万元), not a claim.
+var thresholdMarkers = []string{"以上", "达到", "超过", "满", "突破"}
 
 // CheckNumbers is the number guard. It extracts every figure from reply —
 // Arabic numbers (thousands commas, decimals, %), 万/亿 scaling, Chinese
@@ -218,8 +235,8 @@ var capMarkers = []string{"最高", "最多", "不超过", "不高于", "上限"
 //
 // A second check guards claims: a money figure introduced as what the user
 // gets (可获得, 能拿, 奖励是, 合计 … — see claimMarkers) must equal the
-// amount_yuan of some calculation (or a near-miss gain, or the total of
-// several payouts), unless it is quoted as a ceiling
+// amount_yuan of some computed or fixed calculation (or a near-miss gain,
+// or the total of several payouts), unless it is quoted as a ceiling
 // (最高, 不超过 …); so is a money figure right after 是/为/： in a phrase
 // naming the award (奖励：…, 补助金额为…). So an injected "奖励是1000万" fails even though
 // 1000万 is a policy/4 figure (the 重大科技成果 ceiling). The check is
@@ -277,6 +294,11 @@ func isClaim(s string, start int) bool {
 	}
 	trimmed := strings.TrimSpace(phrase)
 	for _, c := range capMarkers {
+		if strings.Contains(phrase, c) {
+			return false
+		}
+	}
+	for _, c := range thresholdMarkers {
 		if strings.HasSuffix(trimmed, c) {
 			return false
 		}

@@ -41,6 +41,16 @@ type Config struct {
 	Model   string
 }
 
+// ConfigFromEnv reads OPENAI_BASE_URL, OPENAI_API_KEY and OPENAI_MODEL
+// through getenv (os.Getenv in main, a map in tests).
+func ConfigFromEnv(getenv func(string) string) Config {
+	return Config{
+		BaseURL: strings.TrimSpace(getenv("OPENAI_BASE_URL")),
+		APIKey:  strings.TrimSpace(getenv("OPENAI_API_KEY")),
+		Model:   strings.TrimSpace(getenv("OPENAI_MODEL")),
+	}
+}
+
 // Configured reports whether the config names a model and an endpoint it can
 // reach: a Model, and an APIKey or a BaseURL (local servers need no key).
 // When it is false the engine answers offline.
@@ -165,7 +175,7 @@ type Result struct {
 // Rounds are filled in either case.
 func (p *Phraser) Phrase(ctx context.Context, req Request) (Result, error) {
 	res := Result{Calculations: append([]policies.Calculation(nil), req.Calculations...)}
-	if p.cfg.Model == "" {
+	if !p.cfg.Configured() {
 		return res, ErrNotConfigured
 	}
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
@@ -242,7 +252,7 @@ func (p *Phraser) Phrase(ctx context.Context, req Request) (Result, error) {
 		}
 	}
 	if text == "" {
-		return res, ErrEmpty
+		return res, fmt.Errorf("%w: blank content", ErrEmpty)
 	}
 	allowed := NewAllowed(req.Clauses, res.Calculations, req.Offline)
 	if err := CheckNumbers(text, allowed); err != nil {

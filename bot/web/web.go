@@ -40,6 +40,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -370,7 +371,7 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 	elapsed := s.now().Sub(start)
 	if errors.Is(err, bot.ErrRateLimited) {
 		s.log.InfoContext(r.Context(), "web ask rate limited", "session", session)
-		w.Header().Set("Retry-After", "10")
+		w.Header().Set("Retry-After", retryAfter(err))
 		writeError(w, http.StatusTooManyRequests, "提问太频繁了，请稍等片刻再问。")
 		return
 	}
@@ -527,6 +528,18 @@ func validSession(id string) bool {
 		}
 	}
 	return true
+}
+
+// retryAfter reads the wait from the engine's "…: retry after 3s" error, in
+// whole seconds (at least 1); 10 when it says none.
+func retryAfter(err error) string {
+	_, after, ok := strings.Cut(err.Error(), "retry after ")
+	if ok {
+		if d, perr := time.ParseDuration(strings.Fields(after + " x")[0]); perr == nil && d > 0 {
+			return strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10)
+		}
+	}
+	return "10"
 }
 
 func isHTTPS(r *http.Request) bool {

@@ -411,11 +411,24 @@ func TestAskRateLimited(t *testing.T) {
 	conv := &fakeConv{err: fmt.Errorf("%w: retry after 3s", bot.ErrRateLimited)}
 	s, _ := newTest(t, conv)
 	rec := do(t, s, "POST", "/api/ask", jsonCT, `{"q":"小巨人奖励","session":"sess-abcdef12"}`)
-	if rec.Code != 429 {
-		t.Fatalf("status %d", rec.Code)
+	if rec.Code != 429 || rec.Header().Get("Retry-After") != "3" {
+		t.Fatalf("status %d, Retry-After %q", rec.Code, rec.Header().Get("Retry-After"))
 	}
 	if e := decodeJSON[ErrorResponse](t, rec); !strings.Contains(e.Error, "太频繁") || strings.Contains(e.Error, "retry") {
 		t.Errorf("error %q", e.Error)
+	}
+}
+
+func TestRetryAfter(t *testing.T) {
+	for in, want := range map[string]string{
+		"rate limited: retry after 1.2s": "2",
+		"rate limited: retry after 45s":  "45",
+		"rate limited":                   "10",
+		"rate limited: retry after soon": "10",
+	} {
+		if got := retryAfter(errors.New(in)); got != want {
+			t.Errorf("retryAfter(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 

@@ -64,4 +64,8 @@ var thirdCases = []testCase{
 	out("上海迪士尼门票多少钱"),
 	out("给我讲个笑话"),
 	out("你好"),
+	out("失业了怎么领补贴"),
+	out("今天猪肉多少钱一斤"),
+	in("有什么补贴", "policy/1", "policy/2", "policy/4", "policy/6"), // any amount-stating clause: the point is scope
+	in("Which department is responsible for talent introduction?", "plan/10", "policy/10"),
 }

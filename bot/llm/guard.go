@@ -15,13 +15,13 @@ import (
 // clause texts and titles given to the model, in the calculations (amount,
 // inputs, steps, parameters, near-miss, notes) and in any extra reference
 // text (the offline answer). Build it with NewAllowed; the zero value allows
-// nothing but the always-allowed plain numbers 0, 1 and 12345 (the hotline).
+// nothing but the always-allowed plain numbers 0, 1 and 12345 (the hotline)
+// and small Chinese counts (两项).
 type Allowed struct {
 	money   map[string]bool // keys of non-percent values (money compares as yuan)
 	percent map[string]bool // keys of percent values
 	any     map[string]bool // every value, whatever its kind
-	claims  map[string]bool // amount_yuan of every calculation
-	nCalcs  int
+	claims  map[string]bool // amounts a reply may tell as the user's: computed/fixed amount_yuan, near-miss gains, the total
 	clauses map[string]bool // clause ids that exist (for reference checks)
 }
 
@@ -107,7 +107,6 @@ func (a *Allowed) add(v *big.Rat, k figureKind) {
 func (a *Allowed) addInt(v int64) { a.add(new(big.Rat).SetInt64(v), kindPlain) }
 
 func (a *Allowed) addCalculation(c policies.Calculation) {
-	a.nCalcs++
 	a.addInt(c.AmountYuan)
 	if claimable(c) {
 		a.claims[new(big.Rat).SetInt64(c.AmountYuan).RatString()] = true

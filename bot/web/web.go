@@ -101,7 +101,8 @@ func WithLogger(l *slog.Logger) Option { return func(s *Server) { s.log = l } }
 func WithRegistry(r *prometheus.Registry) Option { return func(s *Server) { s.reg = r } }
 
 // WithMetrics sets the Metrics the server counts into (default: NewMetrics on
-// the registry). Share one value with the engine (bot.WithObserver) and the
+// the registry). Pass the registry m is registered on with WithRegistry too,
+// or /metrics will not show m. Share one value with the engine (bot.WithObserver) and the
 // Telegram adapter.
 //
 // The engine reports answers, fallbacks and feedback itself (bot.Observer),
@@ -164,6 +165,9 @@ func New(conv bot.Conversation, opts ...Option) *Server {
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody
+	}
+	if s.askTimeout <= 0 {
+		s.askTimeout = DefaultAskTimeout
 	}
 	if s.reg == nil {
 		s.reg = prometheus.NewRegistry()

@@ -203,3 +203,15 @@ func TestPercentPrefixWithoutNumber(t *testing.T) {
 		t.Errorf("got %+v", got)
 	}
 }
+
+func TestCheckNumbersEnglishReply(t *testing.T) {
+	rd := policies.Calculation{Rule: "rd_increase", Clause: "policy/4", AmountYuan: 600000, Kind: policies.KindComputed,
+		Inputs: map[string]any{"increase_yuan": 6500000}}
+	a := NewAllowed([]policies.Clause{clause(t, "policy/4")}, []policies.Calculation{rd})
+	if err := CheckNumbers("With R&D up by RMB 6.5 million you can receive 600,000 yuan (policy/4, Article 4).", a); err != nil {
+		t.Errorf("English reply: %v", err)
+	}
+	if err := CheckNumbers("You can receive RMB 0.8 million.", a); !errors.Is(err, ErrInventedNumber) {
+		t.Errorf("invented English amount: %v", err)
+	}
+}

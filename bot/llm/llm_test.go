@@ -492,3 +492,67 @@ func TestPhraseInjectionThroughMaximumCalc(t *testing.T) {
 		t.Fatalf("ceiling quote rejected: %v", err)
 	}
 }
+
+func TestToolSchema(t *testing.T) {
+	f := newFakeAPI(t, say("好的。"))
+	if _, err := f.phraser().Phrase(context.Background(), Request{Question: "q"}); err != nil {
+		t.Fatal(err)
+	}
+	req := f.requests()[0]
+	if !hasTool(req, toolCalculate) || !hasTool(req, toolListRules) {
+		t.Fatalf("tools = %+v", req.Tools)
+	}
+	// The request as the server decoded it: parameters are plain JSON.
+	b, _ := json.Marshal(req.Tools[0].Function.Parameters)
+	var schema struct {
+		Properties struct {
+			Rule struct {
+				Enum []string `json:"enum"`
+			} `json:"rule"`
+			Inputs struct {
+				Type string `json:"type"`
+			} `json:"inputs"`
+		} `json:"properties"`
+		Required []string `json:"required"`
+	}
+	if err := json.Unmarshal(b, &schema); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, r := range policies.Rules() {
+		names = append(names, r.Name)
+	}
+	if strings.Join(schema.Properties.Rule.Enum, ",") != strings.Join(names, ",") || schema.Properties.Inputs.Type != "object" {
+		t.Errorf("calculate schema = %s", b)
+	}
+}
+
+func TestPhraseConcurrent(t *testing.T) {
+	f := newFakeAPI(t, say("可获得60万元补助 [policy/4]。"))
+	p := f.phraser()
+	rd := policies.Calculation{Rule: "rd_increase", Clause: "policy/4", AmountYuan: 600000, Kind: policies.KindComputed}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := p.Phrase(context.Background(), Request{Question: "q", Clauses: []policies.Clause{clause(t, "policy/4")},
+				Calculations: []policies.Calculation{rd}}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func TestCallerDeadline(t *testing.T) {
+	f := newFakeAPI(t, func(_ int, _ openai.ChatCompletionRequest, w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done()
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel()
+	_, err := f.phraser().Phrase(ctx, Request{Question: "q"})
+	if !errors.Is(err, ErrTimeout) {
+		t.Fatalf("err = %v, want ErrTimeout", err)
+	}
+}

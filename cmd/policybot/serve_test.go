@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// lineWriter hands each written line to a channel, so a test can wait for
+// the server's "listening" line without polling.
+type lineWriter struct{ lines chan string }
+
+func (w lineWriter) Write(p []byte) (int, error) {
+	for _, l := range strings.Split(strings.TrimSpace(string(p)), "\n") {
+		select {
+		case w.lines <- l:
+		default:
+		}
+	}
+	return len(p), nil
+}
+
+// fakeTelegram is a Bot API server on loopback: it hands out one update and
+// records sendMessage calls.
+type fakeTelegram struct {
+	mu      sync.Mutex
+	served  bool
+	sent    chan map[string]string
+	methods []string
+}
+
+func (f *fakeTelegram) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	method := r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
+	f.mu.Lock()
+	f.methods = append(f.methods, method)
+	f.mu.Unlock()
+	_ = r.ParseMultipartForm(1 << 20)
+	w.Header().Set("Content-Type", "application/json")
+	switch method {
+	case "getMe":
+		io.WriteString(w, `{"ok":true,"result":{"id":1,"is_bot":true,"first_name":"policybot","username":"policybot"}}`)
+	case "getUpdates":
+		f.mu.Lock()
+		first := !f.served
+		f.served = true
+		f.mu.Unlock()
+		if first {
+			io.WriteString(w, `{"ok":true,"result":[{"update_id":7,"message":{"message_id":3,"date":1764000000,"chat":{"id":555,"type":"private"},"from":{"id":555,"is_bot":false,"first_name":"A"},"text":"新获评小巨人奖励多少"}}]}`)
+			return
+		}
+		select { // long poll: hold until the client gives up
+		case <-r.Context().Done():
+		case <-time.After(2 * time.Second):
+		}
+		io.WriteString(w, `{"ok":true,"result":[]}`)
+	case "sendMessage":
+		fields := map[string]string{}
+		for k, v := range r.MultipartForm.Value {
+			fields[k] = v[0]
+		}
+		select {
+		case f.sent <- fields:
+		default:
+		}
+		io.WriteString(w, `{"ok":true,"result":{"message_id":9,"date":1764000000,"chat":{"id":555,"type":"private"}}}`)
+	default:
+		io.WriteString(w, `{"ok":true,"result":true}`)
+	}
+}
+
+func TestServeWebAndTelegram(t *testing.T) {
+	tg := &fakeTelegram{sent: make(chan map[string]string, 4)}
+	tgSrv := httptest.NewServer(tg)
+	defer tgSrv.Close()
+	envs := map[string]string{
+		"HTTP_ADDR":          "127.0.0.1:0",
+		"TELEGRAM_BOT_TOKEN": "123:abc",
+		"TELEGRAM_API_URL":   tgSrv.URL,
+		"STAFF_TOKEN":        "s3cret",
+		"BOT_SECRET":         "k",
+		"REDIS_URL":          os.Getenv("REDIS_URL"),
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	out := lineWriter{lines: make(chan string, 16)}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve"}, env(envs), strings.NewReader(""), out, io.Discard) }()
+
+	var base string
+	select {
+	case l := <-out.lines:
+		base = l[strings.Index(l, "http://"):]
+	case err := <-done:
+		t.Fatalf("serve exited: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not start")
+	}
+
+	resp, err := http.Post(base+"/api/ask", "application/json", bytes.NewReader([]byte(`{"q":"研发投入比去年多了650万，能拿多少","session":"session-0001"}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a struct {
+		Answer       string `json:"answer"`
+		Calculations []struct {
+			AmountYuan int64 `json:"amount_yuan"`
+		} `json:"calculations"`
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err := json.Unmarshal(body, &a); err != nil {
+		t.Fatalf("web ask %d: %v: %s", resp.StatusCode, err, body)
+	}
+	if len(a.Calculations) != 1 || a.Calculations[0].AmountYuan != 600000 {
+		t.Errorf("web ask %d: %s", resp.StatusCode, body)
+	}
+	for path, want := range map[string]int{"/healthz": 200, "/metrics": 200, "/staff/": 401} {
+		r, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(r.Body)
+		r.Body.Close()
+		if r.StatusCode != want {
+			t.Errorf("GET %s = %d, want %d", path, r.StatusCode, want)
+		}
+		if path == "/metrics" && !strings.Contains(string(body), "policybot_answers_total") {
+			t.Errorf("/metrics lacks policybot_answers_total")
+		}
+	}
+
+	select {
+	case m := <-tg.sent:
+		if m["chat_id"] != "555" || !strings.Contains(m["text"], "50万") || m["parse_mode"] != "HTML" {
+			t.Errorf("telegram reply: %+v", m)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("no telegram reply")
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve returned %v after shutdown", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not shut down")
+	}
+}
+
+func TestServeBadConfig(t *testing.T) {
+	for name, envs := range map[string]map[string]string{
+		"bad addr":      {"HTTP_ADDR": "not-an-address"},
+		"bad redis url": {"REDIS_URL": "mysql://x", "HTTP_ADDR": "127.0.0.1:0"},
+		"secret only":   {"TELEGRAM_BOT_TOKEN": "1:a", "TELEGRAM_WEBHOOK_SECRET": "x", "HTTP_ADDR": "127.0.0.1:0"},
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		err := run(ctx, []string{"serve"}, env(envs), strings.NewReader(""), io.Discard, io.Discard)
+		cancel()
+		if err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}

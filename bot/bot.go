@@ -51,8 +51,12 @@ type Feedback struct {
 	Channel string // as in Message.Channel
 	UserID  string
 	Data    string // the Button.Data that was tapped
+	Reason  string // optional words after 👎 (web chat); masked before it is stored
 	Time    time.Time
 }
+
+// MaxFeedbackReason bounds a feedback reason, in characters.
+const MaxFeedbackReason = 500
 
 // Conversation is the seam between the engine and its channels.
 type Conversation interface {

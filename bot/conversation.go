@@ -199,7 +199,11 @@ func (e *Engine) Feedback(ctx context.Context, f Feedback) (string, error) {
 	}
 	if e.opts.exchange != nil {
 		user := HashUser(f.Channel, f.UserID, e.opts.salt)
-		err := e.opts.exchange.SetFeedback(ctx, id, user, v[0], v[1], f.Time)
+		reason := v[1]
+		if r := strings.TrimSpace(f.Reason); r != "" && v[0] == VerdictDown {
+			reason = strings.TrimPrefix(reason+"；"+MaskPersonal(firstRunes(r, MaxFeedbackReason)), "；")
+		}
+		err := e.opts.exchange.SetFeedback(ctx, id, user, v[0], reason, f.Time)
 		switch {
 		case errors.Is(err, ErrNotFound):
 			return "这条回答的记录已过期，感谢反馈。", nil

@@ -102,11 +102,11 @@ func TestFeedbackAndForget(t *testing.T) {
 		t.Errorf("logged exchange not masked or incomplete: %+v", ex)
 	}
 	down := r.Buttons[1].Data
-	if _, err := e.Feedback(context.Background(), bot.Feedback{Channel: "test", UserID: "42", Data: down, Time: time.Now()}); err != nil {
+	if _, err := e.Feedback(context.Background(), bot.Feedback{Channel: "test", UserID: "42", Data: down, Reason: "没说清楚，打我电话13900001111", Time: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	if ex, _ = log.Get(context.Background(), r.ExchangeID); ex.Feedback != "down" {
-		t.Errorf("feedback not stored: %+v", ex)
+	if ex, _ = log.Get(context.Background(), r.ExchangeID); ex.Feedback != "down" || !strings.Contains(ex.FeedbackReason, "没说清楚") || strings.Contains(ex.FeedbackReason, "13900001111") {
+		t.Errorf("feedback not stored, or reason unmasked: %+v", ex)
 	}
 	tampered := strings.Replace(down, ":down:", ":up:", 1)
 	if _, err := e.Feedback(context.Background(), bot.Feedback{Channel: "test", UserID: "42", Data: tampered}); !errors.Is(err, bot.ErrBadCallback) {
@@ -163,4 +163,50 @@ func (failingStore) List(context.Context, bot.ExchangeQuery) ([]bot.Exchange, st
 }
 func (failingStore) Allow(context.Context, string) (bool, time.Duration, error) {
 	return false, 0, errDown
+}
+
+type phraserFunc func(context.Context, bot.PhraseRequest) (bot.PhraseResult, error)
+
+func (f phraserFunc) Phrase(ctx context.Context, r bot.PhraseRequest) (bot.PhraseResult, error) {
+	return f(ctx, r)
+}
+
+type countingObserver struct{ fallbacks []string }
+
+func (o *countingObserver) Answered(string, bool, string, time.Duration) {}
+func (o *countingObserver) Fallback(reason string)                       { o.fallbacks = append(o.fallbacks, reason) }
+func (o *countingObserver) Feedback(string)                              {}
+
+// A Phraser failure falls back to the offline answer, counted with its
+// reason; a success replaces the text but keeps the engine's figures.
+func TestPhraserFallback(t *testing.T) {
+	obs := &countingObserver{}
+	failing := phraserFunc(func(context.Context, bot.PhraseRequest) (bot.PhraseResult, error) {
+		return bot.PhraseResult{}, errors.New("invented number 80万")
+	})
+	e, log := conversation(t, bot.WithPhraser(failing), bot.WithObserver(obs),
+		bot.WithFallbackReason(func(error) string { return "invented_number" }))
+	r := say(t, e, "7", "研发投入增加了400万能补多少")
+	if amounts(r)["rd_increase"] != 400000 || !strings.Contains(r.Text, "40万") {
+		t.Fatalf("fallback answer: %s", r.Text)
+	}
+	if len(obs.fallbacks) != 1 || obs.fallbacks[0] != "invented_number" {
+		t.Errorf("fallbacks = %v", obs.fallbacks)
+	}
+	if ex, _ := log.Get(context.Background(), r.ExchangeID); ex.Mode != "llm_fallback" {
+		t.Errorf("mode = %q", ex.Mode)
+	}
+	var got bot.PhraseRequest
+	ok := phraserFunc(func(_ context.Context, req bot.PhraseRequest) (bot.PhraseResult, error) {
+		got = req
+		return bot.PhraseResult{Text: "按第4条，增加400万可得40万元补助。"}, nil
+	})
+	e, _ = conversation(t, bot.WithPhraser(ok))
+	r = say(t, e, "7", "研发投入增加了400万能补多少")
+	if !strings.HasPrefix(r.Text, "按第4条") || !strings.Contains(r.Text, "征求意见稿") || amounts(r)["rd_increase"] != 400000 {
+		t.Errorf("phrased reply: %s", r.Text)
+	}
+	if len(got.Clauses) == 0 || got.Clauses[0].ID != "policy/4" || len(got.Calculations) != 1 || got.Offline == "" {
+		t.Errorf("phraser request: %+v", got)
+	}
 }

@@ -294,9 +294,9 @@ type ButtonJSON struct {
 }
 
 // FeedbackRequest is the body of POST /api/feedback. Verdict ("up"/"down"),
-// Reason (the optional text after 👎) and ExchangeID are optional extras the
-// page sends: Verdict feeds the feedback metric under WithSelfCounting, Reason
-// is logged (bot.Feedback has no field for it yet).
+// Reason (the optional text after 👎, stored with the exchange for staff)
+// and ExchangeID are optional extras the page sends: Verdict feeds the
+// feedback metric under WithSelfCounting.
 type FeedbackRequest struct {
 	Data       string `json:"data"`
 	Session    string `json:"session"`
@@ -407,7 +407,11 @@ func (s *Server) handleFeedback(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "缺少按钮数据 (missing data)")
 		return
 	}
-	ack, err := s.conv.Feedback(r.Context(), bot.Feedback{Channel: Channel, UserID: session, Data: req.Data, Time: s.now()})
+	reason := strings.TrimSpace(req.Reason)
+	if utf8.RuneCountInString(reason) > bot.MaxFeedbackReason {
+		reason = string([]rune(reason)[:bot.MaxFeedbackReason])
+	}
+	ack, err := s.conv.Feedback(r.Context(), bot.Feedback{Channel: Channel, UserID: session, Data: req.Data, Reason: reason, Time: s.now()})
 	if errors.Is(err, bot.ErrBadCallback) {
 		s.log.WarnContext(r.Context(), "web feedback rejected", "session", session)
 		writeError(w, http.StatusBadRequest, "按钮已失效或数据无效，请重新提问后再反馈。(invalid or expired button)")
@@ -418,17 +422,8 @@ func (s *Server) handleFeedback(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "抱歉，反馈暂时无法记录，请稍后再试。")
 		return
 	}
-	verdict := NormalizeVerdict(req.Verdict)
 	if s.selfCount {
-		s.metrics.Feedback(verdict)
-	}
-	if reason := strings.TrimSpace(req.Reason); reason != "" {
-		if utf8.RuneCountInString(reason) > 1000 {
-			reason = string([]rune(reason)[:1000])
-		}
-		// bot.Feedback has no reason field yet: keep it in the log for staff.
-		s.log.InfoContext(r.Context(), "web feedback reason", "session", session,
-			"exchange_id", req.ExchangeID, "verdict", verdict, "reason", reason)
+		s.metrics.Feedback(NormalizeVerdict(req.Verdict))
 	}
 	writeJSON(w, http.StatusOK, MessageResponse{Message: ack})
 }

@@ -279,12 +279,12 @@ func TestFeedback(t *testing.T) {
 	if got := decodeJSON[MessageResponse](t, rec); got.Message != "谢谢反馈！" {
 		t.Errorf("message %q", got.Message)
 	}
-	want := []bot.Feedback{{Channel: "web", UserID: "sess-abcdef12", Data: goodData, Time: fixedNow}}
+	want := []bot.Feedback{{Channel: "web", UserID: "sess-abcdef12", Data: goodData, Reason: "没说申报时间", Time: fixedNow}}
 	if diff := cmp.Diff(want, conv.feedbacks); diff != "" {
 		t.Errorf("feedback (-want +got):\n%s", diff)
 	}
-	if !strings.Contains(logs.String(), "没说申报时间") {
-		t.Errorf("reason not logged: %s", logs)
+	if strings.Contains(logs.String(), "没说申报时间") {
+		t.Errorf("user text logged unmasked: %s", logs)
 	}
 
 	// Tampered data.

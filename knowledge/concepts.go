@@ -1,7 +1,5 @@
 package knowledge
 
-import "strings"
-
 // concept maps the ways people ask about one thing — colloquial Chinese,
 // English — to the vocabulary the documents use for it. Triggers are matched
 // on the normalised question: zh as substrings, en as whole words after the
@@ -307,46 +305,36 @@ var concepts = []concept{
 // rather than from the user's own words.
 const expansionWeight = 0.6
 
-// compiledConcept is a concept with its triggers and expansion pre-tokenised.
+// compiledConcept is a concept with its expansion pre-tokenised.
 type compiledConcept struct {
 	*concept
-	zh     []string // non-Latin triggers, normalised
-	en     []string // " w1 w2 " forms for whole-word matching
-	unless []string // both forms mixed: a Latin one starts with a space
 	expand []string // tokens
 }
 
-var compiledConcepts = func() []compiledConcept {
+// compiledConcepts, conceptTriggers and conceptSuppressors are built once
+// from concepts; a phrase's id is the concept's index.
+var compiledConcepts, conceptTriggers, conceptSuppressors = func() ([]compiledConcept, *phraseIndex, *phraseIndex) {
 	out := make([]compiledConcept, len(concepts))
+	trig, supp := &phraseIndex{}, &phraseIndex{}
 	for i := range concepts {
 		c := &concepts[i]
-		cc := compiledConcept{concept: c}
-		cc.zh = nil
+		out[i] = compiledConcept{concept: c}
+		// Latin triggers listed under zh (ipo, vc, ai) are matched as whole
+		// words like the en ones: as substrings "ai" would fire in "maintain".
 		for _, t := range c.zh {
-			// Latin triggers (ipo, vc, ai) must match whole words: as
-			// substrings "ai" would fire inside "maintain".
-			if isASCII(t) {
-				cc.en = append(cc.en, " "+strings.Join(englishWords(Normalize(t)), " ")+" ")
-			} else {
-				cc.zh = append(cc.zh, Normalize(t))
-			}
+			trig.add(t, i)
 		}
 		for _, t := range c.en {
-			cc.en = append(cc.en, " "+strings.Join(englishWords(Normalize(t)), " ")+" ")
+			trig.add(t, i)
 		}
 		for _, t := range c.unless {
-			if isASCII(t) {
-				cc.unless = append(cc.unless, " "+strings.Join(englishWords(Normalize(t)), " ")+" ")
-			} else {
-				cc.unless = append(cc.unless, Normalize(t))
-			}
+			supp.add(t, i)
 		}
 		for _, e := range c.expand {
-			cc.expand = append(cc.expand, tokenize(Normalize(e))...)
+			out[i].expand = append(out[i].expand, tokenize(Normalize(e))...)
 		}
-		out[i] = cc
 	}
-	return out
+	return out, trig, supp
 }()
 
 // englishWords are the lower-case, stemmed Latin words and numbers of
@@ -376,49 +364,20 @@ func englishWords(s string) []string {
 	return out
 }
 
-// matchConcepts returns the concepts whose triggers occur in normalised text.
-func matchConcepts(norm string) []*compiledConcept {
-	padded := " " + strings.Join(englishWords(norm), " ") + " "
+// matchConcepts returns the concepts whose triggers occur in normalised
+// text (padded is its " word word " form), in table order.
+func matchConcepts(norm, padded string) []*compiledConcept {
+	var hit, suppressed [128]bool
+	if len(concepts) > len(hit) {
+		panic("knowledge: more concepts than matchConcepts can track")
+	}
+	conceptTriggers.each(norm, padded, func(id int) { hit[id] = true })
+	conceptSuppressors.each(norm, padded, func(id int) { suppressed[id] = true })
 	var out []*compiledConcept
 	for i := range compiledConcepts {
-		c := &compiledConcepts[i]
-		if matchesAny(c.zh, c.en, norm, padded) && !matchesSuppressor(c.unless, norm, padded) {
-			out = append(out, c)
+		if hit[i] && !suppressed[i] {
+			out = append(out, &compiledConcepts[i])
 		}
 	}
 	return out
-}
-
-func matchesSuppressor(unless []string, norm, padded string) bool {
-	for _, t := range unless {
-		if strings.HasPrefix(t, " ") && strings.Contains(padded, t) || !strings.HasPrefix(t, " ") && strings.Contains(norm, t) {
-			return true
-		}
-	}
-	return false
-}
-
-func matchesAny(zh, en []string, norm, padded string) bool {
-	for _, t := range zh {
-		if containsAll(norm, t) { // "A+B": both parts
-			return true
-		}
-	}
-	if len(padded) > 2 {
-		for _, t := range en {
-			if strings.Contains(padded, t) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"math"
-	"unicode"
 
 	openai "github.com/sashabaranov/go-openai"
 )
@@ -36,7 +34,7 @@ func LocalEmbedding(dims int) EmbeddingFunc {
 			addFeature(v, t, 1)
 		}
 		for _, r := range norm {
-			if unicode.Is(unicode.Han, r) && !stopSet[r] {
+			if isHan(r) && !stopSet[r] {
 				addFeature(v, string(r), 0.3)
 			}
 		}
@@ -45,9 +43,11 @@ func LocalEmbedding(dims int) EmbeddingFunc {
 }
 
 func addFeature(v []float32, f string, w float32) {
-	h := fnv.New32a()
-	h.Write([]byte(f))
-	x := h.Sum32()
+	x := uint32(2166136261) // FNV-1a, inlined: hash/fnv allocates per call
+	for i := 0; i < len(f); i++ {
+		x ^= uint32(f[i])
+		x *= 16777619
+	}
 	i := 1 + int(x>>1)%(len(v)-1)
 	if x&1 == 1 {
 		w = -w

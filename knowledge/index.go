@@ -48,7 +48,8 @@ const (
 type Index struct {
 	opts    options
 	clauses []policies.Clause
-	money   []bool // clause states an amount in 万元
+	bodies  []string // Clause.Body() of each clause
+	money   []bool   // clause states an amount in 万元
 	// BM25
 	postings map[string][]posting
 	idf      map[string]float64
@@ -124,7 +125,7 @@ func NewContext(ctx context.Context, c *policies.Corpus, opts ...Option) (*Index
 	ix.sentences = make([][]sentence, len(ix.clauses))
 	for i, cl := range ix.clauses {
 		ix.pos[cl.ID] = i
-		ix.sentences[i] = splitSentences(cl.Body())
+		ix.sentences[i] = splitSentences(ix.bodies[i])
 	}
 
 	db := chromem.NewDB()
@@ -134,7 +135,7 @@ func NewContext(ctx context.Context, c *policies.Corpus, opts ...Option) (*Index
 	}
 	docs := make([]chromem.Document, len(ix.clauses))
 	for i, cl := range ix.clauses {
-		docs[i] = chromem.Document{ID: cl.ID, Content: clauseText(cl)}
+		docs[i] = chromem.Document{ID: cl.ID, Content: cl.Title + "\n" + strings.Join(cl.Section, " ") + "\n" + ix.bodies[i]}
 	}
 	if err := coll.AddDocuments(ctx, docs, max(1, runtime.GOMAXPROCS(0))); err != nil {
 		return nil, fmt.Errorf("knowledge: embed clauses: %w", err)
@@ -143,17 +144,14 @@ func NewContext(ctx context.Context, c *policies.Corpus, opts ...Option) (*Index
 	return ix, nil
 }
 
-// clauseText is what the vector index embeds for a clause.
-func clauseText(cl policies.Clause) string {
-	return cl.Title + "\n" + strings.Join(cl.Section, " ") + "\n" + cl.Body()
-}
-
 func (ix *Index) buildLexical() {
 	n := len(ix.clauses)
 	ix.docLen = make([]float64, n)
 	ix.money = make([]bool, n)
+	ix.bodies = make([]string, n)
 	df := map[string]int{}
 	for d, cl := range ix.clauses {
+		ix.bodies[d] = cl.Body() // a regexp inside: once per clause
 		tf := map[string]float64{}
 		add := func(text string, w float64) {
 			for _, t := range clauseTokens(text) {
@@ -161,7 +159,7 @@ func (ix *Index) buildLexical() {
 				ix.docLen[d] += w
 			}
 		}
-		add(cl.Body(), weightBody)
+		add(ix.bodies[d], weightBody)
 		add(cl.Title, weightTitle)
 		if len(cl.Section) > 0 {
 			add(cl.Section[len(cl.Section)-1], weightSection)
@@ -173,7 +171,7 @@ func (ix *Index) buildLexical() {
 			df[t]++
 		}
 		ix.avgLen += ix.docLen[d]
-		ix.money[d] = strings.Contains(cl.Body(), "万元")
+		ix.money[d] = strings.Contains(ix.bodies[d], "万元")
 	}
 	ix.avgLen /= float64(n)
 	for t, k := range df {
@@ -223,7 +221,7 @@ func prepare(question string) query {
 		q.weights[t] = 1
 		q.own[t] = true
 	}
-	q.concepts = matchConcepts(q.norm)
+	q.concepts = matchConcepts(q.norm, q.padded)
 	for _, c := range q.concepts {
 		q.money = q.money || c.money
 		for _, t := range c.expand {

@@ -123,9 +123,9 @@ func tokenize(s string) []string {
 	for i := 0; i < len(runes); {
 		r := runes[i]
 		switch {
-		case unicode.Is(unicode.Han, r):
+		case isHan(r):
 			j := i
-			for j < len(runes) && unicode.Is(unicode.Han, runes[j]) {
+			for j < len(runes) && isHan(runes[j]) {
 				j++
 			}
 			// Runs are segmented in chunks so the offset table stays on
@@ -152,7 +152,7 @@ func tokenize(s string) []string {
 
 func isWordRune(r rune) bool {
 	return r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9') ||
-		r >= utf8.RuneSelf && !unicode.Is(unicode.Han, r) && unicode.IsLetter(r)
+		r >= utf8.RuneSelf && !isHan(r) && unicode.IsLetter(r)
 }
 
 // stem folds the English plural forms users write ("loans", "subsidies").
@@ -231,4 +231,16 @@ func appendBigrams(out []string, r []rune) []string {
 		out = append(out, string(r[i:i+2]))
 	}
 	return out
+}
+
+// isHan is unicode.Is(unicode.Han, r) with the common cases first: the
+// table search costs more than everything else segmentation does per rune.
+func isHan(r rune) bool {
+	switch {
+	case r < 0x2E80:
+		return false
+	case r >= 0x4E00 && r <= 0x9FFF:
+		return true
+	}
+	return unicode.Is(unicode.Han, r)
 }

@@ -67,14 +67,29 @@ func foldRune(r rune) rune {
 		return ' '
 	case r == '　' || r == '\u00a0':
 		return ' '
-	case unicode.Is(unicode.Han, r):
+	case isHan(r):
 		return t2s(r)
 	}
 	return unicode.ToLower(r)
 }
 
+// t2sBMP marks the BMP runes that t2sFrom holds: most Han characters in a
+// question are already simplified, and a bit test spares them the search.
+var t2sBMP = func() *[0x10000 / 64]uint64 {
+	var b [0x10000 / 64]uint64
+	for _, r := range t2sFrom {
+		if r < 0x10000 {
+			b[r/64] |= 1 << (r % 64)
+		}
+	}
+	return &b
+}()
+
 // t2s maps one traditional character to its simplified form.
 func t2s(r rune) rune {
+	if r < 0x10000 && t2sBMP[r/64]&(1<<(r%64)) == 0 {
+		return r
+	}
 	i := sort.Search(len(t2sFrom), func(i int) bool { return t2sFrom[i] >= r })
 	if i < len(t2sFrom) && t2sFrom[i] == r {
 		return t2sTo[i]

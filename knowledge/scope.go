@@ -56,9 +56,24 @@ var placeExceptions = []string{
 	"peking university", "shanghai jiao tong",
 }
 
+// placeExceptionReplacer blanks placeExceptions out of a normalised question
+// and out of its padded word form.
+var placeExceptionReplacer = func() *strings.Replacer {
+	var pairs []string
+	for _, e := range placeExceptions {
+		if isASCII(e) {
+			pairs = append(pairs, " "+strings.Join(englishWords(e), " ")+" ", "  ")
+		} else {
+			pairs = append(pairs, e, " ")
+		}
+	}
+	return strings.NewReplacer(pairs...)
+}()
+
 // offTopics are subjects outside the documents, each with the label the
-// reason names. A trigger "A+B" needs both parts. The triggers are specific on purpose: 社保 alone is in the
-// text (the 社保 直通车 of plan/3), 交社保 is a citizen's errand.
+// reason names. A trigger "A+B" needs both parts. The triggers are specific
+// on purpose: 社保 alone is in the text (the 社保 直通车 of plan/3), 交社保
+// is a citizen's errand.
 var offTopics = []struct {
 	label    string
 	triggers []string
@@ -87,21 +102,16 @@ func judgeScope(norm, padded string, found []*compiledConcept, evidence float64)
 	if strings.TrimSpace(norm) == "" {
 		return scopeVerdict{reason: "问题为空，请输入想了解的政策问题"}
 	}
-	pn, pp := norm, padded
-	for _, e := range placeExceptions {
-		if isASCII(e) {
-			pp = strings.ReplaceAll(pp, paddedPhrase(e), " ")
-		} else {
-			pn = strings.ReplaceAll(pn, e, " ")
+	if p := otherPlaceIndex.first(norm, padded); p >= 0 && inScopeIndex.first(norm, padded) < 0 {
+		// Only now blank out institutions named after places (北京证券交易所)
+		// and look again: rare, so not worth doing on every question.
+		pn, pp := placeExceptionReplacer.Replace(norm), placeExceptionReplacer.Replace(padded)
+		if p = otherPlaceIndex.first(pn, pp); p >= 0 {
+			return scopeVerdict{reason: "问题涉及" + displayPlace(otherPlaces[p]) + "，本助手只覆盖成都市的两份政策文件（优质中小企业梯度培育三年实施方案、支持中小企业专精特新发展若干政策）"}
 		}
 	}
-	if p := findTerm(otherPlaces, pn, pp); p != "" && findTerm(inScopePlaces, norm, padded) == "" {
-		return scopeVerdict{reason: "问题涉及" + displayPlace(p) + "，本助手只覆盖成都市的两份政策文件（优质中小企业梯度培育三年实施方案、支持中小企业专精特新发展若干政策）"}
-	}
-	for _, t := range offTopics {
-		if findTerm(t.triggers, norm, padded) != "" {
-			return scopeVerdict{reason: "问题涉及" + t.label + "，不在两份政策文件的范围内，可咨询相关主管部门或拨打12345热线"}
-		}
+	if t := offTopicIndex.first(norm, padded); t >= 0 {
+		return scopeVerdict{reason: "问题涉及" + offTopics[t].label + "，不在两份政策文件的范围内，可咨询相关主管部门或拨打12345热线"}
 	}
 	for _, c := range found {
 		if c.domain {
@@ -114,20 +124,22 @@ func judgeScope(norm, padded string, found []*compiledConcept, evidence float64)
 	return scopeVerdict{reason: "问题与两份政策文件（优质中小企业梯度培育、专精特新支持政策）的内容关联不足，本助手无法据此作答，可拨打12345热线咨询"}
 }
 
-// findTerm returns the first term found: non-Latin terms as substrings of
-// norm, Latin ones as whole words of padded.
-func findTerm(terms []string, norm, padded string) string {
-	for _, t := range terms {
-		if isASCII(t) {
-			if strings.Contains(padded, paddedPhrase(t)) {
-				return t
-			}
-		} else if containsAll(norm, t) {
-			return t
+// Phrase indexes over the lists above; ids are list positions.
+var inScopeIndex, otherPlaceIndex, offTopicIndex = func() (*phraseIndex, *phraseIndex, *phraseIndex) {
+	in, other, off := &phraseIndex{}, &phraseIndex{}, &phraseIndex{}
+	for i, p := range inScopePlaces {
+		in.add(p, i)
+	}
+	for i, p := range otherPlaces {
+		other.add(p, i)
+	}
+	for i, t := range offTopics {
+		for _, tr := range t.triggers {
+			off.add(tr, i)
 		}
 	}
-	return ""
-}
+	return in, other, off
+}()
 
 // displayPlace names a Latin place in the reason in a readable form.
 func displayPlace(p string) string {
@@ -135,42 +147,4 @@ func displayPlace(p string) string {
 		return strings.ToUpper(p[:1]) + p[1:]
 	}
 	return p
-}
-
-// containsAll reports whether s contains every "+"-separated part of t.
-func containsAll(s, t string) bool {
-	for t != "" {
-		part, rest, _ := strings.Cut(t, "+")
-		if !strings.Contains(s, part) {
-			return false
-		}
-		t = rest
-	}
-	return true
-}
-
-// paddedPhrases caches the " w1 w2 " form of Latin scope terms.
-var paddedPhrases = func() map[string]string {
-	m := map[string]string{}
-	add := func(ts []string) {
-		for _, t := range ts {
-			if isASCII(t) {
-				m[t] = " " + strings.Join(englishWords(t), " ") + " "
-			}
-		}
-	}
-	add(otherPlaces)
-	add(inScopePlaces)
-	add(placeExceptions)
-	for _, o := range offTopics {
-		add(o.triggers)
-	}
-	return m
-}()
-
-func paddedPhrase(t string) string {
-	if p, ok := paddedPhrases[t]; ok {
-		return p
-	}
-	return " " + strings.Join(englishWords(t), " ") + " "
 }

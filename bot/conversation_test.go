@@ -210,3 +210,37 @@ func TestPhraserFallback(t *testing.T) {
 		t.Errorf("phraser request: %+v", got)
 	}
 }
+
+// 10 000 messages from one user in a minute: the limiter answers a burst and
+// refuses the rest with ErrRateLimited; another user is unaffected.
+func TestFloodFromOneUser(t *testing.T) {
+	rdb, stop, err := redisstore.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	ix, err := knowledge.New(policies.MustDefault())
+	if err != nil {
+		t.Fatal(err)
+	}
+	limiter := redisstore.NewRateLimiter(rdb, redisstore.RateOptions{Rate: 20, Period: time.Minute})
+	e := bot.NewEngine(policies.MustDefault(), ix, bot.WithRateLimiter(limiter))
+	answered, limited := 0, 0
+	for i := 0; i < 10000; i++ {
+		_, err := e.Handle(context.Background(), bot.Message{Channel: "test", UserID: "flood", ChatID: "flood", Text: "小巨人奖励多少"})
+		switch {
+		case err == nil:
+			answered++
+		case errors.Is(err, bot.ErrRateLimited):
+			limited++
+		default:
+			t.Fatal(err)
+		}
+	}
+	if answered > 25 || answered < 1 || limited != 10000-answered {
+		t.Errorf("answered %d, limited %d", answered, limited)
+	}
+	if _, err := e.Handle(context.Background(), bot.Message{Channel: "test", UserID: "calm", ChatID: "calm", Text: "小巨人奖励多少"}); err != nil {
+		t.Errorf("another user limited too: %v", err)
+	}
+}

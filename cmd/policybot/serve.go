@@ -65,9 +65,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		secret = hex.EncodeToString(b[:])
 		log.Warn("BOT_SECRET not set: feedback buttons stop working after a restart and user hashes change")
 	}
+	exchanges := redisstore.NewExchangeLog(rdb, redisstore.Options{})
+	go trimEvery(ctx, exchanges, trimInterval, log)
 	opts := []bot.Option{
 		bot.WithLogger(log),
-		bot.WithExchangeLog(redisstore.NewExchangeLog(rdb, redisstore.Options{})),
+		bot.WithExchangeLog(exchanges),
 		bot.WithChatMemory(redisstore.NewChatMemory(rdb)),
 		bot.WithRateLimiter(redisstore.NewRateLimiter(rdb, redisstore.RateOptions{})),
 		bot.WithObserver(metrics),
@@ -140,6 +142,27 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// trimInterval is how often the conversation log is trimmed to its
+// retention bounds when traffic is too quiet for Append to do it.
+const trimInterval = time.Hour
+
+func trimEvery(ctx context.Context, l *redisstore.ExchangeLog, every time.Duration, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := l.Trim(ctx); err != nil {
+				log.Warn("conversation log trim failed", "err", err)
+			} else if n > 0 {
+				log.Info("conversation log trimmed", "removed", n)
+			}
+		}
+	}
 }
 
 // openRedis connects to REDIS_URL, or starts the embedded in-process Redis.

@@ -252,8 +252,9 @@ func (ix *Index) embedText(q query, question string) string {
 }
 
 // Search ranks the clauses for question and returns at most k hits (k ≤ 0
-// means 5). It fails only when the context is done or a custom embedder
-// fails; the error wraps the cause.
+// means 5). It fails only when ctx is done (the error wraps ctx.Err()); a
+// custom embedder that fails on the question degrades the search to its
+// lexical half instead of failing it.
 func (ix *Index) Search(ctx context.Context, question string, k int) (Result, error) {
 	if k <= 0 {
 		k = 5
@@ -271,7 +272,12 @@ func (ix *Index) Search(ctx context.Context, question string, k int) (Result, er
 		var err error
 		vec, err = ix.vectorScores(ctx, ix.embedText(q, question))
 		if err != nil {
-			return Result{}, err
+			if ctx.Err() != nil {
+				return Result{}, err
+			}
+			// A remote embedder failing on one question (rate limit, network)
+			// should not fail the question: BM25 alone is the answer.
+			vec = nil
 		}
 	}
 

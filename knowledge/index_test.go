@@ -226,7 +226,7 @@ func TestNewBuildTime(t *testing.T) {
 	}
 	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
 	t.Logf("New(): median %v, max %v", ds[len(ds)/2], ds[len(ds)-1])
-	if ds[len(ds)/2] > 50*time.Millisecond {
+	if ds[len(ds)/2] > 100*time.Millisecond { // generous: -race and loaded CI machines
 		t.Errorf("New() median %v: too slow for start-up", ds[len(ds)/2])
 	}
 }
@@ -288,5 +288,32 @@ func BenchmarkNew(b *testing.B) {
 		if _, err := New(c); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestEmbedderFailureDegrades: an embedder that fails after New (a remote
+// API rate-limiting) leaves Search answering from BM25.
+func TestEmbedderFailureDegrades(t *testing.T) {
+	local := LocalEmbedding(DefaultEmbeddingDims)
+	var mu sync.Mutex
+	fail := false
+	flaky := func(ctx context.Context, text string) ([]float32, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if fail {
+			return nil, errors.New("429 too many requests")
+		}
+		return local(ctx, text)
+	}
+	ix, err := New(policies.MustDefault(), WithEmbedding(flaky))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	fail = true
+	mu.Unlock()
+	res, err := ix.Search(context.Background(), "壮大贷贴息最多多少", 3)
+	if err != nil || len(res.Hits) == 0 || res.Hits[0].ClauseID != "policy/6" {
+		t.Fatalf("err %v hits %v", err, res.Hits)
 	}
 }

@@ -66,7 +66,7 @@ func splitAfter(s, seps string) []string {
 // query tokens it contains, plus a bonus for stating an amount when the
 // question asks about money. A sentence over MaxQuoteRunes is narrowed to its
 // best run of comma pieces that fits; a short best sentence is joined by the
-// next one when both fit and the next one also matches.
+// next one when both fit and the next one scores at least half as well.
 func (ix *Index) quote(d int, q query) string {
 	ss := ix.sentences[d]
 	if len(ss) == 0 {
@@ -100,7 +100,7 @@ func (ix *Index) quote(d int, q query) string {
 	if n > MaxQuoteRunes {
 		return bestWindow(st.pieces, pieceScore)
 	}
-	if next := best + 1; next < len(ss) && scores[next] > 0 {
+	if next := best + 1; next < len(ss) && scores[next] > 0 && scores[next] >= bestScore/2 {
 		nt := strings.TrimSpace(ss[next].text)
 		if n+utf8.RuneCountInString(nt) <= MaxQuoteRunes {
 			text += nt

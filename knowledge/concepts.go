@@ -31,7 +31,7 @@ type concept struct {
 var concepts = []concept{
 	// —— money and intent ——
 	{name: "money", money: true,
-		unless: []string{"多少家", "几家", "多少个", "多少企业", "多少户", "多久", "多少天", "多少年", "多长时间", "how many", "how long"},
+		unless: []string{"多少家", "几家", "培育多少", "要培育", "多少个", "多少企业", "多少户", "多久", "多少天", "多少年", "多长时间", "how many", "how long"},
 		zh:     []string{"钱", "奖励", "补贴", "补助", "资助", "奖金", "给多少", "多少", "能拿", "能领", "能补", "补多少", "报销", "返还", "返多少", "扶持资金", "资金支持", "金额", "额度", "几万", "万块", "块钱", "给予", "兑现"},
 		en:     []string{"money", "reward", "subsidy", "subsidize", "subsidise", "grant", "bonus", "how much", "amount", "funding", "fund support", "cash", "pay", "paid", "incentive", "award", "allowance", "compensation", "reimburse", "receive", "maximum", "max", "cap", "up to"},
 		expand: []string{"奖励", "补助", "补贴", "资助", "给予", "万元", "最高"}},
@@ -78,7 +78,7 @@ var concepts = []concept{
 		en:     []string{"cultivation pool", "cultivation database", "pool", "database of", "tiered cultivation", "tier", "tiered", "cultivation system", "dynamic management", "incubation pool", "talent pool of firms"},
 		expand: []string{"培育库", "入库", "梯度培育", "培育体系", "动态管理"}},
 	{name: "goal", domain: true,
-		zh:     []string{"目标", "到2025", "2025年", "培育多少家", "多少家", "几家", "力争", "累计培育", "规划"},
+		zh:     []string{"目标", "到2025", "2025年", "培育多少", "要培育", "培育多少家", "多少家", "几家", "力争", "累计培育", "规划"},
 		en:     []string{"goal", "target", "objective", "by 2025", "2025", "how many", "cultivate", "aim"},
 		expand: []string{"发展目标", "力争", "累计培育", "2025", "家以上"}},
 	{name: "high-tech", domain: true,

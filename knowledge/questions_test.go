@@ -149,5 +149,6 @@ func allCases() []testCase {
 	var all []testCase
 	all = append(all, testCases...)
 	all = append(all, moreCases...)
-	return append(all, thirdCases...)
+	all = append(all, thirdCases...)
+	return append(all, fourthCases...)
 }

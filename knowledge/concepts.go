@@ -132,7 +132,7 @@ var concepts = []concept{
 
 	// —— digital and green ——
 	{name: "digital", domain: true,
-		zh:     []string{"数字化", "智能化", "数智化", "智能制造", "智能改造", "智改数转", "数字转型", "信息化", "自动化", "机器换人", "工业互联网", "软件", "数字化投入", "智能化改造"},
+		zh:     []string{"数字化", "智能化", "数智化", "数位", "智慧化", "智慧制造", "资讯化", "智能制造", "智能改造", "智改数转", "数字转型", "信息化", "自动化", "机器换人", "工业互联网", "软件", "数字化投入", "智能化改造"},
 		en:     []string{"digital", "digitalization", "digitalisation", "digitization", "digital transformation", "intelligent", "smart", "automation", "smart manufacturing", "intelligent manufacturing", "industrial internet", "software", "it system", "informatization"},
 		expand: []string{"数字化", "智能化", "数字化转型", "智能化改造"}},
 	{name: "investment amount", zh: []string{"投资", "投入", "花了", "花费", "投了", "砸了"},
@@ -177,7 +177,7 @@ var concepts = []concept{
 		en:     []string{"bond", "bond issuance", "issue bond", "securitization", "securitisation", "asset-backed", "financing channel"},
 		expand: []string{"发行债券", "资产证券化", "拓宽融资渠道"}},
 	{name: "listing", domain: true,
-		zh:     []string{"上市", "ipo", "敲钟", "挂牌", "首发", "股改", "辅导备案", "北交所", "科创板", "科创版", "上交所", "深交所", "主板", "创业板", "新三板", "交易所", "资本市场", "登陆"},
+		zh:     []string{"上市", "ipo", "敲钟", "挂牌", "上柜", "兴柜", "首发", "股改", "辅导备案", "北交所", "科创板", "科创版", "上交所", "深交所", "主板", "创业板", "新三板", "交易所", "资本市场", "登陆"},
 		en:     []string{"listing", "listed", "get listed", "go public", "going public", "ipo", "stock exchange", "exchange", "bell", "ring the bell", "public offering", "star market", "beijing stock exchange", "shanghai stock exchange", "shenzhen stock exchange", "main board", "stock market", "bse", "sse", "szse"},
 		expand: []string{"上市", "首发上市", "北交所", "科创板", "交易所", "主板"}},
 	{name: "listing service", domain: true,

@@ -65,8 +65,6 @@ func foldRune(r rune) rune {
 		return foldRune(r - 0xFF01 + '!')
 	case r == 0x3000: // ideographic space
 		return ' '
-	case r == '　' || r == '\u00a0':
-		return ' '
 	case isHan(r):
 		return t2s(r)
 	}

@@ -153,9 +153,9 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 		a.Answer = "抱歉，暂时无法检索政策文件，请稍后再试。"
 		return a
 	}
-	// A question that names a calculator is in scope even when its words are
-	// few ("壮大贷贴息多少").
-	if !res.InScope && len(in.rules) == 0 {
+	// Scope is the index's call: a calculator's words in a question about
+	// another city ("北京小巨人奖励多少") do not make it ours.
+	if !res.InScope {
 		a.Answer = e.outOfScope(res)
 		return a
 	}

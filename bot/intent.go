@@ -36,7 +36,7 @@ type trigger struct {
 var triggers = []trigger{
 	{rule: "fund_manager", match: regexp.MustCompile(`引导基金|参股基金|基金管理|管理机构.*基金|基金.*(管理机构|股权投资额|投资额)|fund manag|guidance fund`),
 		suppress: []string{"equity_investment", "little_giant", "provincial_sme", "innovative_sme"}},
-	{rule: "equity_investment", match: regexp.MustCompile(`股权投资(企业|机构|基金)|创业投资|创投|风投|投资机构|\bvc\b|venture|equity invest|investor|投资(了)?(一家|省级|专精特新|这家|企业)`),
+	{rule: "equity_investment", match: regexp.MustCompile(`股权投资(企业|机构|基金)|股权机构|创业投资|创投|风投|投资机构|(给|对|向)[^，。,]{0,12}投(了|资了)|\bvc\b|venture|equity invest|investor|投资(了)?(一家|省级|专精特新|这家|企业)`),
 		suppress: []string{"little_giant", "provincial_sme", "innovative_sme"}},
 	{rule: "little_giant", match: regexp.MustCompile(`小巨人|little giant`)},
 	{rule: "provincial_sme", match: regexp.MustCompile(`省级|省专精特新|provincial`)},
@@ -52,12 +52,12 @@ var triggers = []trigger{
 	{rule: "credit_line", match: regexp.MustCompile(`授信|credit line|credit limit`)},
 	{rule: "listing", match: regexp.MustCompile(`上市|ipo|敲钟|listing|go(ing)? public|stock exchange|北交所|科创板|沪深|首发`)},
 	{rule: "supply_chain_platform", match: regexp.MustCompile(`供应链|supply chain`)},
-	{rule: "talent", match: regexp.MustCompile(`蓉漂|人才计划|建圈强链人才|talent`)},
+	{rule: "talent", match: regexp.MustCompile(`蓉漂|rongpiao|rong piao|人才计划|建圈强链人才|talent`)},
 	{rule: "effective_date", match: regexp.MustCompile(`施行|生效|开始执行|实施日期|有效期|什么时候(开始|起)|何时(开始|起)|effective|take effect|valid until`)},
 }
 
 var (
-	reAsksMoney = regexp.MustCompile(`多少|几多|能拿|能领|能补|能得|可得|可以拿|可以领|给多少|奖励|补贴|补助|资助|贴息|奖金|钱|金额|额度|最高|上限|怎么算|how much|amount|reward|subsid|grant|bonus|money|award|funding|get\b`)
+	reAsksMoney = regexp.MustCompile(`多少|几多|能拿|能领|能补|能得|可得|可以拿|可以领|给多少|奖励|补贴|补助|资助|贴息|奖金|钱|金额|额度|最高|上限|怎么算|how much|amount|reward|subsid|grant|bonus|money|award|funding|gets?\b|give|receive|offer|entitled|eligible|worth`)
 	// "培育多少家" asks a count, not money.
 	reCountAsk = regexp.MustCompile(`多少(家|个|人|项|条|年|天|次|户|名|所)|how many`)
 	reFollowUp = regexp.MustCompile(`^(那|那么|如果|要是|假如|假设|若|还有|另外|换成|改成|what about|and if|if )|呢[?？]?$`)
@@ -106,6 +106,8 @@ func understand(norm, raw string, cc ChatContext) intent {
 	}
 	return in
 }
+
+var reCrossedYi = regexp.MustCompile(`(过|破|突破|超过|达到|上)了?(一)?(个)?亿`)
 
 var reStandardLevel = regexp.MustCompile(`国际标准|国家标准|行业标准|国标|行标|international|\bnational\b|industry standard`)
 
@@ -180,6 +182,9 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		return []ruleCall{{name: rule, inputs: in}}
 	case "revenue_milestone":
 		switch {
+		case len(ms) == 0 && reCrossedYi.MatchString(norm):
+			// "营收第一次过亿": the milestone itself is the figure.
+			in["revenue_yuan"] = itoa(1_0000_0000)
 		case len(ms) >= 2:
 			in["previous_max_revenue_yuan"], in["revenue_yuan"] = itoa(ms[0].Yuan), itoa(ms[len(ms)-1].Yuan)
 		case len(ms) == 1:

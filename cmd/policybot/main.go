@@ -46,6 +46,8 @@ usage:
   policybot ask --jsonl          one question per stdin line -> one JSON object per line
   policybot calc --list          the calculators, their inputs and clauses
   policybot calc RULE k=v... [--json]
+  policybot bill --profile F.json [--json] [--date YYYY-MM-DD]
+                                 an enterprise's personal bill (红利账单)
   policybot eval FILE.jsonl      retrieval / amount / scope metrics over an eval file
 `
 
@@ -65,6 +67,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runCalc(ctx, rest, getenv, stdout, stderr)
 	case "eval":
 		return runEval(ctx, rest, getenv, stdout, stderr)
+	case "bill":
+		return runBill(ctx, rest, getenv, stdin, stdout, stderr)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return nil

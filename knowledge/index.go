@@ -235,10 +235,10 @@ func prepare(question string) query {
 
 // embedText is what the vector index embeds for a question: with the local
 // embedder the concept expansions are appended (it knows no synonyms); a
-// real model gets the question as the user wrote it.
-func (ix *Index) embedText(q query, question string) string {
+// real model gets the normalised question (bounded, simplified characters).
+func (ix *Index) embedText(q query) string {
 	if !ix.opts.local {
-		return question
+		return q.norm
 	}
 	var b strings.Builder
 	b.WriteString(q.norm)
@@ -270,7 +270,7 @@ func (ix *Index) Search(ctx context.Context, question string, k int) (Result, er
 	var vec []float64
 	if ix.opts.vectorWeight > 0 && len(q.weights) > 0 {
 		var err error
-		vec, err = ix.vectorScores(ctx, ix.embedText(q, question))
+		vec, err = ix.vectorScores(ctx, ix.embedText(q))
 		if err != nil {
 			if ctx.Err() != nil {
 				return Result{}, err

@@ -113,6 +113,7 @@ var concepts = []concept{
 
 	// —— quality and standards ——
 	{name: "standard", domain: true,
+		unless: []string{"认定标准", "认定条件", "评定标准", "评价标准", "申报标准"},
 		zh:     []string{"标准", "国标", "行标", "制定标准", "定标准", "修订", "制修订", "主导制定", "牵头制定"},
 		en:     []string{"standard", "standardization", "standardisation", "norm", "iso", "specification"},
 		expand: []string{"技术标准", "标准", "制定", "制修订"}},
@@ -297,6 +298,14 @@ var concepts = []concept{
 	{name: "purpose", zh: []string{"依据", "为什么出台", "为什么制定", "目的", "背景", "根据什么", "宗旨", "初衷", "出台"},
 		en:     []string{"purpose", "why", "basis", "legal basis", "background", "rationale", "intent", "based on"},
 		expand: []string{"根据", "制定本方案", "制定如下政策", "暂行办法", "全面落实", "为加强", "为加快推动"}},
+	{name: "criteria", domain: true,
+		zh:     []string{"认定标准", "认定条件", "申报条件", "评定标准", "评价标准", "什么条件", "条件是什么", "门槛", "资格", "怎么认定", "如何认定", "认定办法"},
+		en:     []string{"criteria", "criterion", "requirement", "eligibility", "eligible", "qualify", "qualification", "threshold"},
+		expand: []string{"暂行办法", "经认定", "认定办法", "最新办法", "符合条件"}},
+	{name: "applicability", domain: true,
+		zh:     []string{"适用", "哪些企业", "什么企业", "谁能申请", "谁可以", "申报对象", "适用对象", "适用范围", "支持对象", "面向"},
+		en:     []string{"who can apply", "applicable", "apply to", "who is eligible", "which companies", "which enterprises", "scope of"},
+		expand: []string{"适用对象", "优质中小企业", "是指", "经认定"}},
 	{name: "miit", zh: []string{"工信部", "工业和信息化部", "暂行办法"}, en: []string{"miit", "ministry of industry", "interim measures", "ministry"},
 		expand: []string{"工业和信息化部", "暂行办法"}, domain: true},
 }

@@ -100,10 +100,17 @@ var englishStop = map[string]bool{
 	"should": true, "about": true, "when": true, "who": true, "where": true, "why": true, "company": true,
 }
 
-// docSpellings rewrites the documents' bracketed forms to what people type
-// (各区（市）县 → 区县, 制（修）订 → 制修订) before a clause is tokenised:
-// after Normalize the brackets would split the words.
-var docSpellings = strings.NewReplacer("区(市)县", "区县", "制(修)订", "制修订")
+// docSpellings rewrites the documents' spellings to what people type before
+// a clause is tokenised (quotes keep the original): bracketed forms that
+// Normalize would split (各区（市）县 → 区县, 制（修）订 → 制修订), the
+// contracted 沪深北交易所 spelled out as the exchanges' usual short names,
+// and the draft's typo 科创版.
+var docSpellings = strings.NewReplacer(
+	"区(市)县", "区县",
+	"制(修)订", "制修订",
+	"沪深北交易所", "沪深北交易所 上交所 深交所 北交所",
+	"科创版", "科创板",
+)
 
 // clauseTokens tokenises clause text for the index.
 func clauseTokens(s string) []string { return tokenize(docSpellings.Replace(Normalize(s))) }

@@ -356,7 +356,7 @@ func (ix *Index) bm25(q query) (scores []float64, evidence float64) {
 		if lexiconSet[t] {
 			evidence += idf
 		} else {
-			evidence += idf / 2
+			evidence += idf / 3
 		}
 		add(scores, t, 1)
 	}

@@ -44,4 +44,12 @@ var fourthCases = []testCase{
 	in("开展创新研究有支持吗", "plan/4"),
 	in("税务直通车", "policy/12", "plan/3"),
 	in("Which companies are eligible for these policies?", "policy/scope", "plan/goal"),
+	in("国家对小巨人企业有什么奖励", "policy/1"),
+	in("四川省对专精特新有什么政策", "policy/1", "plan/3", "policy/preamble", "policy/scope"),
+	out("社保补贴怎么申请"),
+	out("税务登记怎么办"),
+	out("公司注销流程"),
+	out("成都有哪些好玩的地方"),
+	out("What is the GDP of Chengdu?"),
+	out("How can I get a work permit in China?"),
 }

@@ -16,11 +16,11 @@ import (
 //     vocabulary — a domain concept from the synonym table, or lexicon words
 //     and bigrams of the corpus worth minEvidence in IDF.
 
-// minEvidence is the summed IDF (lexicon words count fully, bare bigrams
-// half) a question needs when no domain concept matched: one lexicon word
+// minEvidence is the summed IDF (lexicon words count fully, bare bigrams a
+// third) a question needs when no domain concept matched: one lexicon word
 // found in at most a few clauses (有什么补贴: 补贴, IDF 2.6) is enough, a
-// bigram the corpus happens to contain (推荐 in 推荐人才, half of 2.6) is
-// not. Subjects whose words the corpus shares with citizens' errands (社保,
+// couple of bigrams the corpus happens to contain (推荐 in 推荐人才, 流程 in
+// 审批流程) are not. Subjects whose words the corpus shares with citizens' errands (社保,
 // 公积金) are caught by offTopics first.
 const minEvidence = 2.5
 
@@ -78,9 +78,10 @@ var offTopics = []struct {
 	label    string
 	triggers []string
 }{
-	{"营业执照与工商注册", []string{"营业执照", "工商注册", "注册公司", "公司注册", "注册一家", "注册个公司", "开公司流程", "工商登记", "business license", "business licence", "register a company", "company registration", "register my company"}},
-	{"个人社保、医保与公积金", []string{"交社保", "社保缴费", "社保+缴", "社保+怎么交", "公积金+提取", "公积金+取出", "医保+报销", "社保卡", "个人社保", "社保断缴", "补缴社保", "社保怎么交", "养老金", "养老保险", "医保", "医疗保险", "公积金提取", "提取公积金", "公积金贷款", "失业", "下岗", "低保", "工伤", "劳动仲裁", "最低工资", "生育津贴", "退休", "pension", "social insurance", "social security", "medical insurance", "health insurance", "housing fund"}},
-	{"个人所得税", []string{"个人所得税", "个税", "personal income tax", "income tax return"}},
+	{"营业执照与工商注册", []string{"营业执照", "工商注册", "注册公司", "公司注册", "注册一家", "注册个公司", "开公司流程", "工商登记", "注销", "工商变更", "变更登记", "企业年报", "年检", "business license", "business licence", "register a company", "company registration", "register my company"}},
+	{"个人社保、医保与公积金", []string{"交社保", "社保缴费", "社保+缴", "社保+怎么交", "公积金+提取", "公积金+取出", "医保+报销", "社保卡", "个人社保", "社保断缴", "补缴社保", "社保怎么交", "养老金", "养老保险", "医保", "医疗保险", "公积金提取", "提取公积金", "公积金贷款", "下岗", "低保", "工伤", "劳动仲裁", "最低工资", "生育津贴", "退休", "pension", "social insurance", "social security", "medical insurance", "health insurance", "housing fund"}},
+	{"个人所得税与日常报税", []string{"个人所得税", "个税", "税务登记", "开发票", "发票", "personal income tax", "income tax return", "invoice"}},
+	{"就业与社保补贴", []string{"社保补贴", "稳岗", "就业补贴", "吸纳就业", "岗位补贴", "失业", "employment subsidy"}},
 	{"住房与户籍", []string{"买房", "购房", "房贷", "房价", "落户", "户口", "buy a house", "mortgage", "hukou"}},
 	{"交通与证照", []string{"驾照", "车牌", "摇号", "违章", "签证", "护照", "身份证", "driver's license", "driving license", "passport", "visa", "id card"}},
 	{"消费补贴", []string{"买车", "购车", "买新能源", "买电动车", "新能源车补贴", "购置补贴", "汽车补贴", "以旧换新", "消费券", "家电补贴", "育儿补贴", "生育补贴", "car purchase", "buy a car", "consumer voucher"}},

@@ -16,6 +16,9 @@ func (e *Engine) compose(a Answer, truncated bool) string {
 	if truncated {
 		fmt.Fprintf(&b, "（问题较长，只读取了前%d个字。）\n", MaxQuestionRunes)
 	}
+	for _, n := range a.notes {
+		b.WriteString(n + "\n")
+	}
 	for i, c := range a.Calculations {
 		if i > 0 {
 			b.WriteString("\n")
@@ -23,16 +26,20 @@ func (e *Engine) compose(a Answer, truncated bool) string {
 		writeCalculation(&b, c)
 	}
 	if len(a.Missing) > 0 {
-		fmt.Fprintf(&b, "要计算金额，还需要：%s。请直接回复数字，例如“650万”。\n", strings.Join(a.Missing, "、"))
+		fmt.Fprintf(&b, "要计算金额，还需要：%s。请直接回复金额，例如“650万”。\n", strings.Join(a.Missing, "、"))
 	}
-	if len(a.Calculations) > 0 || len(a.Missing) > 0 {
+	if len(a.Calculations) > 0 || len(a.Missing) > 0 || len(a.notes) > 0 {
 		b.WriteString("\n")
 	}
 	if len(a.Citations) > 0 {
 		top := a.Citations[0]
 		cl, err := e.corpus.Clause(top.ID)
 		if err == nil {
-			fmt.Fprintf(&b, "依据：%s（%s）[%s]\n", cl.Cite(), cl.Title, cl.ID)
+			if cl.Number > 0 {
+				fmt.Fprintf(&b, "依据：%s（%s）[%s]\n", cl.Cite(), cl.Title, cl.ID)
+			} else {
+				fmt.Fprintf(&b, "依据：%s [%s]\n", cl.Cite(), cl.ID)
+			}
 			fmt.Fprintf(&b, "原文：“%s”\n", top.Quote)
 			if len(cl.Departments) > 0 {
 				fmt.Fprintf(&b, "责任单位：%s\n", strings.Join(cl.Departments, "、"))

@@ -42,6 +42,7 @@ type Answer struct {
 
 	rule    string   // the calculator the question was about, for follow-ups
 	pending []string // input names behind Missing, for the next turn
+	notes   []string // how the question was read, shown before the amounts
 }
 
 // Engine answers questions from the corpus and the calculators. It is safe
@@ -161,9 +162,10 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 	}
 	a.Answered = true
 	a.Citations = e.citations(res.Hits)
-	calcs, missing, pending, rule := e.calculate(in)
+	calcs, missing, pending, rule := e.calculate(&in)
 	a.Calculations = append(a.Calculations, calcs...)
 	a.Missing, a.pending = missing, pending
+	a.notes = in.notes
 	a.rule = rule
 	if rule != "" {
 		a.Citations = promote(a.Citations, e.ruleClause(rule), e)
@@ -256,8 +258,9 @@ func (e *Engine) outOfScope(res knowledge.Result) string {
 }
 
 // calculate runs the calculators an intent names. Missing inputs are not an
-// error: they are returned (as labels) so the answer can ask for them.
-func (e *Engine) calculate(in intent) (calcs []policies.Calculation, missing, pending []string, rule string) {
+// error: they are returned (as labels) so the answer can ask for them; what
+// cannot be asked for is explained in in.notes.
+func (e *Engine) calculate(in *intent) (calcs []policies.Calculation, missing, pending []string, rule string) {
 	need := func(rule, input string) {
 		missing = appendUnique(missing, e.inputLabel(rule, input))
 		pending = appendUnique(pending, input)
@@ -270,7 +273,8 @@ func (e *Engine) calculate(in intent) (calcs []policies.Calculation, missing, pe
 		inputs := policies.Inputs(call.inputs)
 		if call.name == "effective_date" && inputs["issued"] == "" {
 			if e.opts.issued.IsZero() {
-				missing = appendUnique(missing, "印发日期（正式文本尚未印发；运营方可设置 POLICY_ISSUED）")
+				// Nobody can supply the date yet: explain instead of asking.
+				in.notes = append(in.notes, "两份文件仍是征求意见稿，尚未印发，施行日期还不能确定。按条文，自印发之日起第30个工作日后施行（印发当日不计），有效期3年；正式印发后即可算出具体日期。")
 				continue
 			}
 			inputs = policies.Inputs(clone(call.inputs))

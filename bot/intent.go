@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 // never guesses a figure the user did not give.
 type intent struct {
 	rules     []ruleCall
+	notes     []string // how the question was read, for the answer
 	asksMoney bool
 	followUp  bool
 }
@@ -99,6 +101,11 @@ func understand(norm, raw string, cc ChatContext) intent {
 		calls := buildCalls(n, norm, raw, mentions, cc, in.followUp)
 		in.rules = append(in.rules, calls...)
 	}
+	for _, m := range mentions {
+		if m.RangeTo > m.Yuan {
+			in.notes = append(in.notes, fmt.Sprintf("问题给的是一个范围（%s—%s），下面按两端分别计算。", yuan.Format(m.Yuan), yuan.Format(m.RangeTo)))
+		}
+	}
 	// A rule with no figures and no money asked is context, not a request
 	// ("壮大贷是什么"): answer from the clause alone.
 	if !in.asksMoney && len(mentions) == 0 {
@@ -106,6 +113,9 @@ func understand(norm, raw string, cc ChatContext) intent {
 	}
 	return in
 }
+
+// reRevenueGrowth marks two revenue figures as before and after.
+var reRevenueGrowth = regexp.MustCompile(`从|去年|上年|往年|前年|今年|涨|增长|增加|提高|升|到了|变成|from|last year|this year|grew|rose|increased`)
 
 var reCrossedYi = regexp.MustCompile(`(过|破|突破|超过|达到|上)了?(一)?(个)?亿`)
 
@@ -185,6 +195,15 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		case len(ms) == 0 && reCrossedYi.MatchString(norm):
 			// "营收第一次过亿": the milestone itself is the figure.
 			in["revenue_yuan"] = itoa(1_0000_0000)
+		case len(ms) >= 2 && !reRevenueGrowth.MatchString(norm):
+			// "突破1亿和5亿分别奖励多少": each figure is a milestone asked about.
+			var calls []ruleCall
+			for _, m := range ms {
+				c := clone(in)
+				c["revenue_yuan"] = itoa(m.Yuan)
+				calls = append(calls, ruleCall{name: rule, inputs: c})
+			}
+			return calls
 		case len(ms) >= 2:
 			in["previous_max_revenue_yuan"], in["revenue_yuan"] = itoa(ms[0].Yuan), itoa(ms[len(ms)-1].Yuan)
 		case len(ms) == 1:

@@ -453,7 +453,7 @@ func (p *scanner) amount(i int) (a cand, ok bool) {
 		if c == '多' || c == '余' {
 			c = p.at(k + 1)
 		}
-		a.counted = strings.ContainsRune(counters, c)
+		a.counted = strings.ContainsRune(counters, c) && !p.notCounterWord(k)
 	}
 	for _, w := range approxBefore {
 		if p.wordBefore(a.start, w) {
@@ -479,6 +479,19 @@ var englishUnits = []struct {
 
 var foreignWords = []string{"美元", "美金", "欧元", "日元", "港元", "港币", "英镑", "韩元", "台币", "新台币",
 	"卢布", "澳元", "加元", "USD", "EUR", "HKD", "JPY", "GBP", "dollar", "euro"}
+
+// notCounterWord reports whether the counter-like character at k starts an
+// ordinary word ("5亿分别", "100万以上", "50万一次性") rather than a unit.
+func (p *scanner) notCounterWord(k int) bool {
+	for _, w := range counterWordExceptions {
+		if p.word(k, w) {
+			return true
+		}
+	}
+	return false
+}
+
+var counterWordExceptions = []string{"分别", "分期", "分阶段", "分梯度", "分档", "分层", "分批", "分两", "次性", "单位", "部分", "方面", "平台", "级别", "股权"}
 
 // counters follow a number that counts things rather than money.
 const counters = "家人个户名位次件台套辆条项张份亩吨株头只册本篇所座间栋字倍股笔单票步例种批艘架根颗枚部集场届级号片盒箱瓶袋粒斤克升米方平立公千年月日天周岁秒分时度点"

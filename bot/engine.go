@@ -140,6 +140,10 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 		a.Answer = "请输入一个关于成都市优质中小企业（专精特新）政策的问题，例如：“研发投入比去年多了650万，能拿多少？”"
 		return a
 	}
+	if rest, ok := strings.CutPrefix(q, "/calc"); ok && (rest == "" || rest[0] == ' ' || rest[0] == '@') {
+		_, args, _ := strings.Cut(rest, " ")
+		return e.calcCommand(a, args)
+	}
 	in := understand(knowledge.Normalize(q), q, cc)
 	query := q
 	if in.followUp {

@@ -177,3 +177,34 @@ func FuzzAsk(f *testing.F) {
 		}
 	})
 }
+
+func TestCalcCommand(t *testing.T) {
+	e := engineForTest(t)
+	tests := []struct {
+		q      string
+		amount int64
+		errHas string
+	}{
+		{"/calc rd_increase increase_yuan=6500000", 600000, ""},
+		{"/calc rd_increase increase_yuan=650万", 600000, ""},
+		{"/calc@policybot standard level=national", 400000, ""},
+		{"/calc", -1, "用法"},
+		{"/calc nonsense", -1, "没有名为"},
+		{"/calc rd_increase bogus=1", -1, "没有参数 bogus"},
+		{"/calc rd_increase increase_yuan=-5", -1, "increase_yuan"},
+		{"/calc digital_transformation", -1, "缺少参数 investment_yuan"},
+		{"/calc rd_increase increase_yuan", -1, "写法不对"},
+	}
+	for _, tt := range tests {
+		a := e.Ask(context.Background(), tt.q)
+		if tt.amount >= 0 {
+			if len(a.Calculations) != 1 || a.Calculations[0].AmountYuan != tt.amount {
+				t.Errorf("%s: %+v\n%s", tt.q, a.Calculations, a.Answer)
+			}
+			continue
+		}
+		if len(a.Calculations) != 0 || !strings.Contains(a.Answer, tt.errHas) {
+			t.Errorf("%s: want message with %q, got %s", tt.q, tt.errHas, a.Answer)
+		}
+	}
+}

@@ -108,7 +108,7 @@ var concepts = []concept{
 		expand: []string{"卡脖子", "核心技术攻关", "重大科技项目", "前沿领域", "关键共性技术", "创新研究"}},
 	{name: "platform rnd", domain: true,
 		zh:     []string{"实验室", "产学研", "高校合作", "和大学", "跟高校", "校企合作", "工程技术中心", "研发机构", "研究院", "研发中心", "创新平台", "协同创新", "研发平台"},
-		en:     []string{"laboratory", "lab", "university", "universities", "college", "academia", "research institute", "engineering center", "engineering centre", "r&d center", "r&d centre", "r&d institution", "innovation platform", "joint lab", "collaborative innovation", "industry-university"},
+		en:     []string{"laboratory", "lab", "with universities", "with a university", "with university", "university cooperation", "industry-university-research", "research institute", "engineering center", "engineering centre", "r&d center", "r&d centre", "r&d institution", "innovation platform", "joint lab", "collaborative innovation", "industry-university"},
 		expand: []string{"联合实验室", "产学研", "工程技术中心", "研发机构", "行业研究院", "协同创新", "创新平台", "高校院所"}},
 
 	// —— quality and standards ——
@@ -126,9 +126,9 @@ var concepts = []concept{
 		zh:     []string{"质量", "品质", "产品质量"},
 		en:     []string{"quality improvement", "product quality", "quality upgrade", "quality innovation"},
 		expand: []string{"质量", "产品质量", "质量创新"}},
-	{name: "matchmaking events", domain: true,
+	{name: "matchmaking events", domain: true, weight: 1,
 		zh:     []string{"菁蓉汇", "校企双进", "创业天府", "对接活动", "专场"},
-		en:     []string{"jingronghui", "matchmaking", "match-making", "school-enterprise", "startup event", "entrepreneurship event", "special event"},
+		en:     []string{"jingronghui", "matchmaking", "match-making", "school-enterprise", "university-enterprise", "universities and enterprises", "university and enterprise", "schools and enterprises", "startup event", "entrepreneurship event", "special event"},
 		expand: []string{"菁蓉汇", "校企双进", "创业天府", "服务专场", "精准对接"}},
 
 	// —— digital and green ——
@@ -251,7 +251,7 @@ var concepts = []concept{
 	// —— market ——
 	{name: "product promotion", domain: true,
 		zh:     []string{"推广产品", "产品推广", "供需对接", "对接活动", "融通", "大中小企业", "链主", "龙头企业", "大企业", "需求清单", "机会清单", "找客户", "客户"},
-		en:     []string{"promote product", "product promotion", "supply and demand", "supply-demand", "matching", "large enterprise", "large companies", "big company", "chain leader", "leading enterprise", "customer", "client", "demand list", "opportunity list", "procurement need"},
+		en:     []string{"promote product", "product promotion", "supply and demand", "supply-demand", "large enterprise", "large companies", "big company", "chain leader", "leading enterprise", "customer", "client", "demand list", "opportunity list", "procurement need"},
 		expand: []string{"推广产品应用", "供需对接", "融通发展", "龙头企业", "链主企业", "需求清单"}},
 	{name: "market expansion", domain: true,
 		zh:     []string{"开拓市场", "拓展市场", "市场开拓", "展会", "博览会", "参展", "发布会", "新品", "政府采购", "招投标", "招标", "投标", "价格扣除", "中博会", "apec", "卖产品"},
@@ -267,7 +267,7 @@ var concepts = []concept{
 		expand: []string{"服务直通机制", "联系机制", "直通车", "上门走访", "座谈会", "实际困难"}},
 	{name: "service platform", domain: true,
 		zh:     []string{"服务通", "服务平台", "银企校院", "数据库", "服务包", "政策推送", "大数据", "一站式", "线上服务", "app", "小程序", "公共服务"},
-		en:     []string{"service platform", "online platform", "enterprise database", "service package", "policy push", "big data", "one-stop", "one stop", "app", "portal", "public service"},
+		en:     []string{"service platform", "fuwutong", "service pass", "online platform", "enterprise database", "service package", "policy push", "big data", "one-stop", "one stop", "app", "portal", "public service"},
 		expand: []string{"服务通", "服务载体平台", "银企校院", "优质企业数据库", "专属服务包", "政策推送", "公共服务平台"}},
 	{name: "organisation", domain: true,
 		zh:     []string{"领导小组", "组织协调", "组织保障", "统筹", "协调机制", "民营经济", "督促"},
@@ -295,8 +295,8 @@ var concepts = []concept{
 		zh:     []string{"重复享受", "同时享受", "叠加", "重复领", "重复申报", "同时申请", "就高", "兼得", "都拿", "两个都", "同类奖励", "多个奖励", "重复", "同一事项", "按高", "从高", "两项+奖励", "两个+奖励", "两项+补贴", "两个+补贴", "多项+奖励"},
 		en:     []string{"double", "double-dip", "double dipping", "stack", "stacking", "combine", "cumulative", "at the same time", "simultaneously", "overlap", "duplicate", "higher one", "claim both", "get both", "multiple reward", "multiple subsidy", "same project", "same matter", "same item", "several reward", "two reward"},
 		expand: []string{"不重复享受", "就高不就低", "同一事项", "同类奖励补助政策"}},
-	{name: "purpose", zh: []string{"依据", "为什么出台", "为什么制定", "目的", "背景", "根据什么", "宗旨", "初衷", "出台"},
-		en:     []string{"purpose", "why", "basis", "legal basis", "background", "rationale", "intent", "based on"},
+	{name: "purpose", domain: true, zh: []string{"依据", "为什么出台", "为什么制定", "目的", "背景", "根据什么", "宗旨", "初衷", "出台"},
+		en:     []string{"purpose", "basis", "legal basis", "background", "rationale", "intent", "based on"},
 		expand: []string{"根据", "制定本方案", "制定如下政策", "暂行办法", "全面落实", "为加强", "为加快推动"}},
 	{name: "criteria", domain: true,
 		zh:     []string{"认定标准", "认定条件", "申报条件", "评定标准", "评价标准", "什么条件", "条件是什么", "门槛", "资格", "怎么认定", "如何认定", "认定办法"},
@@ -306,6 +306,10 @@ var concepts = []concept{
 		zh:     []string{"适用", "哪些企业", "什么企业", "谁能申请", "谁可以", "申报对象", "适用对象", "适用范围", "支持对象", "面向"},
 		en:     []string{"who can apply", "applicable", "apply to", "who is eligible", "which companies", "which enterprises", "scope of"},
 		expand: []string{"适用对象", "优质中小企业", "是指", "经认定"}},
+	{name: "plan document", domain: true,
+		zh:     []string{"实施方案", "三年方案", "培育方案", "三年实施"},
+		en:     []string{"implementation plan", "three-year plan", "3-year plan", "cultivation plan", "action plan"},
+		expand: []string{"实施方案", "制定本方案", "梯度培育"}},
 	{name: "miit", zh: []string{"工信部", "工业和信息化部", "暂行办法"}, en: []string{"miit", "ministry of industry", "interim measures", "ministry"},
 		expand: []string{"工业和信息化部", "暂行办法"}, domain: true},
 }

@@ -150,5 +150,6 @@ func allCases() []testCase {
 	all = append(all, testCases...)
 	all = append(all, moreCases...)
 	all = append(all, thirdCases...)
-	return append(all, fourthCases...)
+	all = append(all, fourthCases...)
+	return append(all, fifthCases...)
 }

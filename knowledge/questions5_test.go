@@ -1,0 +1,37 @@
+package knowledge
+
+// fifthCases: plain English, one or two per clause, written as a fresh
+// batch after the others passed.
+var fifthCases = []testCase{
+	in("Do you give money to companies that become provincial-level specialized SMEs?", "policy/1"),
+	in("What is the subsidy rate for intelligent transformation projects?", "policy/2"),
+	in("Our sales hit 1 billion for the first time, any bonus?", "policy/3"),
+	in("How much R&D subsidy can we get at most per year?", "policy/4"),
+	in("Is there a reward for revising an industry standard?", "policy/5"),
+	in("What's the maximum interest subsidy under Xinyidai?", "policy/6"),
+	in("What stage-based rewards exist for IPO candidates?", "policy/7"),
+	in("How much can a venture capital firm receive per investment?", "policy/8"),
+	in("What's the reward for fund managers under the guidance fund policy?", "policy/9"),
+	in("How much money does an individual get from the Rongpiao plan?", "policy/10"),
+	in("How does the city organize training for quality SMEs?", "policy/11", "plan/11"),
+	in("What tax services are provided?", "policy/12"),
+	in("What does quality SME mean in this policy?", "policy/scope", "plan/goal"),
+	in("What is the target number of provincial SRDI enterprises by 2025?", "plan/goal"),
+	in("How does the city help companies build collaborative innovation platforms?", "plan/5"),
+	in("Are there matchmaking events between universities and enterprises?", "plan/6"),
+	in("How is the supply chain finance platform rewarded?", "policy/7"),
+	in("What support is there for postdoctoral programs?", "plan/10"),
+	in("How does the government help SMEs find customers among large enterprises?", "plan/12"),
+	in("Are there new product launch events for SMEs?", "plan/13"),
+	in("How can companies report difficulties to the government?", "plan/14"),
+	in("What is the Fuwutong platform?", "plan/15"),
+	in("Is there a leading group for SME development?", "plan/16"),
+	in("Will districts provide matching funds?", "plan/17"),
+	in("Does the city showcase little giant companies?", "plan/18"),
+	in("What documents is the implementation plan based on?", "plan/preamble"),
+	in("What is the doubling plan for high-tech enterprises?", "plan/2"),
+	in("How can an SME join the cultivation pool?", "plan/1"),
+	in("Does the plan support AI and aerospace research projects?", "plan/4"),
+	in("Is there support for green manufacturing?", "plan/7"),
+	out("Why is the sky blue?"),
+}

@@ -32,8 +32,8 @@ var concepts = []concept{
 	// —— money and intent ——
 	{name: "money", money: true,
 		unless: []string{"多少家", "几家", "培育多少", "要培育", "多少个", "多少企业", "多少户", "多久", "多少天", "多少年", "多长时间", "how many", "how long"},
-		zh:     []string{"钱", "奖励", "补贴", "补助", "资助", "奖金", "给多少", "多少", "能拿", "能领", "能补", "补多少", "报销", "返还", "返多少", "扶持资金", "资金支持", "金额", "额度", "几万", "万块", "块钱", "给予", "兑现"},
-		en:     []string{"money", "reward", "subsidy", "subsidize", "subsidise", "grant", "bonus", "how much", "amount", "funding", "fund support", "cash", "pay", "paid", "incentive", "award", "allowance", "compensation", "reimburse", "receive", "maximum", "max", "cap", "up to"},
+		zh:     []string{"奖补", "贴钱", "返钱", "拨款", "配套奖励", "钱", "奖励", "补贴", "补助", "资助", "奖金", "给多少", "多少", "能拿", "能领", "能补", "补多少", "报销", "返还", "返多少", "扶持资金", "资金支持", "金额", "额度", "几万", "万块", "块钱", "给予", "兑现"},
+		en:     []string{"prize", "rebate", "refund of", "money", "reward", "subsidy", "subsidize", "subsidise", "grant", "bonus", "how much", "amount", "funding", "fund support", "cash", "pay", "paid", "incentive", "award", "allowance", "compensation", "reimburse", "receive", "maximum", "max", "cap", "up to"},
 		expand: []string{"奖励", "补助", "补贴", "资助", "给予", "万元", "最高"}},
 	{name: "newly", zh: []string{"新评上", "刚评上", "新评", "刚认定", "新获", "首次评上", "评上", "获评", "认定为", "被认定"},
 		en:     []string{"new", "newly", "recognized", "recognised", "certified", "designated", "awarded", "named", "become", "became"},
@@ -104,7 +104,7 @@ var concepts = []concept{
 		expand: []string{"研发成果", "产业化", "科技成果转化", "重大科技成果", "落地转化"}},
 	{name: "core tech", domain: true,
 		zh:     []string{"卡脖子", "核心技术", "关键技术", "技术攻关", "攻关", "前沿", "人工智能", "航空航天", "医药健康", "重大科技项目", "共性技术", "ai"},
-		en:     []string{"bottleneck", "chokepoint", "choke point", "stranglehold", "core technology", "key technology", "breakthrough", "frontier", "artificial intelligence", "aerospace", "biomedicine", "healthcare", "pharmaceutical", "major science", "major technology project", "cutting-edge", "cutting edge", "common technology"},
+		en:     []string{"biotech", "biomedical", "medicine", "bottleneck", "chokepoint", "choke point", "stranglehold", "core technology", "key technology", "breakthrough", "frontier", "artificial intelligence", "aerospace", "biomedicine", "healthcare", "pharmaceutical", "major science", "major technology project", "cutting-edge", "cutting edge", "common technology"},
 		expand: []string{"卡脖子", "核心技术攻关", "重大科技项目", "前沿领域", "关键共性技术", "创新研究"}},
 	{name: "platform rnd", domain: true,
 		zh:     []string{"实验室", "产学研", "高校合作", "和大学", "跟高校", "校企合作", "工程技术中心", "研发机构", "研究院", "研发中心", "创新平台", "协同创新", "研发平台"},
@@ -133,8 +133,8 @@ var concepts = []concept{
 
 	// —— digital and green ——
 	{name: "digital", domain: true,
-		zh:     []string{"数字化", "智能化", "数智化", "数位", "智慧化", "智慧制造", "资讯化", "智能制造", "智能改造", "智改数转", "数字转型", "信息化", "自动化", "机器换人", "工业互联网", "软件", "数字化投入", "智能化改造"},
-		en:     []string{"digital", "digitalization", "digitalisation", "digitization", "digital transformation", "intelligent", "smart", "automation", "smart manufacturing", "intelligent manufacturing", "industrial internet", "software", "it system", "informatization"},
+		zh:     []string{"技改", "设备改造", "技术改造", "数字化", "智能化", "数智化", "数位", "智慧化", "智慧制造", "资讯化", "智能制造", "智能改造", "智改数转", "数字转型", "信息化", "自动化", "机器换人", "工业互联网", "软件", "数字化投入", "智能化改造"},
+		en:     []string{"technical transformation", "technological transformation", "upgrade equipment", "equipment upgrade", "digital", "digitalization", "digitalisation", "digitization", "digital transformation", "intelligent", "smart", "automation", "smart manufacturing", "intelligent manufacturing", "industrial internet", "software", "it system", "informatization"},
 		expand: []string{"数字化", "智能化", "数字化转型", "智能化改造"}},
 	{name: "investment amount", zh: []string{"投资", "投入", "花了", "花费", "投了", "砸了"},
 		en:     []string{"invest", "investment", "spend", "spent", "spending", "cost"},
@@ -156,8 +156,8 @@ var concepts = []concept{
 
 	// —— finance ——
 	{name: "loan", domain: true,
-		zh:     []string{"贷款", "借钱", "借款", "融资", "信贷", "银行贷", "授信", "贷", "借贷", "资金周转", "缺钱"},
-		en:     []string{"loan", "borrow", "borrowing", "credit", "bank loan", "lending", "financing", "finance", "debt", "credit line"},
+		zh:     []string{"担保", "转贷", "过桥", "贷款", "借钱", "借款", "融资", "信贷", "银行贷", "授信", "贷", "借贷", "资金周转", "缺钱"},
+		en:     []string{"guarantee", "bridge loan", "loan", "borrow", "borrowing", "credit", "bank loan", "lending", "financing", "finance", "debt", "credit line"},
 		expand: []string{"贷款", "融资", "信贷产品", "授信"}},
 	{name: "interest subsidy", domain: true,
 		zh:     []string{"利息", "贴息", "利率", "息费", "还息", "付息", "lpr", "降息", "融资成本"},
@@ -179,7 +179,7 @@ var concepts = []concept{
 		expand: []string{"发行债券", "资产证券化", "拓宽融资渠道"}},
 	{name: "listing", domain: true,
 		zh:     []string{"上市", "ipo", "敲钟", "挂牌", "上柜", "兴柜", "首发", "股改", "辅导备案", "北交所", "科创板", "科创版", "上交所", "深交所", "主板", "创业板", "新三板", "交易所", "资本市场", "登陆"},
-		en:     []string{"listing", "listed", "get listed", "go public", "going public", "ipo", "stock exchange", "exchange", "bell", "ring the bell", "public offering", "star market", "beijing stock exchange", "shanghai stock exchange", "shenzhen stock exchange", "main board", "stock market", "bse", "sse", "szse"},
+		en:     []string{"neeq", "new third board", "hkex", "listing", "listed", "get listed", "go public", "going public", "ipo", "stock exchange", "exchange", "bell", "ring the bell", "public offering", "star market", "beijing stock exchange", "shanghai stock exchange", "shenzhen stock exchange", "main board", "stock market", "bse", "sse", "szse"},
 		expand: []string{"上市", "首发上市", "北交所", "科创板", "交易所", "主板"}},
 	{name: "listing service", domain: true,
 		zh:     []string{"上市后备", "后备企业", "上市培育", "上市服务", "专板", "股权交易中心", "天府(四川)联合股权交易中心", "区域股权"},
@@ -206,8 +206,8 @@ var concepts = []concept{
 
 	// —— talent and training ——
 	{name: "talent", domain: true,
-		zh:     []string{"人才", "引才", "引进人才", "招人", "招聘", "专家", "高层次人才", "团队", "海归", "博士", "人才计划"},
-		en:     []string{"talent", "talents", "recruit", "recruitment", "hire", "hiring", "expert", "high-level", "team", "returnee", "phd", "doctor", "scientist", "researcher", "talent program", "talent programme"},
+		zh:     []string{"硕士", "研究生", "人才", "引才", "引进人才", "招人", "招聘", "专家", "高层次人才", "团队", "海归", "博士", "人才计划"},
+		en:     []string{"headhunt", "master's degree", "graduate student", "talent", "talents", "recruit", "recruitment", "hire", "hiring", "expert", "high-level", "team", "returnee", "phd", "doctor", "scientist", "researcher", "talent program", "talent programme"},
 		expand: []string{"人才", "引进人才", "人才计划", "资金资助"}},
 	{name: "rongpiao", domain: true,
 		zh:     []string{"蓉漂", "蓉漂计划"},
@@ -300,7 +300,7 @@ var concepts = []concept{
 		expand: []string{"根据", "制定本方案", "制定如下政策", "暂行办法", "全面落实", "为加强", "为加快推动"}},
 	{name: "criteria", domain: true,
 		zh:     []string{"认定标准", "认定条件", "申报条件", "评定标准", "评价标准", "什么条件", "条件是什么", "门槛", "资格", "怎么认定", "如何认定", "认定办法"},
-		en:     []string{"criteria", "criterion", "requirement", "eligibility", "eligible", "qualify", "qualification", "threshold"},
+		en:     []string{"condition", "conditions", "prerequisite", "criteria", "criterion", "requirement", "eligibility", "eligible", "qualify", "qualification", "threshold"},
 		expand: []string{"暂行办法", "经认定", "认定办法", "最新办法", "符合条件"}},
 	{name: "applicability", domain: true,
 		zh:     []string{"适用", "哪些企业", "什么企业", "谁能申请", "谁可以", "申报对象", "适用对象", "适用范围", "支持对象", "面向"},

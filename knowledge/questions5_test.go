@@ -34,4 +34,10 @@ var fifthCases = []testCase{
 	in("Does the plan support AI and aerospace research projects?", "plan/4"),
 	in("Is there support for green manufacturing?", "plan/7"),
 	out("Why is the sky blue?"),
+	out("生孩子有奖励吗"),
+	in("技改补贴多少", "policy/2"),
+	in("贷款担保有支持吗", "policy/6", "plan/9"),
+	in("What are the conditions for the R&D subsidy?", "policy/4"),
+	in("研究生人才有补贴吗", "policy/10"),
+	in("奖补资金怎么申请", "policy/1", "policy/2", "policy/4", "policy/6", "policy/10", "plan/17"), // scope is the point
 }

@@ -13,8 +13,9 @@ import (
 //     documents never treat (licences, personal social insurance, weather …)
 //     are out however policy-like the wording.
 //  3. Evidence: otherwise the question must carry enough of the documents'
-//     vocabulary — a domain concept from the synonym table, or lexicon words
-//     and bigrams of the corpus worth minEvidence in IDF.
+//     vocabulary — a domain concept from the synonym table, a word asking
+//     for public support (supportWords), or lexicon words and bigrams of the
+//     corpus worth minEvidence in IDF.
 
 // minEvidence is the summed IDF (lexicon words count fully, bare bigrams a
 // third) a question needs when no domain concept matched: one lexicon word
@@ -84,7 +85,7 @@ var offTopics = []struct {
 	{"就业与社保补贴", []string{"社保补贴", "稳岗", "就业补贴", "吸纳就业", "岗位补贴", "失业", "employment subsidy"}},
 	{"住房与户籍", []string{"买房", "购房", "房贷", "房价", "落户", "户口", "buy a house", "mortgage", "hukou"}},
 	{"交通与证照", []string{"驾照", "车牌", "摇号", "违章", "签证", "护照", "身份证", "driver's license", "driving license", "passport", "visa", "id card"}},
-	{"消费补贴", []string{"买车", "购车", "买新能源", "买电动车", "新能源车补贴", "购置补贴", "汽车补贴", "以旧换新", "消费券", "家电补贴", "育儿补贴", "生育补贴", "car purchase", "buy a car", "consumer voucher"}},
+	{"消费与生育补贴", []string{"买车", "购车", "买新能源", "买电动车", "新能源车补贴", "购置补贴", "汽车补贴", "以旧换新", "消费券", "家电补贴", "育儿补贴", "生育补贴", "生孩子", "生二胎", "生三胎", "car purchase", "buy a car", "consumer voucher"}},
 	{"天气", []string{"天气", "下雨", "气温", "weather", "temperature", "rain"}},
 	{"娱乐与生活", []string{"电影", "电视剧", "小说", "音乐", "唱歌", "游戏", "美食", "火锅", "餐厅", "旅游", "景点", "熊猫", "菜谱", "做菜", "笑话", "写诗", "写一首", "足球", "篮球", "彩票", "星座", "movie", "film", "music", "song", "game", "restaurant", "hotpot", "tourist", "panda", "recipe", "joke", "poem", "football", "soccer", "basketball", "lottery"}},
 	{"股票与理财", []string{"炒股", "股价", "股票推荐", "推荐股票", "基金推荐", "理财产品", "比特币", "汇率", "stock price", "stock tip", "bitcoin", "exchange rate", "crypto"}},
@@ -119,11 +120,28 @@ func judgeScope(norm, padded string, found []*compiledConcept, evidence float64)
 			return scopeVerdict{in: true}
 		}
 	}
+	if supportWordIndex.first(norm, padded) >= 0 {
+		return scopeVerdict{in: true}
+	}
 	if evidence >= minEvidence {
 		return scopeVerdict{in: true}
 	}
 	return scopeVerdict{reason: "问题与两份政策文件（优质中小企业梯度培育、专精特新支持政策）的内容关联不足，本助手无法据此作答，可拨打12345热线咨询"}
 }
+
+// supportWords ask for public support in general (奖补资金怎么申请, any
+// grants?). Past the place and topic tests they are enough to be in scope:
+// that is what these documents are for. Amount words alone (多少钱) are not.
+var supportWords = []string{"奖励", "补贴", "补助", "资助", "奖金", "奖补", "扶持", "贴息", "优惠政策", "惠企",
+	"subsidy", "subsidies", "grant", "reward", "award", "incentive", "funding", "support policy", "preferential policy"}
+
+var supportWordIndex = func() *phraseIndex {
+	p := &phraseIndex{}
+	for i, w := range supportWords {
+		p.add(w, i)
+	}
+	return p
+}()
 
 // Phrase indexes over the lists above; ids are list positions.
 var inScopeIndex, otherPlaceIndex, offTopicIndex = func() (*phraseIndex, *phraseIndex, *phraseIndex) {

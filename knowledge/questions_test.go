@@ -151,5 +151,6 @@ func allCases() []testCase {
 	all = append(all, moreCases...)
 	all = append(all, thirdCases...)
 	all = append(all, fourthCases...)
-	return append(all, fifthCases...)
+	all = append(all, fifthCases...)
+	return append(all, sixthCases...)
 }

@@ -1,0 +1,31 @@
+package knowledge
+
+// sixthCases: traditional characters and the documents' own terms of art,
+// one fresh batch.
+var sixthCases = []testCase{
+	in("我們公司想在北交所掛牌上市，市裡有什麼獎勵", "policy/7"),
+	in("上市培育計劃是什麼", "plan/8"),
+	in("省級專精特新複核通過也有10萬嗎", "policy/1"),
+	in("蓉漂人才荟在哪里报名", "plan/10"),
+	in("企业人才能租人才公寓吗", "policy/10"),
+	in("职称申报有支持吗", "policy/10"),
+	in("新易贷是哪个银行的", "policy/6"),
+	in("壮大贷利息60万，LPR算出来40万，补多少", "policy/6"),
+	in("授信额度5000万是真的吗", "policy/6"),
+	in("在蓉落地转化的重大科技成果", "policy/4"),
+	in("建圈强链的重点领域有哪些支持", "plan/4"),
+	in("数字化转型专属金融产品", "policy/2"),
+	in("智能制造服务平台遴选", "plan/7"),
+	in("园区基础设施新技术推广", "plan/7"),
+	in("绿色产业示范基地", "plan/7"),
+	in("产业链主企业合作平台", "plan/12"),
+	in("小微企业政府采购价格扣除", "plan/13"),
+	in("中小企业博览会", "plan/13"),
+	in("座谈会听取意见", "plan/14"),
+	in("产融通易融荟评选", "plan/15"),
+	in("市级财政专项资金", "plan/17"),
+	in("典型宣传展示", "plan/18"),
+	in("优质中小企业是指哪些企业", "policy/scope", "plan/goal"),
+	in("施行日期", "policy/scope"),
+	in("不重复享受是什么意思", "policy/scope"),
+}

@@ -171,6 +171,7 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 	a.Missing, a.pending = missing, pending
 	a.notes = in.notes
 	a.rule = rule
+	rule = primaryRule(rule, a.Calculations, a.Citations)
 	if rule != "" {
 		a.Citations = promote(a.Citations, e.ruleClause(rule), e)
 	}
@@ -334,4 +335,21 @@ func appendUnique(s []string, v string) []string {
 		return s
 	}
 	return append(s, v)
+}
+
+// primaryRule picks the calculation the answer leads with: of the rules
+// computed, the one whose clause retrieval ranks highest (the question's
+// main subject), else the first asked.
+func primaryRule(first string, calcs []policies.Calculation, cites []Citation) string {
+	best, bestRank := first, len(cites)+1
+	for _, c := range calcs {
+		rank := slices.IndexFunc(cites, func(ci Citation) bool { return ci.ID == c.Clause })
+		if rank < 0 {
+			rank = len(cites)
+		}
+		if rank < bestRank {
+			best, bestRank = c.Rule, rank
+		}
+	}
+	return best
 }

@@ -65,6 +65,11 @@ func TestAskAmounts(t *testing.T) {
 		{"主导修订國家標準獲批，獎勵多少", "standard", 400000, "policy/5"},
 		{"刚通过复核的省级专精特新企业有奖励吗", "provincial_sme", 100000, "policy/1"},
 		{"蓉漂计划团队最高资助多少", "talent", 5000000, "policy/10"},
+		{"研发费用今年增长到1500万，去年是1100万，补多少", "rd_increase", 400000, "policy/4"},
+		{"研发投入增加了800万，听说每200万给20万，那是80万吗", "rd_increase", 800000, "policy/4"},
+		{"我们是小巨人企业，上了MES系统投了600万，能补贴多少", "digital_transformation", 600000, "policy/2"},
+		{"客户是专精特新企业，新易贷贷了2000万，利息补贴最多多少", "xinyidai_loan", 400000, "policy/6"},
+		{"數位化轉型投了120萬，補助多少", "digital_transformation", 120000, "policy/2"},
 	}
 	e := engineForTest(t)
 	for _, tt := range tests {
@@ -112,7 +117,7 @@ func TestAskAsksForMissingFigures(t *testing.T) {
 
 func TestAskNoCalculationForWhatIs(t *testing.T) {
 	e := engineForTest(t)
-	for _, q := range []string{"壮大贷是什么产品", "到2025年要培育多少家小巨人企业", "专精特新企业怎么参与标准制定"} {
+	for _, q := range []string{"壮大贷是什么产品", "到2025年要培育多少家小巨人企业", "专精特新企业怎么参与标准制定", "招一个研发团队有人才补贴吗"} {
 		if a := e.Ask(context.Background(), q); len(a.Calculations) != 0 || len(a.Missing) != 0 {
 			t.Errorf("%s: unexpected calculations %+v / missing %v", q, a.Calculations, a.Missing)
 		}

@@ -38,12 +38,12 @@ type trigger struct {
 var triggers = []trigger{
 	{rule: "fund_manager", match: regexp.MustCompile(`引导基金|参股基金|基金管理|管理机构.*基金|基金.*(管理机构|股权投资额|投资额)|fund manag|guidance fund`),
 		suppress: []string{"equity_investment", "little_giant", "provincial_sme", "innovative_sme"}},
-	{rule: "equity_investment", match: regexp.MustCompile(`股权投资(企业|机构|基金)|股权机构|创业投资|创投|风投|投资机构|(给|对|向)[^，。,]{0,12}投(了|资了)|\bvc\b|venture|equity invest|investor|投资(了)?(一家|省级|专精特新|这家|企业)`),
+	{rule: "equity_investment", match: regexp.MustCompile(`股权投资|股权机构|invest(ed|ing|s)? .{0,20}in (a |an |one |the )?(provincial|specialized|srdi|little giant|sme|startup)|创业投资|创投|风投|投资机构|(给|对|向)[^，。,]{0,12}投(了|资了)|\bvc\b|venture|equity invest|investor|投资(了)?(一家|省级|专精特新|这家|企业)`),
 		suppress: []string{"little_giant", "provincial_sme", "innovative_sme"}},
 	{rule: "little_giant", match: regexp.MustCompile(`小巨人|little giant`)},
 	{rule: "provincial_sme", match: regexp.MustCompile(`省级|省专精特新|provincial`)},
 	{rule: "innovative_sme", match: regexp.MustCompile(`创新型(中小)?企业|innovative (sme|small)`)},
-	{rule: "digital_transformation", match: regexp.MustCompile(`数字化|智能化|数字转型|数智|智能改造|智能工厂|数字化车间|上云|digital|smart (factory|manufactur)|intelligent`)},
+	{rule: "digital_transformation", match: regexp.MustCompile(`数字化|数位化|数字转型|数位转型|数智|智能(化|改造|工厂|车间|仓储|产线|生产线|制造|设备|系统)|信息化|自动化|工业互联网|\berp\b|\bmes\b|上云|digital|smart (factory|manufactur)|intelligent|automation`)},
 	{rule: "revenue_milestone", match: regexp.MustCompile(`营收|营业收入|销售收入|销售额|年收入|收入(首次|突破|过|达到|超过)|revenue|turnover|annual sales`)},
 	{rule: "rd_commercialization", match: regexp.MustCompile(`产业化|commerciali[sz]|industriali[sz]`), suppress: []string{"rd_increase"}},
 	{rule: "major_achievement", match: regexp.MustCompile(`重大科技成果|重大成果|major (scientific|technolog)|落地转化`), suppress: []string{"rd_increase"}},
@@ -84,6 +84,12 @@ func understand(norm, raw string, cc ChatContext) intent {
 		}
 	}
 	names = slices.DeleteFunc(names, func(n string) bool { return suppressed[n] })
+	if slices.Contains(names, "rd_increase") && len(mentions) == 0 && !reRDSpend.MatchString(norm) {
+		names = slices.DeleteFunc(names, func(n string) bool { return n == "rd_increase" })
+	}
+	if !reTierAsked.MatchString(norm) && slices.ContainsFunc(names, func(n string) bool { return !tierRules[n] }) {
+		names = slices.DeleteFunc(names, func(n string) bool { return tierRules[n] })
+	}
 	// The R&D rule matches 研发 inside 研发成果产业化 too: the suppress lists
 	// above settle that. A bare 标准 in "认定标准" is not a technical standard.
 	if slices.Contains(names, "standard") && !reStandardLevel.MatchString(norm) && !strings.Contains(norm, "技术标准") && !strings.Contains(norm, "制定") && !strings.Contains(norm, "制修订") {
@@ -116,6 +122,9 @@ func understand(norm, raw string, cc ChatContext) intent {
 
 // reRevenueGrowth marks two revenue figures as before and after.
 var reRevenueGrowth = regexp.MustCompile(`从|去年|上年|往年|前年|今年|涨|增长|增加|提高|升|到了|变成|from|last year|this year|grew|rose|increased`)
+
+// tierRules reward a certification itself.
+var tierRules = map[string]bool{"little_giant": true, "provincial_sme": true, "innovative_sme": true}
 
 var reCrossedYi = regexp.MustCompile(`(过|破|突破|超过|达到|上)了?(一)?(个)?亿`)
 
@@ -288,27 +297,43 @@ var (
 	reLPR            = regexp.MustCompile(`(?i)lpr|报价利率|按.{0,6}(计算|算)`)
 	rePaid           = regexp.MustCompile(`(?i)实际|支付|付了|付息|paid`)
 	reAlreadyAwarded = regexp.MustCompile(`已(经)?(获|拿|领|得)|already`)
-	reIncrease       = regexp.MustCompile(`(?i)增加|多了|多投|增长|提高|增量|涨了|加了|多花|increase|more than|grew|rose|up by`)
-	reLastYear       = regexp.MustCompile(`(?i)去年|上年|上一年|前一年|last year|previous year`)
-	reThisYear       = regexp.MustCompile(`(?i)今年|本年|这一年|当年|this year`)
+	reIncrease       = regexp.MustCompile(`(?i)增|多了|多投|提高|提升|涨了|加了|多花|多出|超出|上涨|increase|more than|grew|rose|up by|\bup\b`)
+	// reIncreaseTo marks the figure after it as the new total, not the increase.
+	reIncreaseTo = regexp.MustCompile(`(?i)(增加|增长|增|涨|提高|提升|上升|升|加)(到|至)|\bto\s*$`)
+	// reRDSpend: 研发 names R&D spending, not an R&D team or centre.
+	reRDSpend = regexp.MustCompile(`(?i)(研发|研究开发|r&d|r & d|research)[^，。,?？]{0,12}(投入|费用|经费|支出|开支|预算|资金|花|多|增|涨|spend|budget|expens|invest|cost|grew|rose|increase|went up)|(投入|经费|费用|spend|budget|invest)[^，。,?？]{0,8}(研发|r&d|research)`)
+	// reTierAsked: a certification is what the user got (or asks the reward
+	// of), not context ("客户是小巨人企业").
+	reTierAsked = regexp.MustCompile(`(?i)(小巨人|省级|专精特新|创新型|little giant|provincial|innovative)[^，。,?？]{0,6}(奖|补|钱|多少|reward|award|bonus|money)|评上|获评|评为|认定|入选|成为|新评|复核|晋级|升级|拿到|recogni|bec[oa]me|awarded|title|certif|名单`)
+	reLastYear  = regexp.MustCompile(`(?i)去年|上年|上一年|前一年|last year|previous year`)
+	reThisYear  = regexp.MustCompile(`(?i)今年|本年|这一年|当年|this year`)
 )
 
 // rdInputs reads R&D figures: an increase ("比去年多了650万"), or last and
 // this year's spend ("去年500万，今年930万") from which the calculator
 // takes the difference. One bare figure is not an increase: ask.
 func rdInputs(raw string, ms []yuan.Mention, in map[string]string) map[string]string {
-	switch {
-	case len(ms) == 1 && cueBefore(raw, ms, 0, reIncrease):
-		in["increase_yuan"] = itoa(ms[0].Yuan)
+	setIncrease := func(v int64) {
+		in["increase_yuan"] = itoa(v)
 		delete(in, "rd_this_year_yuan")
 		delete(in, "rd_last_year_yuan")
+	}
+	// A figure right after 增加了/多了 is the increase, whatever else the
+	// question quotes ("增加了6000万，按每200万给20万算…").
+	for i := range ms {
+		if cueBefore(raw, ms, i, reIncrease) && !cueBefore(raw, ms, i, reIncreaseTo) {
+			setIncrease(ms[i].Yuan)
+			return in
+		}
+	}
+	switch {
 	case len(ms) >= 2:
 		last, this := 0, len(ms)-1
 		for i := range ms {
 			if cueBefore(raw, ms, i, reLastYear) {
 				last = i
 			}
-			if cueBefore(raw, ms, i, reThisYear) {
+			if cueBefore(raw, ms, i, reThisYear) || cueBefore(raw, ms, i, reIncreaseTo) {
 				this = i
 			}
 		}
@@ -320,8 +345,8 @@ func rdInputs(raw string, ms []yuan.Mention, in map[string]string) map[string]st
 	case len(ms) == 1 && in["rd_last_year_yuan"] != "" && in["increase_yuan"] == "":
 		in["rd_this_year_yuan"] = itoa(ms[0].Yuan)
 	case len(ms) == 1 && in["increase_yuan"] != "":
-		// A follow-up ("如果增加的是500万呢") replaces the increase.
-		in["increase_yuan"] = itoa(ms[0].Yuan)
+		// A follow-up ("如果是500万呢") replaces the increase.
+		setIncrease(ms[0].Yuan)
 	case len(ms) == 1:
 		in["rd_this_year_yuan"] = itoa(ms[0].Yuan)
 	}

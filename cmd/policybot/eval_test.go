@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestEvalSets runs the project's own evaluation sets (testdata/eval, written
+// independently of the code) and holds the quality bars. They are
+// regression tests now: both sets have been looked at while fixing misses.
+func TestEvalSets(t *testing.T) {
+	bars := map[string]struct{ top1, amount, scope float64 }{
+		"holdout.jsonl":  {top1: 0.98, amount: 1.0, scope: 0.97},
+		"holdout2.jsonl": {top1: 0.96, amount: 0.97, scope: 0.95},
+	}
+	eng, err := newEngine(context.Background(), env(nil), os.Stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, bar := range bars {
+		data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "eval", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases, err := parseEvalCases(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := evaluate(context.Background(), eng, cases)
+		ratio := func(n, d int) float64 { return float64(n) / float64(max(d, 1)) }
+		if got := ratio(r.Top1, r.WithGold); got < bar.top1 {
+			t.Errorf("%s: top-1 %.3f < %.2f", name, got, bar.top1)
+		}
+		if got := ratio(r.AmountOK, r.WithAmount); got < bar.amount {
+			t.Errorf("%s: amount exact %.3f < %.2f", name, got, bar.amount)
+		}
+		if got := ratio(r.ScopeOK, r.Cases); got < bar.scope {
+			t.Errorf("%s: scope %.3f < %.2f", name, got, bar.scope)
+		}
+		if t.Failed() {
+			for _, m := range r.Misses {
+				t.Log(m)
+			}
+		}
+	}
+}

@@ -88,20 +88,7 @@ func TestServeWebAndTelegram(t *testing.T) {
 		"BOT_SECRET":         "k",
 		"REDIS_URL":          os.Getenv("REDIS_URL"),
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	out := lineWriter{lines: make(chan string, 16)}
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"serve"}, env(envs), strings.NewReader(""), out, io.Discard) }()
-
-	var base string
-	select {
-	case l := <-out.lines:
-		base = l[strings.Index(l, "http://"):]
-	case err := <-done:
-		t.Fatalf("serve exited: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not start")
-	}
+	base, stop := startServe(t, envs)
 
 	resp, err := http.Post(base+"/api/ask", "application/json", bytes.NewReader([]byte(`{"q":"研发投入比去年多了650万，能拿多少","session":"session-0001"}`)))
 	if err != nil {
@@ -145,15 +132,7 @@ func TestServeWebAndTelegram(t *testing.T) {
 		t.Fatal("no telegram reply")
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("serve returned %v after shutdown", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not shut down")
-	}
+	stop() // graceful shutdown returns nil
 }
 
 func TestServeBadConfig(t *testing.T) {
@@ -169,4 +148,85 @@ func TestServeBadConfig(t *testing.T) {
 			t.Errorf("%s: no error", name)
 		}
 	}
+}
+
+// startServe runs `policybot serve` with envs and returns its base URL and a
+// stop function that waits for a clean shutdown.
+func startServe(t *testing.T, envs map[string]string) (string, func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := lineWriter{lines: make(chan string, 16)}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve"}, env(envs), strings.NewReader(""), out, io.Discard) }()
+	select {
+	case l := <-out.lines:
+		return l[strings.Index(l, "http://"):], func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		}
+	case err := <-done:
+		cancel()
+		t.Fatalf("serve exited: %v", err)
+	case <-time.After(30 * time.Second):
+		cancel()
+		t.Fatal("serve did not start")
+	}
+	return "", nil
+}
+
+// LLM mode end to end: the model's reply invents a figure, the guard
+// rejects it, the user gets the offline answer and /metrics counts the
+// fallback.
+func TestServeLLMFallback(t *testing.T) {
+	var calls int
+	var mu sync.Mutex
+	fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		calls++
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id":"x","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"根据第4条，您可获得80万元补助。"}}]}`)
+	}))
+	defer fake.Close()
+	base, stop := startServe(t, map[string]string{
+		"HTTP_ADDR": "127.0.0.1:0", "OPENAI_BASE_URL": fake.URL + "/v1", "OPENAI_API_KEY": "k", "OPENAI_MODEL": "m",
+	})
+	defer stop()
+	resp, err := http.Post(base+"/api/ask", "application/json", strings.NewReader(`{"q":"研发投入比去年多了650万，能拿多少","session":"session-0002"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var a struct{ Answer string }
+	json.Unmarshal(body, &a)
+	if !strings.Contains(a.Answer, "60万") || strings.Contains(a.Answer, "80万") {
+		t.Errorf("answer after a rejected model reply: %s", a.Answer)
+	}
+	mu.Lock()
+	if calls == 0 {
+		t.Error("the model was never called")
+	}
+	mu.Unlock()
+	r, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	if !strings.Contains(string(m), `policybot_llm_fallbacks_total{reason="invented_number"} 1`) {
+		t.Errorf("fallback not counted:\n%s", grepLines(string(m), "policybot_"))
+	}
+}
+
+func grepLines(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

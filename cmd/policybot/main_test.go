@@ -33,9 +33,9 @@ func TestAskJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	var a struct {
-		Question     string `json:"question"`
-		Answered     bool   `json:"answered"`
-		Answer       string `json:"answer"`
+		Question     string                `json:"question"`
+		Answered     bool                  `json:"answered"`
+		Answer       string                `json:"answer"`
 		Citations    []struct{ ID string } `json:"citations"`
 		Calculations []struct {
 			Rule       string         `json:"rule"`

@@ -64,6 +64,8 @@ func TestAskAmounts(t *testing.T) {
 		{"主导制定了一项国际标准并获批，奖励多少", "standard", 600000, "policy/5"},
 		{"主导修订國家標準獲批，獎勵多少", "standard", 400000, "policy/5"},
 		{"刚通过复核的省级专精特新企业有奖励吗", "provincial_sme", 100000, "policy/1"},
+		{"省级专精特新刚通过复核，另外我们还新评上了小巨人，一共多少", "little_giant", 500000, "policy/1"},
+		{"小巨人复核通过了有奖励吗", "little_giant", 0, "policy/1"},
 		{"蓉漂计划团队最高资助多少", "talent", 5000000, "policy/10"},
 		{"研发费用今年增长到1500万，去年是1100万，补多少", "rd_increase", 400000, "policy/4"},
 		{"研发投入增加了800万，听说每200万给20万，那是80万吗", "rd_increase", 800000, "policy/4"},

@@ -123,6 +123,15 @@ func understand(norm, raw string, cc ChatContext) intent {
 // reRevenueGrowth marks two revenue figures as before and after.
 var reRevenueGrowth = regexp.MustCompile(`从|去年|上年|往年|前年|今年|涨|增长|增加|提高|升|到了|变成|from|last year|this year|grew|rose|increased`)
 
+var (
+	reSegment = regexp.MustCompile(`[，。,;；！？!?、]|另外|还有|并且|而且|同时|\band\b`)
+	reReview  = regexp.MustCompile(`复核|review|renew`)
+	tierWord  = map[string]*regexp.Regexp{
+		"little_giant":   regexp.MustCompile(`小巨人|little giant`),
+		"provincial_sme": regexp.MustCompile(`省级|省专精特新|provincial`),
+	}
+)
+
 // tierRules reward a certification itself.
 var tierRules = map[string]bool{"little_giant": true, "provincial_sme": true, "innovative_sme": true}
 
@@ -171,8 +180,12 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 	}
 	switch rule {
 	case "little_giant", "provincial_sme":
-		if strings.Contains(norm, "复核") || strings.Contains(norm, "review") {
-			in["kind"] = "review"
+		// "省级的通过复核，另外新评上了小巨人": 复核 belongs to the part of
+		// the question that names the tier.
+		for _, seg := range reSegment.Split(norm, -1) {
+			if tierWord[rule].MatchString(seg) && reReview.MatchString(seg) {
+				in["kind"] = "review"
+			}
 		}
 		return []ruleCall{{name: rule, inputs: in}}
 	case "digital_transformation":

@@ -262,13 +262,7 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		if len(levels) == 0 {
 			levels = []string{"international", "national", "industry"}
 		}
-		var calls []ruleCall
-		for _, l := range levels {
-			c := clone(in)
-			c["level"] = l
-			calls = append(calls, ruleCall{name: rule, inputs: c})
-		}
-		return calls
+		return fanOut(rule, in, "level", levels)
 	case "listing":
 		for _, s := range []struct{ stage, re string }{{"pool", "入库"}, {"joint_stock", "股改"}, {"tutoring", "辅导"}, {"ipo", "首发"}} {
 			if strings.Contains(norm, s.re) {
@@ -290,13 +284,7 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		if len(progs) == 0 {
 			progs = []string{"rongpiao_individual", "rongpiao_team", "industry_chain"}
 		}
-		var calls []ruleCall
-		for _, p := range progs {
-			c := clone(in)
-			c["program"] = p
-			calls = append(calls, ruleCall{name: rule, inputs: c})
-		}
-		return calls
+		return fanOut(rule, in, "program", progs)
 	case "effective_date":
 		if d := reDate.FindStringSubmatch(raw); d != nil {
 			in["issued"] = isoDate(d)
@@ -374,6 +362,18 @@ func cueBefore(raw string, ms []yuan.Mention, i int, re *regexp.Regexp) bool {
 		from = ms[i-1].End
 	}
 	return re.MatchString(knowledge.Normalize(raw[from:ms[i].Start]))
+}
+
+// fanOut is one call per value of an input the question left open (each
+// standard level, each talent programme), so every option is shown.
+func fanOut(rule string, in map[string]string, key string, values []string) []ruleCall {
+	calls := make([]ruleCall, 0, len(values))
+	for _, v := range values {
+		c := clone(in)
+		c[key] = v
+		calls = append(calls, ruleCall{name: rule, inputs: c})
+	}
+	return calls
 }
 
 func clone(m map[string]string) map[string]string {

@@ -1,0 +1,336 @@
+package console
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cdsme/policybot/bot"
+	"github.com/cdsme/policybot/policies"
+)
+
+var testNow = time.Date(2026, 11, 20, 4, 0, 0, 0, time.UTC)
+
+func ex(id string, ago time.Duration, q string, answered bool, fb string, clauses ...string) bot.Exchange {
+	e := bot.Exchange{ID: id, Time: testNow.Add(-ago), Channel: "web", UserHash: "u-" + id, ChatHash: "c-" + id,
+		Question: q, Answer: "答：" + q, Answered: answered, Mode: bot.ModeOffline, Feedback: fb}
+	for _, c := range clauses {
+		e.Citations = append(e.Citations, bot.Citation{ID: c, Score: 0.9, Quote: "引文"})
+	}
+	return e
+}
+
+func seed(t testing.TB, exs ...bot.Exchange) *bot.MemoryLog {
+	t.Helper()
+	l := bot.NewMemoryLog()
+	l.Now = func() time.Time { return testNow }
+	for _, e := range exs {
+		if err := l.Append(context.Background(), e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return l
+}
+
+func newConsole(l bot.ExchangeLog, opts ...Option) http.Handler {
+	return New(l, append([]Option{WithClock(func() time.Time { return testNow }), WithLogger(slog.New(slog.DiscardHandler))}, opts...)...)
+}
+
+func get(t *testing.T, h http.Handler, path string) *httptest.ResponseRecorder {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	return rec
+}
+
+func standard() []bot.Exchange {
+	calc := ex("e05", 5*time.Hour, "研发投入比去年多了650万，能拿多少", true, "")
+	calc.Calculations = []policies.Calculation{{Rule: "rd_increase", Clause: "policy/4", AmountYuan: 600000}}
+	return []bot.Exchange{
+		ex("e01", 1*time.Hour, "北京的企业可以申请吗", false, ""),
+		ex("e02", 2*time.Hour, "<script>alert(1)</script>小巨人奖励多少", true, bot.VerdictDown, "policy/2"),
+		ex("e03", 3*time.Hour, "研发投入补助怎么申请", true, bot.VerdictDown, "policy/4"),
+		ex("e04", 4*time.Hour, "=HYPERLINK(\"http://x\")", false, bot.VerdictDown),
+		calc,
+		ex("e06", 6*time.Hour, "专精特新认定条件是什么", true, bot.VerdictUp, "plan/5"),
+		ex("e07", 10*24*time.Hour, "很久以前的问题", false, ""),
+	}
+}
+
+func TestOverviewCounts(t *testing.T) {
+	h := newConsole(seed(t, standard()...))
+	rec := get(t, h, "/staff/")
+	if rec.Code != 200 {
+		t.Fatalf("code %d: %s", rec.Code, rec.Body)
+	}
+	body := rec.Body.String()
+	for _, want := range []string{`id="stat-total">6<`, `id="stat-unanswered">2<`, `id="stat-disliked">3<`, `id="stat-rate">66.7%<`, "小巨人"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("overview lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "<script>alert") {
+		t.Error("question not escaped")
+	}
+	if !strings.Contains(get(t, h, "/staff/?days=30").Body.String(), `id="stat-total">7<`) {
+		t.Error("days=30 should count the old exchange")
+	}
+}
+
+func TestComputeStats(t *testing.T) {
+	e := standard()
+	e[0].Mode = bot.ModeLLMFallback
+	got := ComputeStats(e)
+	want := Stats{Total: 7, Answered: 4, Unanswered: 3, Disliked: 3, Liked: 1, Fallbacks: 1, AnsweredRate: 4.0 / 7}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Error(d)
+	}
+}
+
+func TestRankClauses(t *testing.T) {
+	var exs []bot.Exchange
+	// policy/4: 3 of 4 disliked; policy/2: 1 of 5; plan/1: 0 disliked but a follow-up.
+	for i := range 4 {
+		fb := bot.VerdictDown
+		if i == 0 {
+			fb = ""
+		}
+		exs = append(exs, ex(fmt.Sprintf("a%d", i), time.Duration(i+1)*time.Hour, "研发", true, fb, "policy/4"))
+	}
+	for i := range 5 {
+		fb := ""
+		if i == 0 {
+			fb = bot.VerdictDown
+		}
+		exs = append(exs, ex(fmt.Sprintf("b%d", i), time.Duration(i+10)*time.Hour, "小巨人", true, fb, "policy/2", "policy/scope"))
+	}
+	f1 := ex("f1", 30*time.Hour, "梯度培育", true, "", "plan/1")
+	f2 := ex("f2", 30*time.Hour-2*time.Minute, "那具体呢", true, "", "plan/1")
+	f2.ChatHash = f1.ChatHash
+	exs = append(exs, f1, f2, ex("z", 40*time.Hour, "无关", true, "", "plan/2"))
+	got := RankClauses(exs, 0)
+	want := []ClauseRank{
+		{Clause: "policy/4", Exchanges: 4, Disliked: 3, DislikeRate: 0.75, Score: 3},
+		{Clause: "policy/2", Exchanges: 5, Disliked: 1, DislikeRate: 0.2, Score: 1},
+		{Clause: "policy/scope", Exchanges: 5, Disliked: 1, DislikeRate: 0.2, Score: 1},
+		{Clause: "plan/1", Exchanges: 2, FollowUps: 1, Score: 1},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("RankClauses (-want +got):\n%s", d)
+	}
+	body := get(t, newConsole(seed(t, exs...)), "/staff/").Body.String()
+	i4, i2 := strings.Index(body, `">policy/4</a>`), strings.Index(body, `">policy/2</a>`)
+	if i4 < 0 || i2 < 0 || i4 > i2 {
+		t.Errorf("policy/4 should rank before policy/2 (%d, %d)", i4, i2)
+	}
+	cl, _ := policies.MustDefault().Clause("policy/4")
+	if len(cl.Departments) > 0 && !strings.Contains(body, cl.Departments[0]) {
+		t.Errorf("overview lacks 责任单位 %q", cl.Departments[0])
+	}
+}
+
+func TestCluster(t *testing.T) {
+	exs := []bot.Exchange{
+		ex("c1", 1*time.Hour, "研发投入增加了能拿多少补助", true, bot.VerdictDown, "policy/4"),
+		ex("c2", 2*time.Hour, "研发投入增加能拿多少补助？", false, ""),
+		ex("c3", 3*time.Hour, "研发投入增加了可以拿多少补助", true, bot.VerdictDown, "policy/4"),
+		ex("c4", 4*time.Hour, "北京的公司可以申请吗", false, ""),
+		ex("c5", 5*time.Hour, "深圳的房价怎么样", false, ""),
+		ex("c6", 6*time.Hour, "研发投入增加了能拿多少补助", true, ""), // answered, liked: not a confusion
+	}
+	got := Cluster(exs, DefaultClusterThreshold, 0)
+	if len(got) != 3 {
+		t.Fatalf("got %d clusters, want 3: %+v", len(got), got)
+	}
+	want := ClusterGroup{Size: 3, Representative: "研发投入增加了可以拿多少补助", RepID: "c3", TopClause: "policy/4", Unanswered: 1, Disliked: 2, IDs: []string{"c3", "c2", "c1"}}
+	if d := cmp.Diff(want, got[0]); d != "" {
+		t.Errorf("first cluster (-want +got):\n%s", d)
+	}
+	if got[1].Size != 1 || got[2].Size != 1 || got[1].RepID == got[2].RepID {
+		t.Errorf("unrelated questions should stay apart: %+v", got[1:])
+	}
+	// Order of input does not matter.
+	rev := []bot.Exchange{exs[5], exs[4], exs[3], exs[2], exs[1], exs[0]}
+	if d := cmp.Diff(got, Cluster(rev, DefaultClusterThreshold, 0)); d != "" {
+		t.Errorf("clustering depends on input order:\n%s", d)
+	}
+}
+
+func TestListFilters(t *testing.T) {
+	h := newConsole(seed(t, standard()...))
+	ids := func(body string) []string {
+		var out []string
+		for _, part := range strings.Split(body, `<a href="/staff/exchanges/`)[1:] {
+			out = append(out, part[:strings.Index(part, `"`)])
+		}
+		return out
+	}
+	cases := []struct {
+		path string
+		want []string
+	}{
+		{"/staff/exchanges", []string{"e01", "e02", "e03", "e04", "e05", "e06", "e07"}},
+		{"/staff/exchanges?unanswered=1", []string{"e01", "e04", "e07"}},
+		{"/staff/exchanges?disliked=1", []string{"e02", "e03", "e04"}},
+		{"/staff/exchanges?clause=policy/4", []string{"e03", "e05"}},
+		{"/staff/exchanges?since=2026-11-19&until=2026-11-20", []string{"e01", "e02", "e03", "e04", "e05", "e06"}},
+		{"/staff/exchanges?until=2026-11-15", []string{"e07"}},
+	}
+	for _, c := range cases {
+		rec := get(t, h, c.path)
+		if rec.Code != 200 {
+			t.Fatalf("%s: %d", c.path, rec.Code)
+		}
+		if d := cmp.Diff(c.want, ids(rec.Body.String())); d != "" {
+			t.Errorf("%s (-want +got):\n%s", c.path, d)
+		}
+	}
+	body := get(t, h, "/staff/exchanges").Body.String()
+	if strings.Contains(body, "<script>alert") || !strings.Contains(body, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+		t.Error("question not escaped in list")
+	}
+	if !strings.Contains(body, "60万元") {
+		t.Error("calculation amount missing")
+	}
+	if rec := get(t, h, "/staff/exchanges?since=yesterday"); rec.Code != 400 {
+		t.Errorf("bad date: %d", rec.Code)
+	}
+}
+
+func TestListPaging(t *testing.T) {
+	var exs []bot.Exchange
+	for i := range 7 {
+		exs = append(exs, ex(fmt.Sprintf("p%d", i), time.Duration(i+1)*time.Minute, "问题", true, ""))
+	}
+	h := newConsole(seed(t, exs...))
+	var seen []string
+	path := "/staff/exchanges?limit=3"
+	for path != "" && len(seen) < 20 {
+		body := get(t, h, path).Body.String()
+		for _, part := range strings.Split(body, `<a href="/staff/exchanges/`)[1:] {
+			seen = append(seen, part[:strings.Index(part, `"`)])
+		}
+		path = ""
+		if i := strings.Index(body, `id="next" href="`); i >= 0 {
+			rest := body[i+len(`id="next" href="`):]
+			path = strings.ReplaceAll(rest[:strings.Index(rest, `"`)], "&amp;", "&")
+			path = strings.Replace(path, "?", "?limit=3&", 1)
+		}
+	}
+	if d := cmp.Diff([]string{"p0", "p1", "p2", "p3", "p4", "p5", "p6"}, seen); d != "" {
+		t.Errorf("paging (-want +got):\n%s", d)
+	}
+}
+
+func TestDetail(t *testing.T) {
+	h := newConsole(seed(t, standard()...))
+	rec := get(t, h, "/staff/exchanges/e02")
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "&lt;script&gt;") || strings.Contains(rec.Body.String(), "<script>alert") {
+		t.Errorf("detail: %d %s", rec.Code, rec.Body)
+	}
+	if rec := get(t, h, "/staff/exchanges/nope"); rec.Code != 404 {
+		t.Errorf("missing: %d", rec.Code)
+	}
+}
+
+func TestExportCSV(t *testing.T) {
+	h := newConsole(seed(t, standard()...))
+	rec := get(t, h, "/staff/export.csv?disliked=1")
+	if rec.Code != 200 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/csv") {
+		t.Fatalf("%d %s", rec.Code, rec.Header())
+	}
+	body := rec.Body.String()
+	if !strings.HasPrefix(body, "\ufeff") {
+		t.Error("no BOM")
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(CSVHeader, rows[0]); d != "" {
+		t.Error(d)
+	}
+	var got []string
+	for _, r := range rows[1:] {
+		got = append(got, r[0]+"|"+r[4])
+	}
+	want := []string{"e02|<script>alert(1)</script>小巨人奖励多少", "e03|研发投入补助怎么申请", `e04|'=HYPERLINK("http://x")`}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("rows (-want +got):\n%s", d)
+	}
+}
+
+func TestCSVSafe(t *testing.T) {
+	for in, want := range map[string]string{"=1+1": "'=1+1", "+86": "'+86", "-2": "'-2", "@SUM": "'@SUM", "研发": "研发", "": ""} {
+		if got := csvSafe(in); got != want {
+			t.Errorf("csvSafe(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestExportJSONLBound(t *testing.T) {
+	h := newConsole(seed(t, standard()...), WithMaxExport(2))
+	rec := get(t, h, "/staff/export.jsonl")
+	lines := strings.Split(strings.TrimSpace(rec.Body.String()), "\n")
+	if len(lines) != 2 || rec.Header().Get("X-Export-Truncated") != "2" {
+		t.Fatalf("%d lines, header %q", len(lines), rec.Header().Get("X-Export-Truncated"))
+	}
+	var e bot.Exchange
+	if err := json.Unmarshal([]byte(lines[0]), &e); err != nil || e.ID != "e01" {
+		t.Errorf("first line %q: %v", lines[0], err)
+	}
+}
+
+func TestMethodsAndAssets(t *testing.T) {
+	h := newConsole(seed(t))
+	for _, m := range []string{http.MethodPost, http.MethodPut, http.MethodDelete} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(m, "/staff/", nil))
+		if rec.Code != http.StatusMethodNotAllowed {
+			t.Errorf("%s: %d", m, rec.Code)
+		}
+	}
+	for _, p := range []string{"/staff/assets/console.css", "/staff/assets/console.js"} {
+		if rec := get(t, h, p); rec.Code != 200 || rec.Body.Len() == 0 {
+			t.Errorf("%s: %d", p, rec.Code)
+		}
+	}
+	if rec := get(t, h, "/staff/nothing"); rec.Code != 404 {
+		t.Errorf("unknown: %d", rec.Code)
+	}
+}
+
+type brokenLog struct{ bot.ExchangeLog }
+
+func (brokenLog) List(context.Context, bot.ExchangeQuery) ([]bot.Exchange, string, error) {
+	return nil, "", errors.New("redis: connection refused at 10.0.0.1")
+}
+func (brokenLog) Get(context.Context, string) (bot.Exchange, error) {
+	return bot.Exchange{}, errors.New("redis: connection refused at 10.0.0.1")
+}
+
+func TestStorageError(t *testing.T) {
+	var logged strings.Builder
+	h := New(brokenLog{}, WithClock(func() time.Time { return testNow }), WithLogger(slog.New(slog.NewTextHandler(&logged, nil))))
+	for _, p := range []string{"/staff/", "/staff/exchanges", "/staff/exchanges/x1", "/staff/export.csv"} {
+		rec := get(t, h, p)
+		b, _ := io.ReadAll(rec.Body)
+		if rec.Code != 500 || strings.Contains(string(b), "10.0.0.1") || strings.Contains(string(b), "goroutine") {
+			t.Errorf("%s: %d %s", p, rec.Code, b)
+		}
+	}
+	if !strings.Contains(logged.String(), "connection refused") {
+		t.Error("error not logged")
+	}
+}

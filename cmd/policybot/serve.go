@@ -18,6 +18,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/cdsme/policybot/bot"
+	"github.com/cdsme/policybot/bot/console"
 	"github.com/cdsme/policybot/bot/llm"
 	"github.com/cdsme/policybot/bot/redisstore"
 	"github.com/cdsme/policybot/bot/telegram"
@@ -92,6 +93,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		web.WithRegistry(reg),
 		web.WithMetrics(metrics),
 		web.WithStaffToken(getenv("STAFF_TOKEN")),
+		web.WithStaffHandler(console.New(exchanges, console.WithLogger(log))),
 		web.WithHealthCheck(func(ctx context.Context) error { return rdb.Ping(ctx).Err() }),
 	))
 

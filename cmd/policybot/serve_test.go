@@ -123,6 +123,18 @@ func TestServeWebAndTelegram(t *testing.T) {
 		}
 	}
 
+	req, _ := http.NewRequest("GET", base+"/staff/exchanges", nil)
+	req.Header.Set("Authorization", "Bearer s3cret")
+	r, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	if r.StatusCode != 200 || !strings.Contains(string(page), "研发投入比去年多了650万") {
+		t.Errorf("staff console %d does not list the question:\n%.300s", r.StatusCode, page)
+	}
+
 	select {
 	case m := <-tg.sent:
 		if m["chat_id"] != "555" || !strings.Contains(m["text"], "50万") || m["parse_mode"] != "HTML" {

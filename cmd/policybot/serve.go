@@ -103,7 +103,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		if err != nil {
 			return usageError{err}
 		}
-		tgOpts = append(tgOpts, telegram.WithLogger(log), telegram.WithUserHashSalt(secret))
+		tgOpts = append(tgOpts, telegram.WithLogger(log), telegram.WithUserHashSalt(secret),
+			telegram.WithStaffCommandHandler("stats", staffStats(exchanges, time.Now)))
 		adapter, err := telegram.New(token, eng, tgOpts...)
 		if err != nil {
 			return fmt.Errorf("telegram: %w", err)

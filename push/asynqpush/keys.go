@@ -1,0 +1,46 @@
+// Package asynqpush runs the push side of policybot on Redis: a store of
+// enterprise profiles and their Telegram subscriptions, a scheduler that
+// computes each subscribed enterprise's bill and enqueues one asynq task per
+// enterprise per bill date, and the asynq worker that delivers the bills at a
+// global rate through a Sender.
+//
+// Every key starts with "policybot:{push}:": the hash tag keeps the keys a
+// Lua script touches in one cluster slot. Key names are built here and
+// nowhere else; the scripts get the prefixes in ARGV.
+package asynqpush
+
+import "strconv"
+
+const (
+	keyPrefix = "policybot:{push}:"
+
+	profilePrefix = keyPrefix + "p:"    // hash per enterprise: fieldJSON, fieldChat
+	chatPrefix    = keyPrefix + "chat:" // set per chat id: the enterprise ids it subscribed
+	sentPrefix    = keyPrefix + "sent:" // string per task id: the bill went out
+)
+
+// Fields of a profile hash.
+const (
+	fieldJSON = "json" // the push.Profile as JSON
+	fieldChat = "chat" // the subscribed chat id in decimal, "0" when none
+)
+
+// profileKey is the hash holding one enterprise's profile.
+func profileKey(id string) string { return profilePrefix + id }
+
+// allKey is the sorted set (all scores 0, read by lex range) of every
+// profile id: the roster, listed with a cursor.
+func allKey() string { return keyPrefix + "all" }
+
+// subKey is the sorted set (scores 0) of the ids with a subscribed chat.
+func subKey() string { return keyPrefix + "sub" }
+
+// chatKey is the set of enterprise ids one chat subscribed.
+func chatKey(chatID int64) string { return chatPrefix + strconv.FormatInt(chatID, 10) }
+
+// sentKey marks a bill task as delivered (SET NX with a TTL).
+func sentKey(taskID string) string { return sentPrefix + taskID }
+
+// rateKey is the redis_rate key shared by every worker of every replica;
+// redis_rate puts "rate:" in front of it.
+func rateKey() string { return keyPrefix + "send" }

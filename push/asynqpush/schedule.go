@@ -1,0 +1,167 @@
+package asynqpush
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/cdsme/policybot/push"
+)
+
+// TaskBill is the asynq task type of a bill delivery.
+const TaskBill = "push:bill"
+
+// DefaultQueue is the asynq queue bills go through.
+const DefaultQueue = "push"
+
+// china is Asia/Shanghai: UTC+8 all year (no daylight saving since 1991),
+// so no tzdata is needed.
+var china = time.FixedZone("CST", 8*3600)
+
+// BillTaskID is the asynq TaskID of one enterprise's bill on one date: the
+// same id from every run and every replica, so asynq enqueues it once.
+func BillTaskID(enterprise, date string) string { return "bill:" + enterprise + ":" + date }
+
+// billPayload is the task payload. The worker recomputes the bill from the
+// stored profile when it sends: the profile may have changed, been deleted
+// (/forget) or unsubscribed since scheduling, and 100 000 bill texts would
+// cost Redis memory for nothing.
+type billPayload struct {
+	Enterprise string `json:"e"`
+	Date       string `json:"d"` // YYYY-MM-DD
+}
+
+// ScheduleOptions adjust a Scheduler. Zero values take the defaults.
+type ScheduleOptions struct {
+	Queue     string        // DefaultQueue
+	SendHour  int           // hour of the day, Asia/Shanghai, the bills go out: 9
+	Retention time.Duration // how long a delivered task (and its id) stays: 8 days
+	MaxRetry  int           // retries of a failed delivery (429s not counted): 12
+	Workers   int           // goroutines billing and enqueueing: 4 × GOMAXPROCS
+	Now       func() time.Time
+	Bill      []push.BillOption // e.g. push.WithIssued, built once
+}
+
+// Scheduler enqueues the bills of the subscribed enterprises.
+type Scheduler struct {
+	store  *Store
+	client *asynq.Client
+	o      ScheduleOptions
+}
+
+// NewScheduler returns a scheduler enqueueing through client.
+func NewScheduler(store *Store, client *asynq.Client, o ScheduleOptions) *Scheduler {
+	if o.Queue == "" {
+		o.Queue = DefaultQueue
+	}
+	if o.SendHour == 0 {
+		o.SendHour = 9
+	}
+	if o.Retention == 0 {
+		o.Retention = 8 * 24 * time.Hour
+	}
+	if o.MaxRetry == 0 {
+		o.MaxRetry = 12
+	}
+	if o.Workers <= 0 {
+		o.Workers = 4 * runtime.GOMAXPROCS(0)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Scheduler{store: store, client: client, o: o}
+}
+
+// Report counts one ScheduleBills run.
+type Report struct {
+	Subscribed int `json:"subscribed"` // subscribed enterprises read
+	Quiet      int `json:"quiet"`      // their bill had nothing to say: no task
+	Enqueued   int `json:"enqueued"`   // new tasks
+	Duplicates int `json:"duplicates"` // tasks that already existed (an earlier run or another replica)
+}
+
+// SendAt is when the bills of date go out: SendHour:00 Asia/Shanghai on
+// that calendar day, or now if that is past.
+func (s *Scheduler) SendAt(date time.Time) time.Time {
+	at := time.Date(date.Year(), date.Month(), date.Day(), s.o.SendHour, 0, 0, 0, china)
+	if now := s.o.Now(); at.Before(now) {
+		return now
+	}
+	return at
+}
+
+// ScheduleBills computes the bill on date (its calendar day) of every
+// subscribed enterprise and enqueues one task per enterprise whose bill has
+// something to say (items, near misses or deadlines), with TaskID
+// BillTaskID, processed at SendAt(date). Running it again, or on two
+// replicas at once, enqueues nothing twice: asynq refuses a TaskID it still
+// holds (pending, scheduled, retrying or, for Retention, completed).
+func (s *Scheduler) ScheduleBills(ctx context.Context, date time.Time) (Report, error) {
+	day := date.Format(time.DateOnly)
+	at := s.SendAt(date)
+	var subscribed, quiet, enqueued, dups atomic.Int64
+
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	jobs := make(chan push.Profile, 1024)
+	var wg sync.WaitGroup
+	for range s.o.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range jobs {
+				b := push.ComputeBill(p, date, s.o.Bill...)
+				if len(b.Items) == 0 && len(b.NearMisses) == 0 && len(b.Deadlines) == 0 {
+					quiet.Add(1)
+					continue
+				}
+				payload, _ := json.Marshal(billPayload{Enterprise: p.ID, Date: day})
+				_, err := s.client.EnqueueContext(ctx, asynq.NewTask(TaskBill, payload),
+					asynq.TaskID(BillTaskID(p.ID, day)), asynq.Queue(s.o.Queue), asynq.ProcessAt(at),
+					asynq.Retention(s.o.Retention), asynq.MaxRetry(s.o.MaxRetry))
+				switch {
+				case err == nil:
+					enqueued.Add(1)
+				case errors.Is(err, asynq.ErrTaskIDConflict):
+					dups.Add(1)
+				default:
+					cancel(fmt.Errorf("asynqpush: enqueue %s: %w", p.ID, err))
+				}
+			}
+		}()
+	}
+	var listErr error
+	for after := ""; ; {
+		ps, next, err := s.store.Subscribed(ctx, after, 1000)
+		if err != nil {
+			listErr = err
+			break
+		}
+		for _, p := range ps {
+			subscribed.Add(1)
+			select {
+			case jobs <- p:
+			case <-ctx.Done():
+			}
+		}
+		if next == "" || ctx.Err() != nil {
+			break
+		}
+		after = next
+	}
+	close(jobs)
+	wg.Wait()
+	r := Report{Subscribed: int(subscribed.Load()), Quiet: int(quiet.Load()),
+		Enqueued: int(enqueued.Load()), Duplicates: int(dups.Load())}
+	if err := context.Cause(ctx); err != nil && listErr == nil {
+		listErr = err
+	}
+	return r, listErr
+}

@@ -179,7 +179,9 @@ func (w *Worker) ProcessTask(ctx context.Context, t *asynq.Task) error {
 
 // wait blocks until the global rate limiter grants one message.
 func (w *Worker) wait(ctx context.Context) error {
-	limit := redis_rate.PerSecond(w.o.Rate)
+	// Burst 1: evenly spaced sends. With burst = rate, GCRA would let
+	// 2 × rate messages through in the first second, over Telegram's ~30/s.
+	limit := redis_rate.Limit{Rate: w.o.Rate, Burst: 1, Period: time.Second}
 	for {
 		res, err := w.limiter.Allow(ctx, rateKey(), limit)
 		if err != nil {

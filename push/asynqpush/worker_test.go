@@ -1,0 +1,171 @@
+package asynqpush
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/google/go-cmp/cmp"
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+)
+
+type sent struct {
+	Chat int64
+	Text string
+}
+
+// fakeSender records sends and answers with err (nil: accepted).
+type fakeSender struct {
+	mu   sync.Mutex
+	sent []sent
+	err  error
+	at   func() time.Time // when set, the time of each send is recorded
+	when []time.Time
+}
+
+func (f *fakeSender) Send(_ context.Context, chat int64, text string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return f.err
+	}
+	f.sent = append(f.sent, sent{chat, text})
+	if f.at != nil {
+		f.when = append(f.when, f.at())
+	}
+	return nil
+}
+
+func billTask(t *testing.T, enterprise string) *asynq.Task {
+	t.Helper()
+	data, _ := json.Marshal(billPayload{Enterprise: enterprise, Date: "2026-11-30"})
+	return asynq.NewTask(TaskBill, data)
+}
+
+func workerSetup(t *testing.T) (*miniredis.Miniredis, redis.UniversalClient, *Store) {
+	m := miniredis.RunT(t)
+	rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
+	t.Cleanup(func() { rdb.Close() })
+	s := NewStore(rdb)
+	p := designProfile(t)
+	p.ChatID = 42
+	if err := s.Save(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	return m, rdb, s
+}
+
+func TestWorkerSendsOnce(t *testing.T) {
+	_, rdb, s := workerSetup(t)
+	f := &fakeSender{}
+	w := NewWorker(s, rdb, f, WorkerOptions{})
+	task := billTask(t, designProfile(t).ID)
+	for range 2 { // a redelivery after the send finds the marker
+		if err := w.ProcessTask(context.Background(), task); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(f.sent) != 1 {
+		t.Fatalf("sent %d messages, want 1", len(f.sent))
+	}
+	if f.sent[0].Chat != 42 || !strings.Contains(f.sent[0].Text, "【红利账单】") || !strings.Contains(f.sent[0].Text, "251万") {
+		t.Errorf("sent %+v", f.sent[0])
+	}
+}
+
+func TestWorker429RetriesAfterRetryAfter(t *testing.T) {
+	_, rdb, s := workerSetup(t)
+	f := &fakeSender{err: &RetryAfterError{After: 7 * time.Second, Err: errors.New("Too Many Requests")}}
+	w := NewWorker(s, rdb, f, WorkerOptions{})
+	task := billTask(t, designProfile(t).ID)
+	err := w.ProcessTask(context.Background(), task)
+	if err == nil {
+		t.Fatal("no error on 429")
+	}
+	got := []any{RetryDelay(0, err, task), RetryDelay(5, err, task), isFailure(err), errors.Is(err, asynq.SkipRetry)}
+	if d := cmp.Diff([]any{7 * time.Second, 7 * time.Second, false, false}, got); d != "" {
+		t.Errorf("retry delay, isFailure, skip (-want +got):\n%s", d)
+	}
+	if n, _ := rdb.Exists(context.Background(), sentKey(BillTaskID(designProfile(t).ID, "2026-11-30"))).Result(); n != 0 {
+		t.Error("sent marker written after 429")
+	}
+	// other errors: counted failures, exponential, capped
+	other := errors.New("boom")
+	got = []any{RetryDelay(0, other, task), RetryDelay(3, other, task), RetryDelay(20, other, task), isFailure(other)}
+	if d := cmp.Diff([]any{2 * time.Second, 16 * time.Second, 10 * time.Minute, true}, got); d != "" {
+		t.Errorf("other errors (-want +got):\n%s", d)
+	}
+}
+
+func TestWorker403Unsubscribes(t *testing.T) {
+	_, rdb, s := workerSetup(t)
+	f := &fakeSender{err: fmt.Errorf("sendMessage: %w", ErrBlocked)}
+	w := NewWorker(s, rdb, f, WorkerOptions{})
+	id := designProfile(t).ID
+	err := w.ProcessTask(context.Background(), billTask(t, id))
+	if !errors.Is(err, asynq.SkipRetry) {
+		t.Fatalf("err = %v, want SkipRetry", err)
+	}
+	p, _ := s.Get(context.Background(), id)
+	sub, _, _ := s.Subscribed(context.Background(), "", 10)
+	if d := cmp.Diff([]any{int64(0), 0}, []any{p.ChatID, len(sub)}); d != "" {
+		t.Errorf("chat, subscribed after 403 (-want +got):\n%s", d)
+	}
+	// a later task for it is acknowledged without sending
+	f.err = nil
+	if err := w.ProcessTask(context.Background(), billTask(t, id)); err != nil || len(f.sent) != 0 {
+		t.Errorf("after unsubscribe: err %v, sent %d", err, len(f.sent))
+	}
+}
+
+// TestWorkerRate drives the shared limiter on a fake clock: miniredis'
+// TIME (which redis_rate's script reads) moves only when the worker sleeps.
+func TestWorkerRate(t *testing.T) {
+	m, rdb, s := workerSetup(t)
+	var mu sync.Mutex
+	now := time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC)
+	m.SetTime(now)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	sleep := func(_ context.Context, d time.Duration) error {
+		mu.Lock()
+		defer mu.Unlock()
+		now = now.Add(d)
+		m.SetTime(now)
+		return nil
+	}
+	const rate, n = 5, 40
+	f := &fakeSender{at: clock}
+	var ws []*Worker
+	for range 2 { // two replicas share the limit
+		ws = append(ws, NewWorker(s, rdb, f, WorkerOptions{Rate: rate, Sleep: sleep}))
+	}
+	start := clock()
+	for i := range n {
+		// a fresh task id each time: no sent marker
+		data, _ := json.Marshal(billPayload{Enterprise: designProfile(t).ID, Date: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i).Format(time.DateOnly)})
+		if err := ws[i%2].ProcessTask(context.Background(), asynq.NewTask(TaskBill, data)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Burst 1: consecutive sends are at least one emission interval apart,
+	// whichever replica sends; n sends take (n-1) intervals.
+	interval := time.Second / rate
+	for i := 1; i < n; i++ {
+		if d := f.when[i].Sub(f.when[i-1]); d < interval-time.Millisecond {
+			t.Errorf("sends %d and %d %v apart: over %d/s", i-1, i, d, rate)
+		}
+	}
+	elapsed := f.when[n-1].Sub(start)
+	want := time.Duration(n-1) * interval
+	if elapsed < want-interval || elapsed > want+interval {
+		t.Errorf("%d sends at %d/s took %v on the fake clock, want ≈ %v", n, rate, elapsed, want)
+	}
+	t.Logf("%d sends at %d/s: %v of fake time", n, rate, elapsed)
+}

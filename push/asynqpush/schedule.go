@@ -44,7 +44,7 @@ type ScheduleOptions struct {
 	SendHour  int           // hour of the day, Asia/Shanghai, the bills go out: 9
 	Retention time.Duration // how long a delivered task (and its id) stays: 8 days
 	MaxRetry  int           // retries of a failed delivery (429s not counted): 12
-	Workers   int           // goroutines billing and enqueueing: 4 × GOMAXPROCS
+	Workers   int           // goroutines billing and enqueueing: 16 × GOMAXPROCS
 	Now       func() time.Time
 	Bill      []push.BillOption // e.g. push.WithIssued, built once
 }
@@ -71,7 +71,7 @@ func NewScheduler(store *Store, client *asynq.Client, o ScheduleOptions) *Schedu
 		o.MaxRetry = 12
 	}
 	if o.Workers <= 0 {
-		o.Workers = 4 * runtime.GOMAXPROCS(0)
+		o.Workers = 16 * runtime.GOMAXPROCS(0)
 	}
 	if o.Now == nil {
 		o.Now = time.Now

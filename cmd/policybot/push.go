@@ -1,0 +1,383 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/cdsme/policybot/bot"
+	"github.com/cdsme/policybot/bot/redisstore"
+	"github.com/cdsme/policybot/bot/telegram"
+	"github.com/cdsme/policybot/push"
+	"github.com/cdsme/policybot/push/asynqpush"
+)
+
+// billDay is the day of the month (Beijing time) bills are scheduled for:
+// a monthly 红利账单, sent at 09:00. The scheduler tick runs daily; dedup by
+// task id makes a restart or a second replica harmless.
+const billDay = 1
+
+// runPush is `policybot push import ROSTER.json` and
+// `policybot push schedule [--date YYYY-MM-DD]`, against REDIS_URL.
+func runPush(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	const usage = "usage: policybot push import ROSTER.json | policybot push schedule [--date YYYY-MM-DD]"
+	if len(args) == 0 {
+		return usagef("push: %s", usage)
+	}
+	url := getenv("REDIS_URL")
+	if url == "" {
+		return usagef("push %s: REDIS_URL is not set (the embedded Redis would forget everything on exit)", args[0])
+	}
+	opts, err := pushBillOptions(getenv)
+	if err != nil {
+		return err
+	}
+	switch args[0] {
+	case "import":
+		fs := flag.NewFlagSet("push import", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		if err := fs.Parse(args[1:]); err != nil {
+			return usageError{fmt.Errorf("push import: %w", err)}
+		}
+		if fs.NArg() != 1 {
+			return usagef("push import: want one roster file (JSON array or JSONL; - for stdin)")
+		}
+		roster, err := readRoster(fs.Arg(0), stdin)
+		if err != nil {
+			return err
+		}
+		rdb, err := openPushRedis(ctx, url)
+		if err != nil {
+			return err
+		}
+		defer rdb.Close()
+		added, err := asynqpush.NewStore(rdb).Import(ctx, roster)
+		if err != nil {
+			return err
+		}
+		subscribed := 0
+		for _, p := range roster {
+			if p.ChatID != 0 {
+				subscribed++
+			}
+		}
+		_, err = fmt.Fprintf(stdout, "imported %d profiles (%d new, %d with a chat_id)\n", len(roster), added, subscribed)
+		return err
+	case "schedule":
+		fs := flag.NewFlagSet("push schedule", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		date := fs.String("date", "", "bill date YYYY-MM-DD (default today, Beijing time)")
+		if err := fs.Parse(args[1:]); err != nil {
+			return usageError{fmt.Errorf("push schedule: %w", err)}
+		}
+		if fs.NArg() > 0 {
+			return usagef("push schedule: unexpected argument %q (%s)", fs.Arg(0), usage)
+		}
+		day := beijingDay(time.Now())
+		if *date != "" {
+			t, err := time.Parse(time.DateOnly, *date)
+			if err != nil {
+				return usagef("push schedule: --date %q: want a date YYYY-MM-DD", *date)
+			}
+			day = t
+		}
+		rdb, err := openPushRedis(ctx, url)
+		if err != nil {
+			return err
+		}
+		defer rdb.Close()
+		client := asynq.NewClientFromRedisClient(rdb)
+		defer client.Close()
+		r, err := asynqpush.NewScheduler(asynqpush.NewStore(rdb), client, asynqpush.ScheduleOptions{Bill: opts}).ScheduleBills(ctx, day)
+		if err != nil {
+			return err
+		}
+		return writeJSON(stdout, r)
+	default:
+		return usagef("push: unknown subcommand %q (%s)", args[0], usage)
+	}
+}
+
+func readRoster(name string, stdin io.Reader) ([]push.Profile, error) {
+	r := stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("push import: %w", err)}
+		}
+		defer f.Close()
+		r = f
+	}
+	roster, err := push.ParseRoster(r)
+	if errors.Is(err, push.ErrInvalidProfile) {
+		return nil, usageError{fmt.Errorf("push import: %w", err)}
+	}
+	return roster, err
+}
+
+func openPushRedis(ctx context.Context, url string) (redis.UniversalClient, error) {
+	rdb, err := redisstore.Open(url)
+	if err != nil {
+		return nil, err
+	}
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := rdb.Ping(pctx).Err(); err != nil {
+		rdb.Close()
+		return nil, fmt.Errorf("redis: %w", err)
+	}
+	return rdb, nil
+}
+
+func pushBillOptions(getenv func(string) string) ([]push.BillOption, error) {
+	s := getenv("POLICY_ISSUED")
+	if s == "" {
+		return nil, nil
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return nil, usagef("POLICY_ISSUED=%q: want a date YYYY-MM-DD", s)
+	}
+	return []push.BillOption{push.WithIssued(t)}, nil
+}
+
+// beijingDay is t's calendar day in Beijing, as a UTC midnight.
+func beijingDay(t time.Time) time.Time {
+	t = t.In(chinaTime)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// pushRate reads PUSH_RATE: global messages per second, default 25.
+func pushRate(getenv func(string) string) (int, error) {
+	s := getenv("PUSH_RATE")
+	if s == "" {
+		return 25, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 {
+		return 0, usagef("PUSH_RATE=%q: want a whole number of messages per second > 0", s)
+	}
+	return n, nil
+}
+
+// startPush runs the bill workers (an asynq server on rdb, delivering
+// through sender at PUSH_RATE over all replicas) and a daily scheduler tick
+// that enqueues the bills of the billDay of each month. With a nil sender
+// (no Telegram) nothing runs: bills would wait in Redis for a replica that
+// can send. stop shuts the server down, waiting for running sends.
+func startPush(ctx context.Context, rdb redis.UniversalClient, sender asynqpush.Sender, log *slog.Logger, getenv func(string) string) (stop func(), err error) {
+	if sender == nil {
+		log.Info("push: no sender (TELEGRAM_BOT_TOKEN not set): bills are neither scheduled nor sent")
+		return func() {}, nil
+	}
+	rate, err := pushRate(getenv)
+	if err != nil {
+		return nil, err
+	}
+	opts, err := pushBillOptions(getenv)
+	if err != nil {
+		return nil, err
+	}
+	store := asynqpush.NewStore(rdb)
+	w := asynqpush.NewWorker(store, rdb, sender, asynqpush.WorkerOptions{Rate: rate, Bill: opts, Log: log})
+	srv := asynqpush.NewServer(rdb, asynqpush.ServerOptions{Log: log})
+	if err := srv.Start(asynqpush.Mux(w)); err != nil {
+		return nil, fmt.Errorf("push: starting workers: %w", err)
+	}
+	client := asynq.NewClientFromRedisClient(rdb)
+	sch := asynqpush.NewScheduler(store, client, asynqpush.ScheduleOptions{Bill: opts})
+	tctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		pushTick(tctx, sch, log, time.Now)
+	}()
+	log.Info("push: workers started", "rate_per_s", rate, "bill_day", billDay)
+	return func() {
+		cancel()
+		<-done
+		srv.Shutdown()
+		_ = client.Close()
+	}, nil
+}
+
+// pushTick schedules the month's bills now (if today is billDay) and then
+// every day at 08:00 Beijing time, an hour before they go out.
+func pushTick(ctx context.Context, sch *asynqpush.Scheduler, log *slog.Logger, now func() time.Time) {
+	for {
+		today := beijingDay(now())
+		if today.Day() == billDay {
+			start := now()
+			r, err := sch.ScheduleBills(ctx, today)
+			if err != nil {
+				log.Error("push: scheduling bills", "date", today.Format(time.DateOnly), "err", err)
+			} else {
+				log.Info("push: bills scheduled", "date", today.Format(time.DateOnly), "subscribed", r.Subscribed,
+					"enqueued", r.Enqueued, "duplicates", r.Duplicates, "quiet", r.Quiet, "took", time.Since(start))
+			}
+		}
+		t := now().In(chinaTime)
+		next := time.Date(t.Year(), t.Month(), t.Day(), 8, 0, 0, 0, chinaTime)
+		if !next.After(t) {
+			next = next.AddDate(0, 0, 1)
+		}
+		timer := time.NewTimer(next.Sub(t))
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return
+		case <-timer.C:
+		}
+	}
+}
+
+// telegramSender delivers bills through the Telegram adapter, mapping its
+// errors for the worker: 403 → asynqpush.ErrBlocked, a 429 the adapter gave
+// up on → *asynqpush.RetryAfterError.
+type telegramSender struct{ a *telegram.Adapter }
+
+func (s telegramSender) Send(ctx context.Context, chatID int64, text string) error {
+	return mapSendError(s.a.Send(ctx, chatID, bot.Reply{Text: text}))
+}
+
+func mapSendError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, telegram.ErrBlocked) {
+		return fmt.Errorf("%w: %w", asynqpush.ErrBlocked, err)
+	}
+	var tooMany *tgbot.TooManyRequestsError
+	if errors.As(err, &tooMany) {
+		return &asynqpush.RetryAfterError{After: time.Duration(tooMany.RetryAfter) * time.Second, Err: err}
+	}
+	return err
+}
+
+// Chat commands. Replies are user-facing texts; errors are Redis failures.
+
+const subscribeHelp = "用法：/subscribe 后接企业资料 JSON（与 policybot bill --profile 相同的格式，至少含 id），例如：\n" +
+	`/subscribe {"id":"91510100MA6XXXXXXX","name":"成都示例科技有限公司","tiers":[{"tier":"little_giant","recognized":"2026-07-01","kind":"new"}]}` +
+	"\n订阅后每月1日09:00推送红利账单；/bill 随时查看，/unsubscribe 退订，/deleteprofile 删除企业资料。"
+
+func commandChat(c telegram.Command) (int64, error) {
+	id, err := strconv.ParseInt(c.Message.ChatID, 10, 64)
+	if err != nil || id == 0 {
+		return 0, fmt.Errorf("push: chat id %q: %v", c.Message.ChatID, err)
+	}
+	return id, nil
+}
+
+// pushSubscribeCommand is /subscribe PROFILE-JSON: the profile is validated
+// and saved with this chat as its subscription. An enterprise subscribed from
+// another chat can only be taken over by staff.
+func pushSubscribeCommand(store *asynqpush.Store) telegram.CommandHandler {
+	return func(ctx context.Context, c telegram.Command) (bot.Reply, error) {
+		chat, err := commandChat(c)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		if strings.TrimSpace(c.Args) == "" {
+			return bot.Reply{Text: subscribeHelp}, nil
+		}
+		p, err := push.ParseProfile(strings.NewReader(c.Args))
+		if errors.Is(err, push.ErrInvalidProfile) {
+			return bot.Reply{Text: "资料有误，未订阅：" + err.Error() + "\n\n" + subscribeHelp}, nil
+		}
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		old, err := store.Get(ctx, p.ID)
+		switch {
+		case errors.Is(err, asynqpush.ErrNotFound):
+		case err != nil:
+			return bot.Reply{}, err
+		case old.ChatID != 0 && old.ChatID != chat && !c.Staff:
+			return bot.Reply{Text: "该企业已由另一个会话订阅，未修改。如需转移，请先在原会话发送 /unsubscribe，或联系工作人员。"}, nil
+		}
+		p.ChatID = chat
+		if err := store.Save(ctx, p); err != nil {
+			return bot.Reply{}, err
+		}
+		who := p.ID
+		if p.Name != "" {
+			who = p.Name + "（" + p.ID + "）"
+		}
+		return bot.Reply{Text: "已订阅：" + who + "。每月1日09:00推送红利账单；发送 /bill 立即查看，/unsubscribe 退订。"}, nil
+	}
+}
+
+// pushBillCommand is /bill: this chat's bills today.
+func pushBillCommand(store *asynqpush.Store, getenv func(string) string, now func() time.Time) telegram.CommandHandler {
+	return func(ctx context.Context, c telegram.Command) (bot.Reply, error) {
+		chat, err := commandChat(c)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		ps, err := store.ByChat(ctx, chat)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		if len(ps) == 0 {
+			return bot.Reply{Text: "本会话尚未订阅。\n\n" + subscribeHelp}, nil
+		}
+		opts, _ := pushBillOptions(getenv) // checked at start-up
+		day := beijingDay(now())
+		texts := make([]string, len(ps))
+		for i, p := range ps {
+			texts[i] = push.ComputeBill(p, day, opts...).Text()
+		}
+		return bot.Reply{Text: strings.Join(texts, "\n\n")}, nil
+	}
+}
+
+// pushUnsubscribeCommand is /unsubscribe: no more bills to this chat; the
+// profiles stay (/deleteprofile deletes them).
+func pushUnsubscribeCommand(store *asynqpush.Store) telegram.CommandHandler {
+	return func(ctx context.Context, c telegram.Command) (bot.Reply, error) {
+		chat, err := commandChat(c)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		n, err := store.Unsubscribe(ctx, chat)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		if n == 0 {
+			return bot.Reply{Text: "本会话没有订阅。"}, nil
+		}
+		return bot.Reply{Text: fmt.Sprintf("已退订（%d 家企业），不再推送。企业资料仍保存，发送 /deleteprofile 可删除。", n)}, nil
+	}
+}
+
+// pushForgetCommand is /deleteprofile (/forget is taken by the conversation
+// log): delete the profiles this chat subscribed.
+func pushForgetCommand(store *asynqpush.Store) telegram.CommandHandler {
+	return func(ctx context.Context, c telegram.Command) (bot.Reply, error) {
+		chat, err := commandChat(c)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		ps, err := store.ByChat(ctx, chat)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		for _, p := range ps {
+			if _, err := store.Delete(ctx, p.ID); err != nil {
+				return bot.Reply{}, err
+			}
+		}
+		return bot.Reply{Text: fmt.Sprintf("已删除本会话订阅的 %d 家企业资料。", len(ps))}, nil
+	}
+}

@@ -1,5 +1,7 @@
 package knowledge
 
+import "strings"
+
 // concept maps the ways people ask about one thing — colloquial Chinese,
 // English — to the vocabulary the documents use for it. Triggers are matched
 // on the normalised question: zh as substrings, en as whole words after the
@@ -201,6 +203,10 @@ var concepts = []concept{
 		zh:     []string{"引导基金", "政府基金", "参股基金", "基金管理", "基金公司", "母基金", "产业基金", "政府引导", "基金投资", "基金投的", "基金引入"},
 		en:     []string{"guidance fund", "government fund", "government-guided fund", "fund manager", "fund management", "fof", "fund of fund", "industrial fund", "government guidance"},
 		expand: []string{"引导基金", "政府引导基金", "参股基金", "基金管理机构", "基金"}},
+	{name: "firm relocation", domain: true,
+		zh:     []string{"企业落户", "公司落户", "项目落户", "落户成都", "落户我市", "引进企业", "引入企业", "引进外地企业", "招引企业", "在我市注册", "注册经营", "迁到成都", "迁入成都", "搬到成都"},
+		en:     []string{"relocate to chengdu", "move to chengdu", "moving to chengdu", "register in chengdu", "registered in chengdu", "attract companies", "attract firms", "bring companies", "bring in companies", "relocation"},
+		expand: []string{"引入企业", "注册经营", "引导基金", "参股基金", "基金管理机构"}},
 	{name: "development fund", zh: []string{"发展基金", "专精特新基金"}, en: []string{"development fund", "srdi fund"},
 		expand: []string{"发展基金", "社会资本", "国有平台公司"}, domain: true},
 
@@ -291,10 +297,14 @@ var concepts = []concept{
 		zh:     []string{"有效期", "施行", "生效", "实施时间", "什么时候开始", "何时", "啥时候", "多久", "期限", "几年", "过期", "截止", "到期", "执行时间", "什么时候实施", "开始实施"},
 		en:     []string{"valid", "validity", "effective", "take effect", "in force", "expire", "expiry", "expiration", "how long", "start date", "deadline", "duration", "period", "effective date", "come into force"},
 		expand: []string{"施行", "有效期", "印发之日", "工作日", "有效期3年"}},
-	{name: "no double", domain: true, weight: 1,
-		zh:     []string{"重复享受", "同时享受", "叠加", "重复领", "重复申报", "同时申请", "就高", "兼得", "都拿", "两个都", "同类奖励", "多个奖励", "重复", "同一事项", "按高", "从高", "两项+奖励", "两个+奖励", "两项+补贴", "两个+补贴", "多项+奖励"},
-		en:     []string{"double", "double-dip", "double dipping", "stack", "stacking", "combine", "cumulative", "at the same time", "simultaneously", "overlap", "duplicate", "higher one", "claim both", "get both", "multiple reward", "multiple subsidy", "same project", "same matter", "same item", "several reward", "two reward"},
+	{name: "no double", domain: true, weight: 1.4,
+		zh:     []string{"重复享受", "同时享受", "叠加", "两边", "双份", "拿高的", "高的那个", "取高", "只能拿一", "只能选一", "区里+市里", "市里+区里", "市区两级", "同时拿", "一起拿", "都能拿", "都能领", "重复领", "重复申报", "同时申请", "就高", "兼得", "都拿", "两个都", "同类奖励", "多个奖励", "重复", "同一事项", "按高", "从高", "两项+奖励", "两个+奖励", "两项+补贴", "两个+补贴", "多项+奖励"},
+		en:     []string{"double", "double-dip", "double dipping", "stack", "stacking", "combine", "cumulative", "at the same time", "simultaneously", "overlap", "duplicate", "higher one", "the higher", "whichever is higher", "only one of", "receive both", "take both", "both subsidies", "both rewards", "claim both", "get both", "multiple reward", "multiple subsidy", "same project", "same matter", "same item", "several reward", "two reward"},
 		expand: []string{"不重复享受", "就高不就低", "同一事项", "同类奖励补助政策"}},
+	{name: "rules change", domain: true, weight: 1,
+		zh:     []string{"认定办法更改", "办法更改", "办法变了", "办法调整", "办法修订", "标准变了", "标准调整", "规则变了", "政策变了", "政策调整", "按最新", "最新办法", "新办法", "如有更改", "更改"},
+		en:     []string{"rule change", "rules change", "rule changed", "criteria change", "criteria changed", "recognition rule", "new rule", "latest rule", "latest measure", "amended", "revised rule", "if the rule", "measures change", "method change"},
+		expand: []string{"认定办法", "如有更改", "最新办法", "按照最新办法执行"}},
 	{name: "purpose", domain: true, zh: []string{"依据", "为什么出台", "为什么制定", "目的", "背景", "根据什么", "宗旨", "初衷", "出台"},
 		en:     []string{"purpose", "basis", "legal basis", "background", "rationale", "intent", "based on"},
 		expand: []string{"根据", "制定本方案", "制定如下政策", "暂行办法", "全面落实", "为加强", "为加快推动"}},
@@ -357,7 +367,14 @@ func englishWords(s string) []string {
 	start := -1
 	flush := func(end int) {
 		if start >= 0 {
-			out = append(out, stem(s[start:end]))
+			w := s[start:end]
+			// Possessives fold to the noun: "shenzhen's" → "shenzhen",
+			// "driver's licence" → "driver licence" (xi'an keeps its
+			// apostrophe).
+			w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "'")
+			if w != "" {
+				out = append(out, stem(w))
+			}
 			start = -1
 		}
 	}

@@ -190,6 +190,11 @@ type Result struct {
 	Hits       []Hit  // best first, at most k; also filled when out of scope
 	InScope    bool
 	Reason     string // why out of scope, in Chinese; empty when in scope
+	// Scope is "" when in scope, else which test put the question out:
+	// ScopeEmpty, ScopeOtherPlace, ScopeOffTopic or ScopeWeak. Only for
+	// ScopeWeak is the nearest clause (Hits[0]) worth naming, e.g. its
+	// responsible departments; the others are not about these documents.
+	Scope string
 }
 
 // Hit is one retrieved clause.
@@ -283,7 +288,7 @@ func (ix *Index) Search(ctx context.Context, question string, k int) (Result, er
 	}
 
 	v := judgeScope(q.norm, q.padded, q.concepts, evidence)
-	res.InScope, res.Reason = v.in, v.reason
+	res.InScope, res.Reason, res.Scope = v.in, v.reason, v.kind
 
 	type scored struct {
 		doc   int

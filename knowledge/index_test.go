@@ -92,9 +92,30 @@ func TestScopeReasons(t *testing.T) {
 			t.Errorf("%q: in=%v reason %q, want it to name %q", q, res.InScope, res.Reason, want)
 		}
 	}
+	// Result.Scope names the test that failed.
+	for q, want := range map[string]string{
+		"":                       ScopeEmpty,
+		"   ":                    ScopeEmpty,
+		"Shenzhen's R&D subsidy": ScopeOtherPlace,
+		"What does the UK offer": ScopeOtherPlace,
+		"劳动合同怎么签":                ScopeOffTopic,
+		"增值税怎么交":                 ScopeOffTopic,
+		"流程是什么":                  ScopeWeak,
+	} {
+		res, _ := ix.Search(context.Background(), q, 3)
+		if res.InScope || res.Scope != want {
+			t.Errorf("%q: in=%v scope %q, want %q (%s)", q, res.InScope, res.Scope, want, res.Reason)
+		}
+	}
+	for q, want := range map[string]string{"What does the UK offer": "UK", "Do the US states fund SMEs": "US"} {
+		if res, _ := ix.Search(context.Background(), q, 3); !strings.Contains(res.Reason, want) {
+			t.Errorf("%q: reason %q, want it to name %q", q, res.Reason, want)
+		}
+	}
 	// Chengdu names and exchange names are not other places.
-	for _, q := range []string{"成都和北京的小巨人奖励哪个高", "在上海证券交易所上市有奖励吗"} {
-		if res, _ := ix.Search(context.Background(), q, 3); !res.InScope {
+	for _, q := range []string{"成都和北京的小巨人奖励哪个高", "在上海证券交易所上市有奖励吗", "上海、深圳或北京证券交易所上市",
+		"Listing on the Shanghai, Shenzhen or Beijing exchanges", "IPO on the Shenzhen Stock Exchange", "Beijing stock market listing reward"} {
+		if res, _ := ix.Search(context.Background(), q, 3); !res.InScope || res.Scope != "" {
 			t.Errorf("%q judged out: %s", q, res.Reason)
 		}
 	}

@@ -7,10 +7,15 @@ package knowledge
 type testCase struct {
 	q    string
 	want []string
+	// scope, when set, is the Result.Scope an out-of-scope question must get.
+	scope string
 }
 
 func in(q string, ids ...string) testCase { return testCase{q: q, want: ids} }
 func out(q string) testCase               { return testCase{q: q} }
+
+// outAs is out with the expected Result.Scope kind.
+func outAs(q, scope string) testCase { return testCase{q: q, scope: scope} }
 
 var testCases = []testCase{
 	// plan/preamble, plan/goal
@@ -152,5 +157,7 @@ func allCases() []testCase {
 	all = append(all, thirdCases...)
 	all = append(all, fourthCases...)
 	all = append(all, fifthCases...)
-	return append(all, sixthCases...)
+	all = append(all, sixthCases...)
+	all = append(all, seventhCases...)
+	return append(all, eighthCases...)
 }

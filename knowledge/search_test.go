@@ -41,12 +41,14 @@ func TestRetrievalAccuracy(t *testing.T) {
 				failures = append(failures, fmt.Sprintf("OUT %q judged in scope; hits %v", tc.q, top))
 			} else if res.Reason == "" {
 				failures = append(failures, fmt.Sprintf("OUT %q has no reason", tc.q))
+			} else if res.Scope == "" || tc.scope != "" && res.Scope != tc.scope {
+				failures = append(failures, fmt.Sprintf("KIND %q scope %q, want %q: %s", tc.q, res.Scope, tc.scope, res.Reason))
 			}
 			continue
 		}
 		inScope++
-		if !res.InScope {
-			failures = append(failures, fmt.Sprintf("SCOPE %q judged out: %s", tc.q, res.Reason))
+		if !res.InScope || res.Scope != "" {
+			failures = append(failures, fmt.Sprintf("SCOPE %q judged out (%s): %s", tc.q, res.Scope, res.Reason))
 		}
 		if len(res.Hits) > 0 && slices.Contains(tc.want, res.Hits[0].ClauseID) {
 			correct++

@@ -258,6 +258,17 @@ func (e *Engine) outOfScope(res knowledge.Result) string {
 		fmt.Fprintf(&b, "（%s）", res.Reason)
 	}
 	b.WriteString("。\n本助手只解答《成都市优质中小企业梯度培育三年实施方案（2023—2025）》和《成都市支持中小企业专精特新发展若干政策》（均为征求意见稿）。")
+	// A question that is merely vague may still belong to a clause: name
+	// the nearest one and who answers for it.
+	// A clause is named only when it clearly leads; a vague question's best
+	// guess would mislead.
+	if res.Scope == knowledge.ScopeWeak && clearLead(res.Hits) {
+		if cl, err := e.corpus.Clause(res.Hits[0].ClauseID); err == nil && len(cl.Departments) > 0 {
+			fmt.Fprintf(&b, "\n最接近的条款是 %s（%s）[%s]，如与此有关，可咨询责任单位：%s。", cl.Cite(), cl.Title, cl.ID, strings.Join(cl.Departments, "、"))
+		}
+	} else if res.Scope == knowledge.ScopeWeak {
+		fmt.Fprintf(&b, "\n两份文件的大多数条款由%s负责，可向其咨询。", e.leadDepartment())
+	}
 	fmt.Fprintf(&b, "\n其他问题请咨询 %s，或所在区（市）县经信部门。", Hotline)
 	return b.String()
 }
@@ -349,6 +360,37 @@ func primaryRule(first string, calcs []policies.Calculation, cites []Citation) s
 		}
 		if rank < bestRank {
 			best, bestRank = c.Rule, rank
+		}
+	}
+	return best
+}
+
+// Thresholds for naming a clause under a vague question.
+const (
+	minLeadScore = 0.4
+	minLeadRatio = 1.5
+)
+
+func clearLead(hits []knowledge.Hit) bool {
+	switch {
+	case len(hits) == 0 || hits[0].Score < minLeadScore:
+		return false
+	case len(hits) == 1:
+		return true
+	}
+	return hits[0].Score >= minLeadRatio*hits[1].Score
+}
+
+// leadDepartment is the 责任单位 named by the most clauses.
+func (e *Engine) leadDepartment() string {
+	count := map[string]int{}
+	best := ""
+	for _, cl := range e.corpus.Clauses() {
+		for _, d := range cl.Departments {
+			count[d]++
+			if count[d] > count[best] || (count[d] == count[best] && d < best) {
+				best = d
+			}
 		}
 	}
 	return best

@@ -215,3 +215,18 @@ func TestCalcCommand(t *testing.T) {
 		}
 	}
 }
+
+func TestOutOfScopeNamesWhoToAsk(t *testing.T) {
+	e := engineForTest(t)
+	a := e.Ask(context.Background(), "流程是什么")
+	if a.Answered || !strings.Contains(a.Answer, "12345") {
+		t.Fatalf("vague question: %s", a.Answer)
+	}
+	if !strings.Contains(a.Answer, "市经信局市新经济委") && !strings.Contains(a.Answer, "最接近的条款") {
+		t.Errorf("vague question names no department: %s", a.Answer)
+	}
+	a = e.Ask(context.Background(), "北京中关村有什么补贴")
+	if strings.Contains(a.Answer, "最接近的条款") || strings.Contains(a.Answer, "大多数条款") {
+		t.Errorf("another city's question points to a Chengdu clause: %s", a.Answer)
+	}
+}

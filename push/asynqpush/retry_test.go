@@ -1,0 +1,72 @@
+package asynqpush
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hibiken/asynq"
+)
+
+// flakySender answers 429 (retry after 1 s) to the first send.
+type flakySender struct {
+	mu    sync.Mutex
+	tries []time.Time
+	done  chan struct{}
+}
+
+func (f *flakySender) Send(context.Context, int64, string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.tries = append(f.tries, time.Now())
+	if len(f.tries) == 1 {
+		return &RetryAfterError{After: time.Second, Err: errors.New("Too Many Requests: retry after 1")}
+	}
+	close(f.done)
+	return nil
+}
+
+// TestServer429 runs a real asynq server: the 429 is retried after its
+// retry_after, and does not use up a retry.
+func TestServer429(t *testing.T) {
+	_, rdb, s := workerSetup(t)
+	f := &flakySender{done: make(chan struct{})}
+	srv := NewServer(rdb, ServerOptions{Concurrency: 1, DelayedTaskCheckInterval: 50 * time.Millisecond})
+	if err := srv.Start(Mux(NewWorker(s, rdb, f, WorkerOptions{}))); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Shutdown()
+	client := asynq.NewClientFromRedisClient(rdb)
+	defer client.Close()
+	id := BillTaskID(designProfile(t).ID, "2026-11-30")
+	if _, err := client.Enqueue(billTask(t, designProfile(t).ID), asynq.TaskID(id), asynq.Queue(DefaultQueue), asynq.MaxRetry(1), asynq.Retention(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-f.done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("not delivered in 10 s")
+	}
+	f.mu.Lock()
+	gap := f.tries[1].Sub(f.tries[0])
+	f.mu.Unlock()
+	if gap < time.Second || gap > 3*time.Second {
+		t.Errorf("second try %v after the 429, want retry_after 1 s (+ polling)", gap)
+	}
+	// retried once with MaxRetry(1) and still delivered: the 429 was not a failure
+	var info *asynq.TaskInfo
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if i, err := asynq.NewInspectorFromRedisClient(rdb).GetTaskInfo(DefaultQueue, id); err == nil && i.State == asynq.TaskStateCompleted {
+			info = i
+			break
+		}
+	}
+	if info == nil {
+		t.Fatal("task not completed")
+	}
+	if info.Retried != 0 {
+		t.Errorf("Retried = %d, want 0 (429s do not count)", info.Retried)
+	}
+}

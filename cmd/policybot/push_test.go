@@ -128,8 +128,8 @@ func TestMapSendError(t *testing.T) {
 	if d := cmp.Diff([]any{true, true, nil}, got, cmp.Comparer(func(a, b error) bool { return a == b })); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
-	if ra != nil && asynqpush.RetryDelay(0, tooMany, nil) != 17*time.Second {
-		t.Errorf("retry delay %v, want 17s", asynqpush.RetryDelay(0, tooMany, nil))
+	if ra != nil && asynqpush.RetryDelay(0, tooMany, nil) != 18*time.Second {
+		t.Errorf("retry delay %v, want 18s (retry_after + 1 s)", asynqpush.RetryDelay(0, tooMany, nil))
 	}
 }
 

@@ -40,12 +40,15 @@ func (e *RetryAfterError) Error() string {
 func (e *RetryAfterError) Unwrap() error { return e.Err }
 
 // RetryDelay is the asynq RetryDelayFunc of the push server: a
-// *RetryAfterError's After (at least 1 s), 1 s for a task recovered from a
-// dead worker, otherwise exponential from 2 s, capped at 10 minutes.
+// *RetryAfterError's After plus 1 s, 1 s for a task recovered from a dead
+// worker, otherwise exponential from 2 s, capped at 10 minutes. The 1 s:
+// asynq stores retry times in whole Unix seconds, so a delay d makes the
+// task wait between d-1 s and d; with After+1 s it never comes back before
+// Telegram's retry_after (and at most 1 s after it).
 func RetryDelay(n int, err error, _ *asynq.Task) time.Duration {
 	var ra *RetryAfterError
 	if errors.As(err, &ra) {
-		return max(ra.After, time.Second)
+		return max(ra.After, 0) + time.Second
 	}
 	if errors.Is(err, asynq.ErrLeaseExpired) {
 		return time.Second

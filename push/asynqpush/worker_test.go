@@ -90,7 +90,7 @@ func TestWorker429RetriesAfterRetryAfter(t *testing.T) {
 		t.Fatal("no error on 429")
 	}
 	got := []any{RetryDelay(0, err, task), RetryDelay(5, err, task), isFailure(err), errors.Is(err, asynq.SkipRetry)}
-	if d := cmp.Diff([]any{7 * time.Second, 7 * time.Second, false, false}, got); d != "" {
+	if d := cmp.Diff([]any{8 * time.Second, 8 * time.Second, false, false}, got); d != "" {
 		t.Errorf("retry delay, isFailure, skip (-want +got):\n%s", d)
 	}
 	if n, _ := rdb.Exists(context.Background(), sentKey(BillTaskID(designProfile(t).ID, "2026-11-30"))).Result(); n != 0 {

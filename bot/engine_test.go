@@ -72,6 +72,9 @@ func TestAskAmounts(t *testing.T) {
 		{"我们是小巨人企业，上了MES系统投了600万，能补贴多少", "digital_transformation", 600000, "policy/2"},
 		{"客户是专精特新企业，新易贷贷了2000万，利息补贴最多多少", "xinyidai_loan", 400000, "policy/6"},
 		{"數位化轉型投了120萬，補助多少", "digital_transformation", 120000, "policy/2"},
+		{"智改数转投了150w 能补多少", "digital_transformation", 150000, "policy/2"},
+		{"Xin Yi Dai loan of 30 million yuan, max interest subsidy?", "xinyidai_loan", 600000, "policy/6"},
+		{"基金投了一家企业3000万，一年后评上省级专精特新，管理人奖励多少", "fund_manager", 300000, "policy/9"},
 	}
 	e := engineForTest(t)
 	for _, tt := range tests {

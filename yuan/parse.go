@@ -475,6 +475,8 @@ var englishUnits = []struct {
 }{
 	{"thousand", 1e3, false}, {"million", 1e6, false}, {"billion", 1e9, false},
 	{"mn", 1e6, false}, {"bn", 1e9, false}, {"k", 1e3, false}, {"m", 1e6, true},
+	// Chinese chat shorthand: "80w" is 80万, "2kw" is 2千万.
+	{"kw", 1e7, false}, {"w", 1e4, false},
 }
 
 var foreignWords = []string{"美元", "美金", "欧元", "日元", "港元", "港币", "英镑", "韩元", "台币", "新台币",

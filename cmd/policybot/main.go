@@ -48,6 +48,8 @@ usage:
   policybot calc RULE k=v... [--json]
   policybot bill --profile F.json [--json] [--date YYYY-MM-DD]
                                  an enterprise's personal bill (红利账单)
+  policybot push import ROSTER.json   load enterprise profiles (REDIS_URL)
+  policybot push schedule [--date D]  enqueue that day's bills (REDIS_URL)
   policybot eval FILE.jsonl      retrieval / amount / scope metrics over an eval file
 `
 
@@ -69,6 +71,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runEval(ctx, rest, getenv, stdout, stderr)
 	case "bill":
 		return runBill(ctx, rest, getenv, stdin, stdout, stderr)
+	case "push":
+		return runPush(ctx, rest, getenv, stdin, stdout, stderr)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -23,6 +24,7 @@ import (
 	"github.com/cdsme/policybot/bot/redisstore"
 	"github.com/cdsme/policybot/bot/telegram"
 	"github.com/cdsme/policybot/bot/web"
+	"github.com/cdsme/policybot/push/asynqpush"
 )
 
 // DefaultHTTPAddr is where the web chat listens when HTTP_ADDR is unset.
@@ -103,12 +105,22 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		if err != nil {
 			return usageError{err}
 		}
+		pushStore := asynqpush.NewStore(rdb)
 		tgOpts = append(tgOpts, telegram.WithLogger(log), telegram.WithUserHashSalt(secret),
-			telegram.WithStaffCommandHandler("stats", staffStats(exchanges, time.Now)))
-		adapter, err := telegram.New(token, eng, tgOpts...)
+			telegram.WithStaffCommandHandler("stats", staffStats(exchanges, time.Now)),
+			telegram.WithMenuCommand("subscribe", "订阅红利账单（附企业资料 JSON）", pushSubscribeCommand(pushStore)),
+			telegram.WithMenuCommand("bill", "查看我的红利账单", pushBillCommand(pushStore, getenv, time.Now)),
+			telegram.WithMenuCommand("unsubscribe", "退订账单推送", pushUnsubscribeCommand(pushStore)),
+			telegram.WithMenuCommand("deleteprofile", "删除我的企业资料", pushForgetCommand(pushStore)))
+		adapter, err := telegram.New(token, forgetAll{eng, pushStore}, tgOpts...)
 		if err != nil {
 			return fmt.Errorf("telegram: %w", err)
 		}
+		stopPush, err := startPush(ctx, rdb, telegramSender{adapter}, log, getenv)
+		if err != nil {
+			return err
+		}
+		defer stopPush()
 		if p := adapter.WebhookPath(); p != "" {
 			mux.Handle(p, adapter.WebhookHandler())
 		}
@@ -202,4 +214,24 @@ func (p phraser) Phrase(ctx context.Context, req bot.PhraseRequest) (bot.PhraseR
 	// Result.Calculations repeats the request's receipts first.
 	extra := res.Calculations[min(len(req.Calculations), len(res.Calculations)):]
 	return bot.PhraseResult{Text: res.Text, Calculations: extra}, nil
+}
+
+// forgetAll makes /forget delete the chat's enterprise profiles as well as
+// its conversation log and context: "delete my data" means all of it.
+type forgetAll struct {
+	*bot.Engine
+	store *asynqpush.Store
+}
+
+func (f forgetAll) Forget(ctx context.Context, m bot.Message) error {
+	errs := []error{f.Engine.Forget(ctx, m)}
+	if chat, err := strconv.ParseInt(m.ChatID, 10, 64); err == nil {
+		ps, err := f.store.ByChat(ctx, chat)
+		errs = append(errs, err)
+		for _, p := range ps {
+			_, err := f.store.Delete(ctx, p.ID)
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }

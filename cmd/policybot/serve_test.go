@@ -86,7 +86,7 @@ func TestServeWebAndTelegram(t *testing.T) {
 		"TELEGRAM_API_URL":   tgSrv.URL,
 		"STAFF_TOKEN":        "s3cret",
 		"BOT_SECRET":         "k",
-		"REDIS_URL":          os.Getenv("REDIS_URL"),
+		"REDIS_URL":          serveTestRedis(),
 	}
 	base, stop := startServe(t, envs)
 
@@ -241,4 +241,14 @@ func grepLines(s, sub string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// serveTestRedis is the real Redis when one is configured (CI), on DB 12:
+// other packages' tests flush their own DBs concurrently. Unset, serve uses
+// its embedded Redis.
+func serveTestRedis() string {
+	if os.Getenv("REDIS_URL") == "" {
+		return ""
+	}
+	return "redis://127.0.0.1:6379/12"
 }

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // lineWriter hands each written line to a channel, so a test can wait for
@@ -250,5 +252,11 @@ func serveTestRedis() string {
 	if os.Getenv("REDIS_URL") == "" {
 		return ""
 	}
-	return "redis://127.0.0.1:6379/12"
+	const url = "redis://127.0.0.1:6379/12"
+	if opt, err := redis.ParseURL(url); err == nil {
+		rdb := redis.NewClient(opt)
+		rdb.FlushDB(context.Background()) // a clean DB; errors show up in serve itself
+		rdb.Close()
+	}
+	return url
 }

@@ -122,7 +122,7 @@ func TestAskAsksForMissingFigures(t *testing.T) {
 
 func TestAskNoCalculationForWhatIs(t *testing.T) {
 	e := engineForTest(t)
-	for _, q := range []string{"壮大贷是什么产品", "到2025年要培育多少家小巨人企业", "专精特新企业怎么参与标准制定", "招一个研发团队有人才补贴吗"} {
+	for _, q := range []string{"What is the target number of Little Giant companies by 2025?", "Do immigrant founders qualify as provincial SMEs?", "壮大贷是什么产品", "到2025年要培育多少家小巨人企业", "专精特新企业怎么参与标准制定", "招一个研发团队有人才补贴吗"} {
 		if a := e.Ask(context.Background(), q); len(a.Calculations) != 0 || len(a.Missing) != 0 {
 			t.Errorf("%s: unexpected calculations %+v / missing %v", q, a.Calculations, a.Missing)
 		}

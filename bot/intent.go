@@ -59,7 +59,7 @@ var triggers = []trigger{
 }
 
 var (
-	reAsksMoney = regexp.MustCompile(`多少|几多|能拿|能领|能补|能得|可得|可以拿|可以领|给多少|奖励|补贴|补助|资助|贴息|奖金|钱|金额|额度|最高|上限|怎么算|how much|amount|reward|subsid|grant|bonus|money|award|funding|gets?\b|give|receive|offer|entitled|eligible|worth`)
+	reAsksMoney = regexp.MustCompile(`多少|几多|能拿|能领|能补|能得|可得|可以拿|可以领|给多少|奖励|补贴|补助|资助|贴息|奖金|钱|金额|额度|最高|上限|怎么算|\b(how much|amount|rewards?|subsid\w*|grants?|bonus\w*|money|awards?|funding|gets?|give|gives|given|receive|offers?|entitled|eligible|worth)\b`)
 	// "培育多少家" asks a count, not money.
 	reCountAsk = regexp.MustCompile(`多少(家|个|人|项|条|年|天|次|户|名|所)|how many`)
 	reFollowUp = regexp.MustCompile(`^(那|那么|如果|要是|假如|假设|若|还有|另外|换成|改成|what about|and if|if )|呢[?？]?$`)

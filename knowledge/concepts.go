@@ -79,6 +79,12 @@ var concepts = []concept{
 		zh:     []string{"培育库", "入库", "企业库", "梯度培育", "梯队", "分级培育", "动态管理", "培育体系", "重点培育"},
 		en:     []string{"cultivation pool", "cultivation database", "pool", "database of", "tiered cultivation", "tier", "tiered", "cultivation system", "dynamic management", "incubation pool", "talent pool of firms"},
 		expand: []string{"培育库", "入库", "梯度培育", "培育体系", "动态管理"}},
+	// How the city policy stands to national and provincial support: the
+	// preamble's "在全面落实国家和四川省支持政策的基础上".
+	{name: "national_basis", domain: true,
+		zh:     []string{"国家和省", "国家和四川", "国家、省", "国家政策", "省里的政策", "省级政策", "叠加国家", "替代国家", "取代"},
+		en:     []string{"national and sichuan", "national and provincial", "on top of", "replace", "instead of national"},
+		expand: []string{"全面落实", "国家和四川省支持政策", "基础上"}},
 	{name: "goal", domain: true,
 		zh:     []string{"目标", "到2025", "2025年", "培育多少", "要培育", "培育多少家", "多少家", "几家", "力争", "累计培育", "规划"},
 		en:     []string{"goal", "target", "objective", "by 2025", "2025", "how many", "cultivate", "aim"},

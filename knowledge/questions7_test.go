@@ -18,6 +18,12 @@ var seventhCases = []testCase{
 	outAs("Hong Kong's own SME funding schemes", "other_place"),
 	outAs("Hangzhou-based SRDI reward?", "other_place"),
 	outAs("廣州的專精特新獎勵是多少", "other_place"),
+	outAs("高雄市中小企业有什么补贴", "other_place"),
+	outAs("Taipei SME loan interest rates", "other_place"),
+	outAs("申请发明专利的专利费能减免吗", "off_topic"),
+	// how the city policy relates to national and provincial support
+	in("市里的政策会不会取代国家和四川省的支持政策", "policy/preamble"),
+	in("Is this on top of national and provincial support?", "policy/preamble"),
 	// exchanges named in English are in scope
 	in("Is there a reward for listing on the Shanghai Stock Exchange?", "policy/7"),
 	in("We plan an IPO on the Shenzhen stock exchange — any subsidy?", "policy/7"),

@@ -49,13 +49,13 @@ var otherPlaces = []string{
 	"雄安", "张江", "临港", "滨海新区", "香港", "澳门", "台湾", "广东", "江苏", "浙江", "山东", "河南",
 	"河北", "湖北", "湖南", "安徽", "福建", "江西", "云南", "贵州", "陕西", "甘肃", "辽宁", "吉林",
 	"黑龙江", "山西", "内蒙古", "广西", "海南", "西藏", "新疆", "宁夏", "青海", "绵阳", "德阳", "宜宾",
-	"泸州", "南充", "乐山", "眉山", "自贡", "攀枝花", "遂宁", "内江", "达州", "雅安", "巴中", "资阳",
+	"台北", "高雄", "台中", "台南", "新竹", "泸州", "南充", "乐山", "眉山", "自贡", "攀枝花", "遂宁", "内江", "达州", "雅安", "巴中", "资阳",
 	"美国", "日本", "韩国", "新加坡", "欧洲", "欧盟", "英国", "德国", "法国", "意大利", "荷兰", "瑞士", "瑞典",
 	"以色列", "俄罗斯", "印度", "澳大利亚", "加拿大", "越南", "泰国", "马来西亚", "迪拜", "硅谷",
 	"beijing", "shanghai", "shenzhen", "guangzhou", "hangzhou", "nanjing", "suzhou", "wuhan", "xi'an",
 	"xian", "chongqing", "tianjin", "changsha", "zhengzhou", "hefei", "qingdao", "xiamen", "ningbo",
 	"zhongguancun", "pudong", "hong kong", "hongkong", "macau", "macao", "taiwan", "guangdong",
-	"jiangsu", "zhejiang", "shandong", "mianyang", "deyang", "singapore", "silicon valley", "new york",
+	"jiangsu", "zhejiang", "shandong", "taipei", "kaohsiung", "taichung", "mianyang", "deyang", "singapore", "silicon valley", "new york",
 	"london", "tokyo", "usa", "america", "europe",
 	// countries and their adjectives; "US" only where it cannot be the
 	// pronoun ("the US", "U.S.").
@@ -146,6 +146,7 @@ var offTopics = []struct {
 }{
 	{"营业执照与工商注册", []string{"营业执照", "工商注册", "注册公司", "公司注册", "注册一家", "注册个公司", "开公司流程", "工商登记", "注销", "工商变更", "变更登记", "企业年报", "年检", "business license", "business licence", "register a company", "company registration", "register my company"}, nil},
 	{"个人社保、医保与公积金", []string{"交社保", "社保缴费", "社保+缴", "社保+怎么交", "公积金+提取", "公积金+取出", "医保+报销", "社保卡", "个人社保", "社保断缴", "补缴社保", "社保怎么交", "养老金", "养老保险", "医保", "医疗保险", "公积金提取", "提取公积金", "公积金贷款", "下岗", "低保", "工伤", "劳动仲裁", "最低工资", "生育津贴", "退休", "pension", "social insurance", "social security", "medical insurance", "health insurance", "housing fund", "provident fund"}, nil},
+	{"专利申请与费用减免", []string{"专利申请费", "专利费", "专利年费", "专利代理", "商标注册", "patent fee", "patent application fee"}, nil},
 	{"个人所得税与日常报税", []string{"个人所得税", "个税", "税务登记", "开发票", "发票", "personal income tax", "income tax return", "invoice"}, nil},
 	{"就业与社保补贴", []string{"社保补贴", "稳岗", "就业补贴", "吸纳就业", "岗位补贴", "失业", "employment subsidy"}, nil},
 	{"住房与户籍", []string{"买房", "购房", "房贷", "房价", "户口", "户籍", "buy a house", "mortgage", "hukou", "household registration", "residence permit", "居住证"}, nil},

@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+
+	"github.com/google/go-cmp/cmp"
 	"strings"
 	"sync"
 	"testing"
@@ -231,5 +233,48 @@ func TestOutOfScopeNamesWhoToAsk(t *testing.T) {
 	a = e.Ask(context.Background(), "北京中关村有什么补贴")
 	if strings.Contains(a.Answer, "最接近的条款") || strings.Contains(a.Answer, "大多数条款") {
 		t.Errorf("another city's question points to a Chengdu clause: %s", a.Answer)
+	}
+}
+
+// TestSeveralFigures: each amount goes to the matter it is said of, years
+// are read from their words, bounds and falls are read as meant. (Cases from
+// a review of wrong answers.)
+func TestSeveralFigures(t *testing.T) {
+	e := engineForTest(t)
+	tests := []struct {
+		q    string
+		want map[string]int64 // rule → summed amount; every rule listed must be there
+	}{
+		{"研发投入增加650万，数字化投资50万", map[string]int64{"rd_increase": 600000, "digital_transformation": 0}},
+		{"研发投入增加650万元和数字化投资200万分别能拿多少", map[string]int64{"rd_increase": 600000, "digital_transformation": 200000}},
+		{"研发投入增加650万，新易贷贷款2000万", map[string]int64{"rd_increase": 600000, "xinyidai_loan": 400000}},
+		{"我们营收1.2亿，数字化投了300万，能拿多少", map[string]int64{"revenue_milestone": 50000, "digital_transformation": 300000}},
+		{"营收去年4亿，今年6亿，研发投入增加650万", map[string]int64{"revenue_milestone": 100000, "rd_increase": 600000}},
+		{"去年营收9000万，今年营收1.1亿，研发从500万增加到930万", map[string]int64{"revenue_milestone": 50000, "rd_increase": 400000}},
+		{"今年营收6亿，去年4亿", map[string]int64{"revenue_milestone": 100000}},
+		{"营收首次突破5亿，去年3亿，奖多少", map[string]int64{"revenue_milestone": 100000}},
+		{"R&D spending was 6 million yuan last year and 12.5 million this year. Subsidy?", map[string]int64{"rd_increase": 600000}},
+		{"Last year our R&D was 5 million, this year 9.3 million", map[string]int64{"rd_increase": 400000}},
+		{"数字化投资不足100万能补吗", map[string]int64{"digital_transformation": 0}},
+		{"研发投入增加了将近400万", map[string]int64{"rd_increase": 200000}},
+		{"研发投入增加了200万不到", map[string]int64{"rd_increase": 0}},
+		{"研发投入比去年多了-650万", map[string]int64{"rd_increase": 0}},
+		{"研发投入没增加，反而减少了300万，能拿多少", map[string]int64{"rd_increase": 0}},
+		{"主导制定了2项国家标准奖多少", map[string]int64{"standard": 800000}},
+		{"去年评的省级专精特新，今年升为小巨人，能拿多少", map[string]int64{"little_giant": 500000}},
+	}
+	for _, tt := range tests {
+		a := e.Ask(context.Background(), tt.q)
+		got := map[string]int64{}
+		for _, c := range a.Calculations {
+			got[c.Rule] += c.AmountYuan
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.q, diff)
+		}
+	}
+	// Interest is not the loan: ask for the loan.
+	if a := e.Ask(context.Background(), "新易贷利息80万"); len(a.Calculations) != 0 || len(a.Missing) == 0 {
+		t.Errorf("新易贷利息80万: %+v missing %v", a.Calculations, a.Missing)
 	}
 }

@@ -72,7 +72,8 @@ var (
 func understand(norm, raw string, cc ChatContext) intent {
 	in := intent{asksMoney: reAsksMoney.MatchString(reCountAsk.ReplaceAllString(norm, ""))}
 	in.followUp = cc.LastQuestion != "" && (reFollowUp.MatchString(norm) || len([]rune(norm)) <= 8)
-	mentions := yuan.Extract(raw)
+	mentions, belowNotes := readBounds(raw, yuan.Extract(raw))
+	in.notes = append(in.notes, belowNotes...)
 	var names []string
 	suppressed := map[string]bool{}
 	for _, t := range triggers {
@@ -90,6 +91,20 @@ func understand(norm, raw string, cc ChatContext) intent {
 	if !reTierAsked.MatchString(norm) && slices.ContainsFunc(names, func(n string) bool { return !tierRules[n] }) {
 		names = slices.DeleteFunc(names, func(n string) bool { return tierRules[n] })
 	}
+	// "去年评的省级，今年升为小巨人": a tier from an earlier year is history,
+	// not this year's reward.
+	names = slices.DeleteFunc(names, func(n string) bool {
+		re, ok := tierWord[n]
+		if !ok || len(names) == 1 {
+			return false
+		}
+		for _, seg := range reSegment.Split(norm, -1) {
+			if re.MatchString(seg) && rePastTier.MatchString(seg) {
+				return true
+			}
+		}
+		return false
+	})
 	// The R&D rule matches 研发 inside 研发成果产业化 too: the suppress lists
 	// above settle that. A bare 标准 in "认定标准" is not a technical standard.
 	if slices.Contains(names, "standard") && !reStandardLevel.MatchString(norm) && !strings.Contains(norm, "技术标准") && !strings.Contains(norm, "制定") && !strings.Contains(norm, "制修订") {
@@ -103,8 +118,14 @@ func understand(norm, raw string, cc ChatContext) intent {
 	if in.followUp && cc.LastRule != "" {
 		in.asksMoney = true
 	}
+	if slices.Contains(names, "rd_increase") && (reDecrease.MatchString(norm) || strings.Contains(raw, "-")) {
+		if r := rdInputs(raw, mentions, map[string]string{}); r["increase_yuan"] == "0" {
+			in.notes = append(in.notes, "问题说研发投入减少或没有增加：没有增量，按0计算。")
+		}
+	}
+	owned := ownMentions(raw, mentions, names)
 	for _, n := range names {
-		calls := buildCalls(n, norm, raw, mentions, cc, in.followUp)
+		calls := buildCalls(n, norm, raw, owned[n], cc, in.followUp)
 		in.rules = append(in.rules, calls...)
 	}
 	for _, m := range mentions {
@@ -120,8 +141,108 @@ func understand(norm, raw string, cc ChatContext) intent {
 	return in
 }
 
+var (
+	// reBelowBefore/After: "不足100万", "将近400万", "200万不到" give an upper
+	// bound, not the figure itself.
+	reBelowBefore = regexp.MustCompile(`(不足|少于|不到|低于|未达到|没达到|没到|没有达到|不满|将近|接近|快|差一点|almost|nearly|less than|under|below|just under)\s*$`)
+	reBelowAfter  = regexp.MustCompile(`^\s*(不到|还不到|不足)`)
+	// reMinus: a sign or word that makes the figure a fall ("-650万").
+	reMinus = regexp.MustCompile(`(-|负)\s*$`)
+)
+
+// readBounds reads an amount given as an upper bound ("不足100万") as the
+// largest whole yuan below it, and says so: thresholds and steps then come
+// out as the user means them.
+func readBounds(raw string, ms []yuan.Mention) ([]yuan.Mention, []string) {
+	var notes []string
+	for i, m := range ms {
+		from := 0
+		if i > 0 {
+			from = ms[i-1].End
+		}
+		before := knowledge.Normalize(raw[from:m.Start])
+		after := knowledge.Normalize(raw[m.End:])
+		pre, post := reBelowBefore.FindString(before), reBelowAfter.FindString(after)
+		if (pre != "" || post != "") && m.Yuan > 0 && m.RangeTo == 0 {
+			notes = append(notes, fmt.Sprintf("“%s%s%s”按低于%s计算。", strings.TrimSpace(pre), strings.TrimSpace(m.Text), strings.TrimSpace(post), yuan.Format(m.Yuan)))
+			ms[i].Yuan = m.Yuan - 1
+		}
+	}
+	return ms, notes
+}
+
+// reClauseBreak splits a question into the parts that each speak of one
+// matter ("研发投入增加650万，数字化投资200万").
+var reClauseBreak = regexp.MustCompile(`[，。,;；！？!?\n]|和|以及|另外|还有|并且|同时|\band\b`)
+
+// ownMentions gives each amount to the rule it is said of: the rule whose
+// words come last before it in its part of the question, else one named
+// later in that part, else the owner of the amount before it ("去年研发
+// 500万，今年930万"). With one rule every amount is its own.
+func ownMentions(raw string, ms []yuan.Mention, names []string) map[string][]yuan.Mention {
+	owned := map[string][]yuan.Mention{}
+	if len(names) <= 1 {
+		for _, n := range names {
+			owned[n] = ms
+		}
+		return owned
+	}
+	breaks := reClauseBreak.FindAllStringIndex(raw, -1)
+	partStart := func(at int) int {
+		start := 0
+		for _, b := range breaks {
+			if b[1] <= at {
+				start = b[1]
+			}
+		}
+		return start
+	}
+	partEnd := func(at int) int {
+		for _, b := range breaks {
+			if b[0] >= at {
+				return b[0]
+			}
+		}
+		return len(raw)
+	}
+	prev := ""
+	for _, m := range ms {
+		start, end := partStart(m.Start), partEnd(m.End)
+		before := knowledge.Normalize(raw[start:m.Start])
+		after := knowledge.Normalize(raw[m.End:end])
+		owner, bestEnd := "", -1
+		for _, t := range triggers {
+			if !slices.Contains(names, t.rule) {
+				continue
+			}
+			if locs := t.match.FindAllStringIndex(before, -1); len(locs) > 0 && locs[len(locs)-1][1] > bestEnd {
+				owner, bestEnd = t.rule, locs[len(locs)-1][1]
+			}
+		}
+		if owner == "" {
+			for _, t := range triggers {
+				if slices.Contains(names, t.rule) && t.match.MatchString(after) {
+					owner = t.rule
+					break
+				}
+			}
+		}
+		if owner == "" {
+			owner = prev
+		}
+		if owner != "" {
+			owned[owner] = append(owned[owner], m)
+			prev = owner
+		}
+	}
+	return owned
+}
+
 // reRevenueGrowth marks two revenue figures as before and after.
 var reRevenueGrowth = regexp.MustCompile(`从|去年|上年|往年|前年|今年|涨|增长|增加|提高|升|到了|变成|from|last year|this year|grew|rose|increased`)
+
+// rePastTier marks a certification held before, not newly gained.
+var rePastTier = regexp.MustCompile(`去年|前年|以前|之前|原来|已经是|早就是|last year|already`)
 
 var (
 	reSegment = regexp.MustCompile(`[，。,;；！？!?、]|另外|还有|并且|而且|同时|\band\b`)
@@ -193,6 +314,11 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 	case "rd_commercialization":
 		return one("rd_yuan")
 	case "xinyidai_loan":
+		// "新易贷利息80万" names interest, not the loan the 2 % applies to.
+		ms = slices.DeleteFunc(slices.Clone(ms), func(m yuan.Mention) bool {
+			i := slices.Index(ms, m)
+			return cueBefore(raw, ms, i, reInterest) && !cueBefore(raw, ms, i, reLoanAmount)
+		})
 		return one("loan_yuan")
 	case "fund_manager":
 		if ds := reDate.FindAllStringSubmatch(raw, 2); len(ds) == 2 {
@@ -227,7 +353,8 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 			}
 			return calls
 		case len(ms) >= 2:
-			in["previous_max_revenue_yuan"], in["revenue_yuan"] = itoa(ms[0].Yuan), itoa(ms[len(ms)-1].Yuan)
+			last, this := yearRoles(raw, ms, reRevenueThis)
+			in["previous_max_revenue_yuan"], in["revenue_yuan"] = itoa(ms[last].Yuan), itoa(ms[this].Yuan)
 		case len(ms) == 1:
 			in["revenue_yuan"] = itoa(ms[0].Yuan)
 		}
@@ -261,6 +388,13 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		}
 		if len(levels) == 0 {
 			levels = []string{"international", "national", "industry"}
+		}
+		if len(levels) == 1 {
+			// "主导制定了2项国家标准": each approved standard is rewarded.
+			if n := standardCount(norm); n > 1 {
+				in["level"] = strings.TrimSuffix(strings.Repeat(levels[0]+";", n), ";")
+				return []ruleCall{{name: rule, inputs: in}}
+			}
 		}
 		return fanOut(rule, in, "level", levels)
 	case "listing":
@@ -297,7 +431,10 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 var (
 	reLPR            = regexp.MustCompile(`(?i)lpr|报价利率|按.{0,6}(计算|算)`)
 	rePaid           = regexp.MustCompile(`(?i)实际|支付|付了|付息|paid`)
+	reInterest       = regexp.MustCompile(`(?i)(利息|付息|interest( paid)?)(是|为|了|有|共|总共|:|：| of| was| is)?\s*$`)
+	reLoanAmount     = regexp.MustCompile(`(?i)贷款|贷了|借了|额度|放款|本金|principal|loan of|borrow`)
 	reAlreadyAwarded = regexp.MustCompile(`已(经)?(获|拿|领|得)|already`)
+	reDecrease       = regexp.MustCompile(`(?i)减少|下降|少了|降了|减了|下滑|缩减|没(有)?增加|未增加|没增|\b(decrease[sd]?|dropped|fell|falls?|down by|declined?|cut)\b`)
 	reIncrease       = regexp.MustCompile(`(?i)增|多了|多投|提高|提升|涨了|加了|多花|多出|超出|上涨|increase|more than|grew|rose|up by|\bup\b`)
 	// reIncreaseTo marks the figure after it as the new total, not the increase.
 	reIncreaseTo = regexp.MustCompile(`(?i)(增加|增长|增|涨|提高|提升|上升|升|加)(到|至)|\bto\s*$`)
@@ -319,6 +456,13 @@ func rdInputs(raw string, ms []yuan.Mention, in map[string]string) map[string]st
 		delete(in, "rd_this_year_yuan")
 		delete(in, "rd_last_year_yuan")
 	}
+	// A fall is no increase: 0, and the answer says why.
+	for i := range ms {
+		if cueBefore(raw, ms, i, reDecrease) || reMinus.MatchString(raw[:ms[i].Start]) {
+			setIncrease(0)
+			return in
+		}
+	}
 	// A figure right after 增加了/多了 is the increase, whatever else the
 	// question quotes ("增加了6000万，按每200万给20万算…").
 	for i := range ms {
@@ -329,18 +473,7 @@ func rdInputs(raw string, ms []yuan.Mention, in map[string]string) map[string]st
 	}
 	switch {
 	case len(ms) >= 2:
-		last, this := 0, len(ms)-1
-		for i := range ms {
-			if cueBefore(raw, ms, i, reLastYear) {
-				last = i
-			}
-			if cueBefore(raw, ms, i, reThisYear) || cueBefore(raw, ms, i, reIncreaseTo) {
-				this = i
-			}
-		}
-		if last == this {
-			last, this = 0, len(ms)-1
-		}
+		last, this := yearRoles(raw, ms, reIncreaseTo)
 		in["rd_last_year_yuan"], in["rd_this_year_yuan"] = itoa(ms[last].Yuan), itoa(ms[this].Yuan)
 		delete(in, "increase_yuan")
 	case len(ms) == 1 && in["rd_last_year_yuan"] != "" && in["increase_yuan"] == "":
@@ -354,6 +487,66 @@ func rdInputs(raw string, ms []yuan.Mention, in map[string]string) map[string]st
 	return in
 }
 
+// yearRoles picks last year's and this year's figure: by 去年/今年 (or
+// thisCue, e.g. 增加到, 突破) before them, else first and last in order.
+func yearRoles(raw string, ms []yuan.Mention, thisCue *regexp.Regexp) (last, this int) {
+	last, this = -1, -1
+	// Chinese puts 去年 before the figure; English may put it after ("6
+	// million last year and 12.5 million this year") unless the sentence
+	// opens with it ("Last year 5 million, this year 9.3 million").
+	enFirst := reYearEN.MatchString(knowledge.Normalize(raw[:ms[0].Start]))
+	enCue := func(i int, re *regexp.Regexp) bool {
+		if enFirst {
+			return cueBefore(raw, ms, i, re)
+		}
+		return cueAfter(raw, ms, i, re)
+	}
+	for i := range ms {
+		switch {
+		case cueBefore(raw, ms, i, reLastYearZH) || enCue(i, reLastYearEN):
+			last = i
+		case cueBefore(raw, ms, i, reThisYearZH) || enCue(i, reThisYearEN) || cueBefore(raw, ms, i, thisCue):
+			this = i
+		}
+	}
+	switch {
+	case last < 0 && this < 0, last == this:
+		return 0, len(ms) - 1
+	case last < 0:
+		last = 0
+		if this == 0 {
+			last = len(ms) - 1
+		}
+	case this < 0:
+		this = len(ms) - 1
+		if last == len(ms)-1 {
+			this = 0
+		}
+	}
+	return last, this
+}
+
+var (
+	reLastYearZH = regexp.MustCompile(`去年|上年|上一年|前一年|往年`)
+	reThisYearZH = regexp.MustCompile(`今年|本年|这一年|当年`)
+	reLastYearEN = regexp.MustCompile(`(?i)\b(last|previous|prior) year`)
+	reThisYearEN = regexp.MustCompile(`(?i)\b(this|current) year`)
+	reYearEN     = regexp.MustCompile(`(?i)\b(last|previous|prior|this|current) year`)
+)
+
+// cueAfter reports whether the words right after amount i (up to the next
+// amount) match re.
+func cueAfter(raw string, ms []yuan.Mention, i int, re *regexp.Regexp) bool {
+	to := len(raw)
+	if i+1 < len(ms) {
+		to = ms[i+1].Start
+	}
+	return re.MatchString(knowledge.Normalize(raw[ms[i].End:to]))
+}
+
+// reRevenueThis marks this year's revenue: the figure just crossed.
+var reRevenueThis = regexp.MustCompile(`突破|超过|达到|涨到|增长到|增加到|到了|变成|reached|exceed|crossed|hit`)
+
 // cueBefore reports whether the words between the previous amount (or the
 // question's start) and amount i match re.
 func cueBefore(raw string, ms []yuan.Mention, i int, re *regexp.Regexp) bool {
@@ -362,6 +555,25 @@ func cueBefore(raw string, ms []yuan.Mention, i int, re *regexp.Regexp) bool {
 		from = ms[i-1].End
 	}
 	return re.MatchString(knowledge.Normalize(raw[from:ms[i].Start]))
+}
+
+var reStandardCount = regexp.MustCompile(`(\d+|[两二三四五六七八九十])\s*(项|个|条|部)`)
+
+// standardCount reads "2项"/"两个" before a standard; 1 when none is said.
+// It stops at 20, the calculator's bound on repeated inputs.
+func standardCount(norm string) int {
+	m := reStandardCount.FindStringSubmatch(norm)
+	if m == nil {
+		return 1
+	}
+	n, err := strconv.Atoi(m[1])
+	if err != nil {
+		n = strings.IndexRune("__两三四五六七八九十", []rune(m[1])[0])
+		if m[1] == "二" {
+			n = 2
+		}
+	}
+	return min(max(n, 1), 20)
 }
 
 // fanOut is one call per value of an input the question left open (each

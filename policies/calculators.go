@@ -163,7 +163,7 @@ var rules = []Rule{
 		Name: "rd_increase", Clause: "policy/4", Title: "研发投入增量补助", Kind: KindComputed,
 		Summary: "研发投入比上年每增加满200万元补助20万元，年度最高500万元。填 increase_yuan，或同时填 rd_this_year_yuan 和 rd_last_year_yuan。",
 		Inputs: []Input{
-			{Name: "increase_yuan", Label: "研发投入比上年增加额（元）", Unit: InputYuan, Example: "6500000"},
+			{Name: "increase_yuan", Label: "研发投入比上年增加额（元）", Unit: InputYuan, ZeroOK: true, Example: "6500000"},
 			{Name: "rd_this_year_yuan", Label: "本年度研发投入（元）", Unit: InputYuan, ZeroOK: true, Example: "9300000"},
 			{Name: "rd_last_year_yuan", Label: "上年度研发投入（元）", Unit: InputYuan, ZeroOK: true, Example: "5000000"},
 		},

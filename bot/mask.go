@@ -18,6 +18,9 @@ import (
 //
 // Masking is idempotent: masked text is not changed by a second pass.
 func MaskPersonal(s string) string {
+	// Full-width digits and letters (１３８…) are folded first, or they
+	// would slip past every pattern.
+	s = strings.Map(foldWidth, s)
 	for _, m := range maskers {
 		s = m.apply(s)
 	}
@@ -33,6 +36,18 @@ func HashUser(channel, userID, salt string) string {
 	mac.Write([]byte{0})
 	mac.Write([]byte(userID))
 	return hex.EncodeToString(mac.Sum(nil))[:16]
+}
+
+// foldWidth maps full-width digits, letters and the characters of phone
+// numbers and e-mails to ASCII; Chinese punctuation (，。) is left alone.
+func foldWidth(r rune) rune {
+	if r >= 0xFF01 && r <= 0xFF5E {
+		a := r - 0xFF01 + '!'
+		if a >= '0' && a <= '9' || a >= 'A' && a <= 'Z' || a >= 'a' && a <= 'z' || strings.ContainsRune("@+-._%", a) {
+			return a
+		}
+	}
+	return r
 }
 
 // masker replaces every match of re whose neighbours pass the boundary check
@@ -106,6 +121,11 @@ var maskers = []masker{
 			return s[:1] + "***" + s[at:]
 		},
 	},
+	{ // ID card number written in groups: 510100 19900101 123X
+		re:      regexp.MustCompile(`\d{6}[ \-.]\d{8}[ \-.]\d{3}[0-9Xx]`),
+		bounded: true,
+		mask:    func(s string) string { return keepEnds(onlyAlnum(s), 4, 4) },
+	},
 	{ // 18-character ID card number or 统一社会信用代码: 5101**********1234
 		re:      regexp.MustCompile(`[0-9A-Za-z]{18}`),
 		bounded: true,
@@ -118,7 +138,7 @@ var maskers = []masker{
 		mask:    func(s string) string { return keepEnds(s, 4, 4) },
 	},
 	{ // mainland mobile, optionally +86 / 86 and separators: +86 138****5678
-		re:      regexp.MustCompile(`(?:(?:\+|00)?86[ \-]?)?1[3-9]\d[ \-]?\d{4}[ \-]?\d{4}`),
+		re:      regexp.MustCompile(`(?:(?:\+|00)?86[ \-.]?)?1[3-9]\d[ \-.]?\d{4}[ \-.]?\d{4}`),
 		bounded: true,
 		mask: func(s string) string {
 			d := onlyAlnum(s)

@@ -5,6 +5,9 @@ import "testing"
 func TestMaskPersonal(t *testing.T) {
 	tests := []struct{ name, in, want string }{
 		{"mobile", "我的电话13812345678谢谢", "我的电话138****5678谢谢"},
+		{"mobile full width", "电话１３８１２３４５６７８", "电话138****5678"},
+		{"mobile dots", "138.1234.5678", "138****5678"},
+		{"id in groups", "身份证510100 19900101 123X", "身份证5101**********123X"},
 		{"mobile spaces", "电话 138 1234 5678", "电话 138****5678"},
 		{"mobile dashes", "138-1234-5678", "138****5678"},
 		{"mobile +86", "+86 13812345678", "+86 138****5678"},

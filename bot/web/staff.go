@@ -1,14 +1,19 @@
 package web
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"html/template"
+	"net"
 	"net/http"
 	"strings"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // StaffCookie holds the staff token after a successful POST /staff/login.
@@ -70,7 +75,7 @@ func (s *Server) requireStaff(next http.Handler) http.Handler {
 			return
 		}
 		token, fromHeader := staffCredential(r)
-		if token != "" && s.staffTokenOK(token) {
+		if token != "" && ((fromHeader && s.staffTokenOK(token)) || (!fromHeader && s.staffCookieOK(token))) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -109,6 +114,48 @@ func (s *Server) staffTokenOK(got string) bool {
 	return subtle.ConstantTimeCompare(a[:], b[:]) == 1
 }
 
+// staffCookieValue is what the login cookie holds: a MAC derived from the
+// token, so the token itself never sits in a browser, and changing
+// STAFF_TOKEN logs every session out.
+func (s *Server) staffCookieValue() string {
+	m := hmac.New(sha256.New, []byte(s.staffToken))
+	m.Write([]byte("policybot staff session v1"))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+func (s *Server) staffCookieOK(got string) bool {
+	return hmac.Equal([]byte(got), []byte(s.staffCookieValue()))
+}
+
+// Login attempts per remote address: a burst, then one per interval.
+const (
+	loginBurst    = 5
+	loginInterval = 12 * time.Second
+)
+
+// loginAllowed limits password guessing per remote address (no sleeping:
+// a wrong guess is answered at once, the next ones are refused).
+func (s *Server) loginAllowed(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	s.loginMu.Lock()
+	defer s.loginMu.Unlock()
+	if s.logins == nil {
+		s.logins = map[string]*rate.Limiter{}
+	}
+	if len(s.logins) > 10000 { // bounded memory under a spray of addresses
+		clear(s.logins)
+	}
+	l, ok := s.logins[host]
+	if !ok {
+		l = rate.NewLimiter(rate.Every(loginInterval), loginBurst)
+		s.logins[host] = l
+	}
+	return l.AllowN(s.now(), 1)
+}
+
 func (s *Server) handleStaffLogin(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
@@ -119,16 +166,20 @@ func (s *Server) handleStaffLogin(w http.ResponseWriter, r *http.Request) {
 			renderLogin(w, http.StatusBadRequest, "请求无效。")
 			return
 		}
+		if !s.loginAllowed(r) {
+			s.log.WarnContext(r.Context(), "staff login rate limited", "remote", r.RemoteAddr)
+			renderLogin(w, http.StatusTooManyRequests, "尝试次数过多，请稍后再试。")
+			return
+		}
 		token := r.PostForm.Get("token")
 		if token == "" || !s.staffTokenOK(token) {
 			s.log.WarnContext(r.Context(), "staff login failed", "remote", r.RemoteAddr)
-			time.Sleep(300 * time.Millisecond) // slows guessing a little
 			renderLogin(w, http.StatusUnauthorized, "令牌不正确。")
 			return
 		}
 		http.SetCookie(w, &http.Cookie{
 			Name:     StaffCookie,
-			Value:    token,
+			Value:    s.staffCookieValue(),
 			Path:     "/staff/",
 			MaxAge:   int(staffCookieMaxAge / time.Second),
 			HttpOnly: true,

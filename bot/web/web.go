@@ -42,6 +42,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -50,6 +51,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/time/rate"
 )
 
 // Channel is the bot.Message.Channel of web chat messages.
@@ -86,6 +88,9 @@ type Server struct {
 	health        func(context.Context) error
 	healthTimeout time.Duration
 	mux           *http.ServeMux
+
+	loginMu sync.Mutex
+	logins  map[string]*rate.Limiter // staff login attempts per remote address
 }
 
 // Option configures a Server.

@@ -388,6 +388,10 @@ var rules = []Rule{
 			room := year
 			if r.has("already_awarded_this_year_yuan") {
 				done := r.yuanIn("already_awarded_this_year_yuan")
+				if done > year {
+					r.badInput("already_awarded_this_year_yuan", fmt.Sprintf("超过每家投资机构年度上限%s，不可能已获得这么多", yuan.Format(year)))
+					return
+				}
 				room = max(0, year-done)
 				r.step("本年度已获%s，距年度上限%s还剩%s", yuan.Format(done), yuan.Format(year), yuan.Format(room))
 			}
@@ -420,7 +424,7 @@ var rules = []Rule{
 					r.badInput("recognized", "认定日期早于在蓉注册日期")
 					return
 				}
-				end := reg.AddDate(int(win), 0, 0)
+				end := addYears(reg, int(win))
 				if rec.After(end) {
 					r.step("在蓉注册%s，%d年内须在%s前（含当日）被认定；实际认定%s，超过%d年：0元",
 						r.str("registered"), win, end.Format(time.DateOnly), r.str("recognized"), win)

@@ -34,8 +34,19 @@ func effectiveDate(cal *Calendar, issued time.Time, delay, years int) (start, en
 	steps = append(steps, notes...)
 	steps = append(steps, fmt.Sprintf("从次日起按国务院办公厅放假安排数工作日（节假日不计、调休上班日计入），第%d个工作日是%s（%s）：施行日期",
 		delay, start.Format(time.DateOnly), weekdayCN[start.Weekday()]))
-	end = start.AddDate(years, 0, 0).AddDate(0, 0, -1)
+	end = addYears(start, years).AddDate(0, 0, -1)
 	steps = append(steps, fmt.Sprintf("有效期%d年：%s至%s（施行之日起满%d年的前一日止）",
 		years, start.Format(time.DateOnly), end.Format(time.DateOnly), years))
 	return start, end, steps
+}
+
+// addYears counts whole years as the civil law does: a period that would end
+// on a day its month lacks (29 February in a common year) ends on that
+// month's last day — time.AddDate would roll over into March.
+func addYears(t time.Time, years int) time.Time {
+	end := t.AddDate(years, 0, 0)
+	if end.Day() != t.Day() {
+		end = end.AddDate(0, 0, -end.Day())
+	}
+	return end
 }

@@ -4,18 +4,15 @@ import (
 	"context"
 	"log/slog"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/cdsme/policybot/bot"
 	"github.com/cdsme/policybot/bot/web"
+	"github.com/cdsme/policybot/internal/browsertest"
 )
 
 // nopConv is a bot.Conversation the browser test never talks to.
@@ -25,40 +22,11 @@ func (nopConv) Handle(context.Context, bot.Message) (bot.Reply, error) { return 
 func (nopConv) Feedback(context.Context, bot.Feedback) (string, error) { return "", nil }
 func (nopConv) Forget(context.Context, bot.Message) error              { return nil }
 
-// findChromium returns the browser to drive ($CHROMIUM, /usr/bin/chromium or
-// one on $PATH), or "".
-func findChromium() string {
-	if p := os.Getenv("CHROMIUM"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			return ""
-		}
-		return p
-	}
-	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium"
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
-
 // TestBrowserConsole logs in through the real login form in headless
 // Chromium, opens the overview, follows the 👎 link and checks the seeded
 // questions show as text, never as markup.
 func TestBrowserConsole(t *testing.T) {
-	if testing.Short() && os.Getenv("CI") != "true" {
-		t.Skip("browser test skipped in -short mode")
-	}
-	chromium := findChromium()
-	if chromium == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium not found (CI=true): install it with `apt-get install -y chromium`")
-		}
-		t.Skip("chromium not installed; run `apt-get update && apt-get install -y chromium`")
-	}
+	bctx := browsertest.Start(t, 90*time.Second)
 
 	const (
 		disliked = "研发投入补助为什么没有算上去年的投入"
@@ -83,43 +51,7 @@ func TestBrowserConsole(t *testing.T) {
 		web.WithStaffHandler(New(memlog, WithLogger(quiet)))))
 	defer srv.Close()
 
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
-	defer cancelBrowser()
-
-	var (
-		mu      sync.Mutex
-		dialogs []string
-	)
-	dialogEvents := chromedp.Events(bctx, page.JavascriptDialogOpening)
-	go func() {
-		for ev, err := range dialogEvents {
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			dialogs = append(dialogs, ev.Message)
-			mu.Unlock()
-			chromedp.Call(bctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
-		}
-	}()
-
+	dialogs := browsertest.RecordDialogs(bctx)
 	err := chromedp.Do(bctx,
 		chromedp.Navigate(srv.URL+"/staff/"),
 		chromedp.WaitVisible(chromedp.ID("token")),
@@ -167,9 +99,7 @@ func TestBrowserConsole(t *testing.T) {
 	if imgs != 0 {
 		t.Errorf("the question was parsed as HTML: %d img elements", imgs)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(dialogs) != 0 {
-		t.Errorf("a dialog opened (script ran): %q", dialogs)
+	if d := dialogs(); len(d) != 0 {
+		t.Errorf("a dialog opened (script ran): %q", d)
 	}
 }

@@ -1,99 +1,36 @@
 package web
 
 import (
-	"context"
 	"log/slog"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
-)
 
-// findChromium returns the browser to drive ($CHROMIUM, /usr/bin/chromium or
-// one on $PATH), or "".
-func findChromium() string {
-	if p := os.Getenv("CHROMIUM"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			return ""
-		}
-		return p
-	}
-	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium"
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
+	"github.com/cdsme/policybot/internal/browsertest"
+)
 
 // TestBrowserChat drives the real page in headless Chromium: a question that
 // is an XSS payload must show as text, and the answer's citation must show.
 func TestBrowserChat(t *testing.T) {
-	if testing.Short() && os.Getenv("CI") != "true" {
-		t.Skip("browser test skipped in -short mode")
-	}
-	chromium := findChromium()
-	if chromium == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium not found (CI=true): install it with `apt-get install -y chromium`")
-		}
-		t.Skip("chromium not installed; run `apt-get update && apt-get install -y chromium`")
-	}
+	bctx := browsertest.Start(t, 90*time.Second)
 
 	conv := &fakeConv{}
 	srv := httptest.NewServer(New(conv, WithLogger(slog.New(slog.DiscardHandler))))
 	defer srv.Close()
 
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
-	defer cancelBrowser()
-
 	var (
 		mu         sync.Mutex
-		dialogs    []string
 		exceptions []string
 	)
-	// Subscribe before navigating. A dialog would mean injected script ran:
-	// record it and dismiss it so the page does not block.
-	dialogEvents := chromedp.Events(bctx, page.JavascriptDialogOpening)
+	// Subscribe before navigating: a dialog or an exception would mean
+	// injected script ran or the page broke.
+	dialogs := browsertest.RecordDialogs(bctx)
 	exceptionEvents := chromedp.Events(bctx, runtime.ExceptionThrown)
-	go func() {
-		for ev, err := range dialogEvents {
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			dialogs = append(dialogs, ev.Message)
-			mu.Unlock()
-			chromedp.Call(bctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
-		}
-	}()
 	go func() {
 		for ev, err := range exceptionEvents {
 			if err != nil {
@@ -188,11 +125,11 @@ func TestBrowserChat(t *testing.T) {
 	}
 	conv.mu.Unlock()
 
+	if d := dialogs(); len(d) != 0 {
+		t.Errorf("a dialog opened (script ran): %q", d)
+	}
 	mu.Lock()
 	defer mu.Unlock()
-	if len(dialogs) != 0 {
-		t.Errorf("a dialog opened (script ran): %q", dialogs)
-	}
 	if len(exceptions) != 0 {
 		t.Errorf("page exceptions: %q", exceptions)
 	}

@@ -13,7 +13,7 @@ import (
 func TestChatMemory(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
-		m := NewChatMemory(b.rdb)
+		m := NewChatMemory(b.RDB)
 
 		got, err := m.Load(ctx, "c1")
 		if err != nil {
@@ -39,7 +39,7 @@ func TestChatMemory(t *testing.T) {
 		if d := cmp.Diff(want, got); d != "" {
 			t.Errorf("Load (-want +got):\n%s", d)
 		}
-		if ttl := b.rdb.TTL(ctx, chatKey("c1")).Val(); ttl <= 9*time.Minute || ttl > 10*time.Minute {
+		if ttl := b.RDB.TTL(ctx, chatKey("c1")).Val(); ttl <= 9*time.Minute || ttl > 10*time.Minute {
 			t.Errorf("TTL = %v, want about 10m", ttl)
 		}
 
@@ -47,12 +47,12 @@ func TestChatMemory(t *testing.T) {
 		if err := m.Save(ctx, "c2", want, 0); err != nil {
 			t.Fatal(err)
 		}
-		if ttl := b.rdb.TTL(ctx, chatKey("c2")).Val(); ttl <= bot.DefaultChatTTL-time.Minute || ttl > bot.DefaultChatTTL {
+		if ttl := b.RDB.TTL(ctx, chatKey("c2")).Val(); ttl <= bot.DefaultChatTTL-time.Minute || ttl > bot.DefaultChatTTL {
 			t.Errorf("default TTL = %v, want about %v", ttl, bot.DefaultChatTTL)
 		}
 
-		if b.mini != nil {
-			b.mini.FastForward(11 * time.Minute)
+		if b.Mini != nil {
+			b.Mini.FastForward(11 * time.Minute)
 			got, err := m.Load(ctx, "c1")
 			if err != nil {
 				t.Fatal(err)

@@ -39,7 +39,7 @@ func ids(es []bot.Exchange) []string {
 
 func newLog(b backend, c *clock, opt Options) *ExchangeLog {
 	opt.Now = c.Now
-	return NewExchangeLog(b.rdb, opt)
+	return NewExchangeLog(b.RDB, opt)
 }
 
 func TestExchangeAppendGetList(t *testing.T) {
@@ -232,7 +232,7 @@ func TestExchangeFeedback(t *testing.T) {
 		if d := cmp.Diff([]bot.Exchange{want}, es); d != "" {
 			t.Errorf("disliked list (-want +got):\n%s", d)
 		}
-		if n := b.rdb.ZCard(ctx, dislikedKey()).Val(); n != 1 {
+		if n := b.RDB.ZCard(ctx, dislikedKey()).Val(); n != 1 {
 			t.Errorf("disliked index holds %d, want 1", n)
 		}
 
@@ -264,7 +264,7 @@ func indexMembers(t *testing.T, b backend, users, clauses []string) map[string][
 	}
 	out := map[string][]string{}
 	for _, k := range keys {
-		m, err := b.rdb.ZRange(ctx, k, 0, -1).Result()
+		m, err := b.RDB.ZRange(ctx, k, 0, -1).Result()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -357,7 +357,7 @@ func TestExchangeRetention(t *testing.T) {
 		if d := cmp.Diff(map[string][]string{}, indexMembers(t, b, users, clauses)); d != "" {
 			t.Errorf("indexes after Trim (-want +got):\n%s", d)
 		}
-		if keys := b.rdb.Keys(ctx, exchangePrefix+"*").Val(); len(keys) != 0 {
+		if keys := b.RDB.Keys(ctx, exchangePrefix+"*").Val(); len(keys) != 0 {
 			t.Errorf("keys left after Trim: %v", keys)
 		}
 	})
@@ -373,11 +373,11 @@ func TestExchangeRecordTTL(t *testing.T) {
 		}
 		// record lives until time + retention + grace, measured on the clock
 		want := 48*time.Hour + recordGrace - time.Hour
-		ttl := b.rdb.PTTL(ctx, recordKey("r")).Val()
+		ttl := b.RDB.PTTL(ctx, recordKey("r")).Val()
 		if ttl <= want-time.Minute || ttl > want {
 			t.Errorf("record TTL = %v, want about %v", ttl, want)
 		}
-		if ttl := b.rdb.PTTL(ctx, userKey("u")).Val(); ttl <= 0 {
+		if ttl := b.RDB.PTTL(ctx, userKey("u")).Val(); ttl <= 0 {
 			t.Errorf("user index TTL = %v, want > 0", ttl)
 		}
 	})
@@ -429,7 +429,7 @@ func TestExchangeDeleteUser(t *testing.T) {
 func TestExchangeAppendRejects(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
-		l := NewExchangeLog(b.rdb, Options{})
+		l := NewExchangeLog(b.RDB, Options{})
 		bad := []bot.Exchange{
 			{Time: t0},            // no id
 			{ID: "a:b", Time: t0}, // id with the cursor separator

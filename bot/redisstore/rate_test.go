@@ -8,7 +8,7 @@ import (
 func TestRateLimiter(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
-		r := NewRateLimiter(b.rdb, RateOptions{Rate: 3, Burst: 3})
+		r := NewRateLimiter(b.RDB, RateOptions{Rate: 3, Burst: 3})
 		for i := 0; i < 3; i++ {
 			ok, retry, err := r.Allow(ctx, "user-a")
 			if err != nil {

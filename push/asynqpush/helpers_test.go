@@ -1,14 +1,13 @@
 package asynqpush
 
 import (
-	"context"
 	"os"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/cdsme/policybot/internal/redistest"
 
 	"github.com/cdsme/policybot/push"
 )
@@ -17,67 +16,26 @@ import (
 // 15 concurrently; never 0.
 const testDB = 13
 
-type backend struct {
-	name string
-	rdb  redis.UniversalClient
-	mini *miniredis.Miniredis // nil for the real Redis
-}
+// backend is a Redis the behaviour tests run against.
+type backend = redistest.Backend
 
-// forEachBackend runs f against miniredis and against the real Redis
-// (REDIS_URL_PUSH, default redis://127.0.0.1:6379/13), each emptied first.
+// forEachBackend runs f against miniredis and the real Redis (db testDB).
 func forEachBackend(t *testing.T, f func(t *testing.T, b backend)) {
 	t.Helper()
-	t.Run("miniredis", func(t *testing.T) {
-		m := miniredis.RunT(t)
-		rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
-		t.Cleanup(func() { rdb.Close() })
-		f(t, backend{name: "miniredis", rdb: rdb, mini: m})
-	})
-	t.Run("redis", func(t *testing.T) {
-		f(t, backend{name: "redis", rdb: realRedis(t)})
-	})
+	redistest.ForEach(t, testDB, f)
 }
 
-var realMu sync.Mutex // the real database is shared: one test at a time
-
-func redisURL() string {
-	if u := os.Getenv("REDIS_URL_PUSH"); u != "" {
-		return u
-	}
-	return "redis://127.0.0.1:6379/13"
-}
-
-func redisOptions(t testing.TB) *redis.Options {
-	opt, err := redis.ParseURL(redisURL())
-	if err != nil {
-		t.Fatalf("REDIS_URL_PUSH: %v", err)
-	}
-	opt.DB = testDB // never flush anything else
-	return opt
-}
-
-// realRedis connects to the test database and flushes it. Unreachable:
-// fail under CI=true, skip otherwise.
+// realRedis is testDB of the real Redis, flushed.
 func realRedis(t testing.TB) *redis.Client {
 	t.Helper()
-	rdb := redis.NewClient(redisOptions(t))
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if err := rdb.Ping(ctx).Err(); err != nil {
-		rdb.Close()
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("redis at %s unreachable: %v", redisURL(), err)
-		}
-		t.Skipf("redis at %s unreachable: %v", redisURL(), err)
-	}
-	realMu.Lock()
-	t.Cleanup(realMu.Unlock)
-	if err := rdb.FlushDB(ctx).Err(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { rdb.Close() })
-	return rdb
+	return redistest.Real(t, testDB)
 }
+
+// redisOptions and redisURL name the real test database, for the worker
+// subprocess of the kill test.
+func redisOptions(t testing.TB) *redis.Options { return redistest.Options(t, testDB) }
+
+func redisURL(t testing.TB) string { return redistest.URL(t, testDB) }
 
 func designProfile(t testing.TB) push.Profile {
 	t.Helper()

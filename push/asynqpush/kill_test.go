@@ -57,7 +57,7 @@ func startWorker(rdb redis.UniversalClient) (*asynq.Server, error) {
 }
 
 func runChildWorker() {
-	opt, err := redis.ParseURL(redisURL())
+	opt, err := redis.ParseURL(os.Getenv("REDIS_URL_PUSH")) // set by the parent test
 	if err != nil {
 		os.Exit(2)
 	}
@@ -100,7 +100,7 @@ func TestKillWorkerMidRun(t *testing.T) {
 	}
 
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"=1", "REDIS_URL_PUSH="+redisURL())
+	cmd.Env = append(os.Environ(), childEnv+"=1", "REDIS_URL_PUSH="+redisURL(t))
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -52,8 +52,11 @@ func TestServer429(t *testing.T) {
 	f.mu.Lock()
 	gap := f.tries[1].Sub(f.tries[0])
 	f.mu.Unlock()
-	if gap < time.Second || gap > 2500*time.Millisecond {
-		t.Errorf("second try %v after the 429, want retry_after 1 s (+ ≤ 1 s asynq granularity + polling)", gap)
+	// The bar is the lower bound: never before retry_after. The upper bound
+	// only catches a lost retry; asynq's whole-second scheduling and a loaded
+	// machine add seconds.
+	if gap < time.Second || gap > 8*time.Second {
+		t.Errorf("second try %v after the 429, want ≥ retry_after 1 s (and not lost)", gap)
 	}
 	// retried once with MaxRetry(1) and still delivered: the 429 was not a failure
 	var info *asynq.TaskInfo

@@ -17,7 +17,7 @@ import (
 func TestScheduleBillsDedup(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
-		s := NewStore(b.rdb)
+		s := NewStore(b.RDB)
 		base := designProfile(t)
 		var roster []push.Profile
 		for i := range 3 {
@@ -32,7 +32,7 @@ func TestScheduleBillsDedup(t *testing.T) {
 		if _, err := s.Import(ctx, roster); err != nil {
 			t.Fatal(err)
 		}
-		client := asynq.NewClientFromRedisClient(b.rdb)
+		client := asynq.NewClientFromRedisClient(b.RDB)
 		now := time.Date(2026, 11, 30, 8, 0, 0, 0, china)
 		sch := NewScheduler(s, client, ScheduleOptions{Now: func() time.Time { return now }})
 		r1, err := sch.ScheduleBills(ctx, billDate)
@@ -43,7 +43,7 @@ func TestScheduleBillsDedup(t *testing.T) {
 			t.Errorf("first run (-want +got):\n%s", d)
 		}
 		// A second run, and a second replica at the same time.
-		sch2 := NewScheduler(s, asynq.NewClientFromRedisClient(b.rdb), ScheduleOptions{Now: func() time.Time { return now }})
+		sch2 := NewScheduler(s, asynq.NewClientFromRedisClient(b.RDB), ScheduleOptions{Now: func() time.Time { return now }})
 		r2, err := sch.ScheduleBills(ctx, billDate)
 		if err != nil {
 			t.Fatal(err)
@@ -56,7 +56,7 @@ func TestScheduleBillsDedup(t *testing.T) {
 		if d := cmp.Diff([]Report{want, want}, []Report{r2, r3}); d != "" {
 			t.Errorf("re-runs (-want +got):\n%s", d)
 		}
-		ins := asynq.NewInspectorFromRedisClient(b.rdb)
+		ins := asynq.NewInspectorFromRedisClient(b.RDB)
 		tasks, err := ins.ListScheduledTasks(DefaultQueue, asynq.PageSize(100))
 		if err != nil {
 			t.Fatal(err)

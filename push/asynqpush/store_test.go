@@ -22,7 +22,7 @@ func ids(ps []push.Profile) []string {
 func TestStoreRoundTrip(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
-		s := NewStore(b.rdb)
+		s := NewStore(b.RDB)
 		p := designProfile(t)
 		if err := s.Save(ctx, p); err != nil {
 			t.Fatal(err)

@@ -76,9 +76,7 @@ var rules = []Rule{
 				return
 			}
 			r.step("数字化智能化投资%s，达到%s的门槛", yuan.Format(inv), yuan.Format(th))
-			raw := percentOf(inv, rate)
-			r.step("%s", rateStep(inv, rate, raw))
-			r.c.AmountYuan = r.capStep(raw, cap, "最高补助")
+			r.rateCapped(inv, rate, cap, "", "最高补助")
 			r.note("“最高120万元”是上限，实际金额以主管部门审核为准。")
 			r.note(roundingNote)
 		},
@@ -223,9 +221,7 @@ var rules = []Rule{
 		calc: func(r *run) {
 			rd := r.yuanIn("rd_yuan")
 			rate, cap := r.p("rd_commercialization_rate"), r.p("rd_commercialization_cap")
-			raw := percentOf(rd, rate)
-			r.step("%s", rateStep(rd, rate, raw))
-			r.c.AmountYuan = r.capStep(raw, cap, "最高")
+			r.rateCapped(rd, rate, cap, "", "最高")
 			r.note("一次性补助；项目须已实现研发成果产业化。“最高300万元”是上限，以审核为准。")
 			r.note(roundingNote)
 		},
@@ -290,9 +286,7 @@ var rules = []Rule{
 			} else {
 				r.step("按LPR计算的利息%s超过实际支付利息%s，按实际支付利息%s计", yuan.Format(lpr), yuan.Format(paid), yuan.Format(base))
 			}
-			raw := percentOf(base, rate)
-			r.step("%s（比例“不高于50%%”，按最高比例计算）", rateStep(base, rate, raw))
-			r.c.AmountYuan = r.capStep(raw, cap, "最高贴息")
+			r.rateCapped(base, rate, cap, "（比例“不高于50%”，按最高比例计算）", "最高贴息")
 			r.note("50%%是比例上限，实际贴息比例以主管部门审核为准。")
 			r.note(roundingNote)
 		},
@@ -305,9 +299,7 @@ var rules = []Rule{
 		calc: func(r *run) {
 			loan := r.yuanIn("loan_yuan")
 			rate, cap := r.p("xinyidai_rate"), r.p("xinyidai_cap")
-			raw := percentOf(loan, rate)
-			r.step("%s（补贴上限）", rateStep(loan, rate, raw))
-			r.c.AmountYuan = r.capStep(raw, cap, "单户企业最高")
+			r.rateCapped(loan, rate, cap, "（补贴上限）", "单户企业最高")
 			r.note("条文写“分梯度给予贷款利息补贴”，各梯度比例没有公布；这里给出的是上限，实际金额以审核为准。")
 			r.note(roundingNote)
 		},
@@ -435,9 +427,7 @@ var rules = []Rule{
 				r.note("未同时提供注册日期和认定日期，没有核对“2年内被认定”的条件。")
 			}
 			inv := r.yuanIn("investment_yuan")
-			raw := percentOf(inv, rate)
-			r.step("%s", rateStep(inv, rate, raw))
-			r.c.AmountYuan = r.capStep(raw, cap, "最高")
+			r.rateCapped(inv, rate, cap, "", "最高")
 			r.note("奖励对象是基金管理机构，一次性奖励。" + roundingNote)
 		},
 	},

@@ -431,6 +431,14 @@ func rateStep(base, pct, res int64) string {
 }
 
 // capStep applies cap to v, saying which way it went.
+// rateCapped is the shape most amounts of 附件2 share: rate % of base (the
+// step says how, with an optional remark), then the cap. It sets the amount.
+func (r *run) rateCapped(base, rate, cap int64, remark, capWhat string) {
+	raw := percentOf(base, rate)
+	r.step("%s%s", rateStep(base, rate, raw), remark)
+	r.c.AmountYuan = r.capStep(raw, cap, capWhat)
+}
+
 func (r *run) capStep(v, cap int64, what string) int64 {
 	if v > cap {
 		r.step("超过%s%s，按%s计", what, yuan.Format(cap), yuan.Format(cap))

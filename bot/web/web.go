@@ -347,14 +347,7 @@ func replyJSON(r bot.Reply) AskResponse {
 }
 
 func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
-	if !allowMethod(w, r, http.MethodPost) {
-		return
-	}
-	var req AskRequest
-	if !s.decode(w, r, &req) {
-		return
-	}
-	session, ok := s.session(w, r, req.Session)
+	req, session, ok := readPost(s, w, r, func(q *AskRequest) string { return q.Session })
 	if !ok {
 		return
 	}
@@ -397,14 +390,7 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleFeedback(w http.ResponseWriter, r *http.Request) {
-	if !allowMethod(w, r, http.MethodPost) {
-		return
-	}
-	var req FeedbackRequest
-	if !s.decode(w, r, &req) {
-		return
-	}
-	session, ok := s.session(w, r, req.Session)
+	req, session, ok := readPost(s, w, r, func(q *FeedbackRequest) string { return q.Session })
 	if !ok {
 		return
 	}
@@ -434,14 +420,7 @@ func (s *Server) handleFeedback(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleForget(w http.ResponseWriter, r *http.Request) {
-	if !allowMethod(w, r, http.MethodPost) {
-		return
-	}
-	var req ForgetRequest
-	if !s.decode(w, r, &req) {
-		return
-	}
-	session, ok := s.session(w, r, req.Session)
+	_, session, ok := readPost(s, w, r, func(q *ForgetRequest) string { return q.Session })
 	if !ok {
 		return
 	}
@@ -452,6 +431,16 @@ func (s *Server) handleForget(w http.ResponseWriter, r *http.Request) {
 	}
 	s.log.InfoContext(r.Context(), "web session forgotten", "session", session)
 	writeJSON(w, http.StatusOK, MessageResponse{Message: "已删除与本会话有关的全部记录。"})
+}
+
+// readPost takes a POST with a JSON body naming a session: method, body and
+// session id are checked, and any failure is answered here.
+func readPost[T any](s *Server, w http.ResponseWriter, r *http.Request, sessionOf func(*T) string) (req T, session string, ok bool) {
+	if !allowMethod(w, r, http.MethodPost) || !s.decode(w, r, &req) {
+		return req, "", false
+	}
+	session, ok = s.session(w, r, sessionOf(&req))
+	return req, session, ok
 }
 
 // decode reads a JSON body into v, answering 400/413 itself when it cannot.

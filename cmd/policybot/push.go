@@ -369,15 +369,25 @@ func pushForgetCommand(store *asynqpush.Store) telegram.CommandHandler {
 		if err != nil {
 			return bot.Reply{}, err
 		}
-		ps, err := store.ByChat(ctx, chat)
+		n, err := deleteChatProfiles(ctx, store, chat)
 		if err != nil {
 			return bot.Reply{}, err
 		}
-		for _, p := range ps {
-			if _, err := store.Delete(ctx, p.ID); err != nil {
-				return bot.Reply{}, err
-			}
-		}
-		return bot.Reply{Text: fmt.Sprintf("已删除本会话订阅的 %d 家企业资料。", len(ps))}, nil
+		return bot.Reply{Text: fmt.Sprintf("已删除本会话订阅的 %d 家企业资料。", n)}, nil
 	}
+}
+
+// deleteChatProfiles deletes the enterprise profiles a chat subscribed and
+// says how many there were (/deleteprofile and /forget).
+func deleteChatProfiles(ctx context.Context, store *asynqpush.Store, chat int64) (int, error) {
+	ps, err := store.ByChat(ctx, chat)
+	if err != nil {
+		return 0, err
+	}
+	for _, p := range ps {
+		if _, err := store.Delete(ctx, p.ID); err != nil {
+			return 0, err
+		}
+	}
+	return len(ps), nil
 }

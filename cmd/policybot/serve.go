@@ -226,12 +226,8 @@ type forgetAll struct {
 func (f forgetAll) Forget(ctx context.Context, m bot.Message) error {
 	errs := []error{f.Engine.Forget(ctx, m)}
 	if chat, err := strconv.ParseInt(m.ChatID, 10, 64); err == nil {
-		ps, err := f.store.ByChat(ctx, chat)
+		_, err := deleteChatProfiles(ctx, f.store, chat)
 		errs = append(errs, err)
-		for _, p := range ps {
-			_, err := f.store.Delete(ctx, p.ID)
-			errs = append(errs, err)
-		}
 	}
 	return errors.Join(errs...)
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -131,7 +132,8 @@ func problem(field, format string, a ...any) error {
 
 // ParseProfile reads one profile (a single JSON object, at most 1 MiB) and
 // validates it. Content errors are a *ProfileError naming the field and
-// wrapping ErrInvalidProfile: unknown fields, wrong JSON types, values outside
+// wrapping ErrInvalidProfile: unknown fields, keys written in another case
+// ("ID"), repeated keys, invalid UTF-8, wrong JSON types, values outside
 // the contract's enums, malformed dates and years, amounts < 0 or > 1e15, an
 // empty id, trailing data. Read errors are returned wrapped as they are.
 func ParseProfile(r io.Reader) (Profile, error) {
@@ -151,6 +153,9 @@ func parseProfileBytes(data []byte) (Profile, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return p, problem("", "empty input: want a JSON object")
 	}
+	if err := checkKeys(data); err != nil {
+		return Profile{}, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&p); err != nil {
@@ -163,6 +168,139 @@ func parseProfileBytes(data []byte) (Profile, error) {
 		return Profile{}, err
 	}
 	return p, nil
+}
+
+// checkKeys walks data's tokens before encoding/json decodes it, because
+// the decoder is lenient where a profile must be exact: it matches keys
+// case-insensitively ("ID" fills id), lets the last of two equal keys win,
+// and turns invalid UTF-8 into U+FFFD. Each of these, and an unknown field,
+// is a *ProfileError naming the field by its JSON path (tiers[0].kind,
+// revenue_yuan["2025"]). Syntax errors are left to the decoder, whose
+// messages say more; checkKeys then returns nil.
+func checkKeys(data []byte) error {
+	w := keyWalker{dec: json.NewDecoder(bytes.NewReader(data)), data: data}
+	w.dec.UseNumber()
+	err := w.value(reflect.TypeFor[Profile](), "")
+	if errors.Is(err, errSyntax) {
+		return nil
+	}
+	return err
+}
+
+// errSyntax stops the walk at malformed JSON (the decoder reports it).
+var errSyntax = errors.New("syntax")
+
+type keyWalker struct {
+	dec  *json.Decoder
+	data []byte
+}
+
+// token reads the next token; the raw bytes it spans must be UTF-8, else
+// the problem names field.
+func (w *keyWalker) token(field string) (json.Token, error) {
+	start := w.dec.InputOffset()
+	tok, err := w.dec.Token()
+	if err != nil {
+		return nil, errSyntax
+	}
+	if !utf8.Valid(w.data[start:w.dec.InputOffset()]) {
+		if field == "" {
+			field = "(top level)"
+		}
+		return nil, problem(field, "not valid UTF-8 text")
+	}
+	return tok, nil
+}
+
+// value walks one JSON value that should decode into t (nil: unknown, any
+// shape; objects in it are still checked for duplicate keys and UTF-8).
+func (w *keyWalker) value(t reflect.Type, path string) error {
+	tok, err := w.token(path)
+	if err != nil {
+		return err
+	}
+	d, ok := tok.(json.Delim)
+	if !ok {
+		return nil
+	}
+	if t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	kind := reflect.Invalid
+	if t != nil {
+		kind = t.Kind()
+	}
+	if d == '[' {
+		var elem reflect.Type
+		if kind == reflect.Slice {
+			elem = t.Elem()
+		}
+		for i := 0; w.dec.More(); i++ {
+			if err := w.value(elem, fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+		_, err := w.token(path)
+		return err
+	}
+	seen := map[string]bool{}
+	for w.dec.More() {
+		tok, err := w.token(path)
+		if err != nil {
+			return err
+		}
+		key, _ := tok.(string)
+		var field string
+		var ft reflect.Type
+		switch kind {
+		case reflect.Map:
+			field, ft = fmt.Sprintf("%s[%q]", path, clip(key)), t.Elem()
+		case reflect.Struct:
+			field = joinPath(path, key)
+			name, typ, exact := jsonField(t, key)
+			switch {
+			case exact:
+				ft = typ
+			case name != "":
+				return problem(field, "unknown field; keys are case-sensitive: write %q", name)
+			default:
+				return problem(field, "unknown field (profile fields: %s)", knownFields)
+			}
+		default:
+			field = joinPath(path, key)
+		}
+		if seen[key] {
+			return problem(field, "duplicate key: each field may appear once")
+		}
+		seen[key] = true
+		if err := w.value(ft, field); err != nil {
+			return err
+		}
+	}
+	_, err = w.token(path)
+	return err
+}
+
+func joinPath(path, key string) string {
+	if path == "" {
+		return clip(key)
+	}
+	return path + "." + clip(key)
+}
+
+// jsonField finds key among struct t's JSON names: exactly (its type,
+// exact) or only ignoring case (the name to write instead).
+func jsonField(t reflect.Type, key string) (name string, typ reflect.Type, exact bool) {
+	for f := range t.Fields() {
+		n, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case n == key:
+			return n, f.Type, true
+		case strings.EqualFold(n, key):
+			name = n
+		}
+	}
+	return name, nil, false
 }
 
 // knownFields lists the contract's fields for the unknown-field message

@@ -166,3 +166,41 @@ func FuzzParseProfile(f *testing.F) {
 		_, _ = ParseRoster(strings.NewReader(s))
 	})
 }
+
+// TestParseProfileStrictKeys: encoding/json matches keys case-insensitively,
+// lets a repeated key win and replaces invalid UTF-8 with U+FFFD; a profile
+// must say exactly what it means, so each is rejected naming the field.
+func TestParseProfileStrictKeys(t *testing.T) {
+	for _, tc := range []struct{ name, json, field, reason string }{
+		{"key case", `{"ID":"a"}`, `ID`, `write "id"`},
+		{"nested key case", `{"id":"a","tiers":[{"Tier":"little_giant","kind":"new"}]}`, `tiers[0].Tier`, `write "tier"`},
+		{"duplicate key", `{"id":"a","id":"b"}`, `id`, `duplicate`},
+		{"duplicate in loan", `{"id":"a","loans":[{"product":"xinyidai","principal_yuan":1,"principal_yuan":2}]}`, `loans[0].principal_yuan`, `duplicate`},
+		{"duplicate year", `{"id":"a","revenue_yuan":{"2025":1,"2025":2}}`, `revenue_yuan["2025"]`, `duplicate`},
+		{"case twin", `{"id":"a","Id":"b"}`, `Id`, `write "id"`},
+		{"invalid utf-8 value", "{\"id\":\"a\",\"name\":\"\xff\xfe\"}", `name`, `UTF-8`},
+		{"invalid utf-8 nested", "{\"id\":\"a\",\"tiers\":[{\"tier\":\"little_giant\",\"kind\":\"new\",\"recognized\":\"2026\xc3\"}]}", `tiers[0].recognized`, `UTF-8`},
+		{"invalid utf-8 key", "{\"id\":\"a\",\"revenue_yuan\":{\"20\xff5\":1}}", `revenue_yuan`, `UTF-8`},
+		{"unknown nested with path", `{"id":"a","loans":[{"product":"xinyidai","rate":1}]}`, `loans[0].rate`, `unknown field`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseProfile(strings.NewReader(tc.json))
+			var pe *ProfileError
+			if !errors.As(err, &pe) || !errors.Is(err, ErrInvalidProfile) {
+				t.Fatalf("error %v, want a *ProfileError", err)
+			}
+			if pe.Problems[0].Field != tc.field || !strings.Contains(pe.Problems[0].Reason, tc.reason) {
+				t.Errorf("problem %+v, want field %s, reason containing %q", pe.Problems[0], tc.field, tc.reason)
+			}
+		})
+	}
+	// The same checks hold for every record of a roster.
+	_, err := ParseRoster(strings.NewReader(`[{"id":"a"},{"id":"b","ID":"c"}]`))
+	if err == nil || !strings.Contains(err.Error(), `record 2: invalid profile: ID`) {
+		t.Errorf("roster: %v", err)
+	}
+	// Valid non-ASCII text and escaped characters pass.
+	if p, err := ParseProfile(strings.NewReader(`{"id":"a","name":"成都\u793a例 \"科技\""}`)); err != nil || p.Name != `成都示例 "科技"` {
+		t.Errorf("escaped name: %+v, %v", p, err)
+	}
+}

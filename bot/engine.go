@@ -39,10 +39,32 @@ type Answer struct {
 	Missing []string `json:"missing,omitempty"`
 	Mode    string   `json:"mode,omitempty"` // offline, llm, llm_fallback
 	Error   string   `json:"error,omitempty"`
+	// Reading is how the question's figures were understood, one entry per
+	// calculator input read from the user's words.
+	Reading []ReadFigure `json:"reading"`
+	// Ambiguous is true when the figures allow two readings with different
+	// amounts: the answer asks which one is meant instead of guessing.
+	Ambiguous bool `json:"ambiguous"`
+	// Need is what the question asks for: amount | eligibility | deadline |
+	// procedure | materials | definition | department | stacking |
+	// validity | other.
+	Need string `json:"need"`
+	Lang string `json:"lang"` // zh or en: the language of the answer
 
 	rule    string   // the calculator the question was about, for follow-ups
 	pending []string // input names behind Missing, for the next turn
 	notes   []string // how the question was read, shown before the amounts
+	// unstated is the need no clause states ("deadline"): the answer says
+	// the documents are silent on it.
+	unstated string
+}
+
+// ReadFigure is one figure of the question and the input it was read as.
+type ReadFigure struct {
+	Rule  string `json:"rule"`
+	Input string `json:"input"`
+	Yuan  int64  `json:"yuan"`
+	Said  string `json:"said"` // the user's words for it
 }
 
 // Engine answers questions from the corpus and the calculators. It is safe
@@ -133,7 +155,7 @@ func (e *Engine) Ask(ctx context.Context, question string) Answer {
 }
 
 func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) Answer {
-	a := Answer{Question: question, Citations: []Citation{}, Calculations: []policies.Calculation{}, Mode: "offline"}
+	a := Answer{Question: question, Citations: []Citation{}, Calculations: []policies.Calculation{}, Reading: []ReadFigure{}, Mode: "offline", Need: "other", Lang: "zh"}
 	q, truncated := cleanQuestion(question)
 	if q == "" {
 		a.Error = "empty question"
@@ -144,6 +166,8 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 		_, args, _ := strings.Cut(rest, " ")
 		return e.calcCommand(a, args)
 	}
+	r := reading{needs: knowledge.Needs(q), lang: detectLang(q)}
+	a.Need, a.Lang = r.need().Contract, r.lang
 	in := understand(knowledge.Normalize(q), q, cc)
 	query := q
 	if in.followUp {
@@ -174,6 +198,11 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 	rule = primaryRule(rule, a.Calculations, a.Citations)
 	if rule != "" {
 		a.Citations = promote(a.Citations, e.ruleClause(rule), e)
+	}
+	e.settleNeed(&a, r)
+	if a.unstated != "" {
+		a.Answer = e.composeUnstated(a, r.lang)
+		return a
 	}
 	a.Answer = e.compose(a, truncated)
 	return a

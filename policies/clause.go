@@ -21,6 +21,22 @@ type Clause struct {
 	Section     []string `json:"section"`     // enclosing headings, outermost first
 	Text        string   `json:"text"`        // the clause's lines exactly as in the source, joined by "\n"
 	Departments []string `json:"departments"` // 责任单位, in the order the text names them
+	// States maps a need the clause answers (amount, criteria, definition,
+	// stacking, validity; see docs/states.yaml) to the verbatim phrases that
+	// answer it. Eligibility and 责任单位 are stated by every clause.
+	States map[string][]string `json:"states,omitempty"`
+}
+
+// Stating reports whether the clause states need, and the phrases that do.
+func (c Clause) Stating(need string) ([]string, bool) {
+	switch need {
+	case "eligibility", "other":
+		return nil, true
+	case "department":
+		return c.Departments, len(c.Departments) > 0
+	}
+	q, ok := c.States[need]
+	return q, ok
 }
 
 // Body is the clause text without its leading number and trailing 责任单位

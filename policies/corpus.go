@@ -4,6 +4,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
 	"regexp"
 	"strconv"
 	"strings"
@@ -95,7 +96,52 @@ func LoadCorpus(fsys FS, dir string) (*Corpus, error) {
 			c.clauses = append(c.clauses, cl)
 		}
 	}
+	if err := c.loadStates(fsys, dir); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// loadStates reads states.yaml, if the folder has one: what each clause
+// states, as verbatim quotes. A quote not found in its clause is an error,
+// so the data cannot drift from the text.
+func (c *Corpus) loadStates(fsys FS, dir string) error {
+	raw, err := fsys.ReadFile(dir + "/states.yaml")
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read states.yaml: %w", err)
+	}
+	var doc struct {
+		States map[string]map[string][]string `yaml:"states"`
+	}
+	dec := yaml.NewDecoder(strings.NewReader(string(raw)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&doc); err != nil {
+		return fmt.Errorf("parse states.yaml: %w", err)
+	}
+	for id, needs := range doc.States {
+		i, ok := c.byID[id]
+		if !ok {
+			return fmt.Errorf("states.yaml: %w: %q", ErrUnknownClause, id)
+		}
+		cl := &c.clauses[i]
+		for need, quotes := range needs {
+			for _, q := range quotes {
+				if !strings.Contains(cl.Text, q) {
+					return fmt.Errorf("states.yaml: %s %s: quote not in the clause: %.30s…", id, need, q)
+				}
+			}
+		}
+		cl.States = needs
+	}
+	for di := range c.Documents {
+		for ci := range c.Documents[di].Clauses {
+			c.Documents[di].Clauses[ci].States = c.clauses[c.byID[c.Documents[di].Clauses[ci].ID]].States
+		}
+	}
+	return nil
 }
 
 // Clauses returns every clause in corpus order. Callers must not modify it.

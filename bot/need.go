@@ -1,0 +1,214 @@
+package bot
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/cdsme/policybot/knowledge"
+	"github.com/cdsme/policybot/policies"
+)
+
+// needLabels say, in the answer's words, what the documents leave unsaid.
+var needLabels = map[string]string{
+	"materials":     "申报需要提交哪些材料",
+	"deadline":      "申报时间或截止日期",
+	"payout":        "资金什么时候拨付、多久到账",
+	"cert_validity": "认定资格的有效期或复核周期",
+	"procedure":     "具体怎么申报、在哪个系统或平台办理、表格怎么填",
+	"providers":     "具体是哪些银行、机构或名单",
+	"contact":       "联系电话、地址或网址",
+	"cost":          "是否收费、需不需要企业出钱",
+	"criteria":      "申报的具体条件",
+	"cert_criteria": "认定或评选的具体标准和条件",
+	"definition":    "这个说法的定义",
+	"stacking":      "能否叠加享受",
+	"validity":      "有效期或施行时间",
+	"amount":        "具体金额或比例",
+}
+
+var needLabelsEN = map[string]string{
+	"materials":     "what materials an application needs",
+	"deadline":      "application dates or deadlines",
+	"payout":        "when the money is paid out",
+	"cert_validity": "how long a certification stays valid or how often it is reviewed",
+	"procedure":     "how or where to apply, or how to fill in the forms",
+	"providers":     "which banks, agencies or lists are involved",
+	"contact":       "phone numbers, addresses or websites",
+	"cost":          "whether the service costs the enterprise anything",
+	"criteria":      "the detailed conditions for applying",
+	"cert_criteria": "the detailed recognition or selection criteria",
+	"definition":    "a definition of this term",
+	"stacking":      "whether the supports can be combined",
+	"validity":      "validity or effective dates",
+	"amount":        "a specific amount or rate",
+}
+
+// reading is what the engine made of a question beyond its figures.
+type reading struct {
+	needs []knowledge.Need // most specific first; empty means other
+	lang  string           // "zh" or "en"
+}
+
+func (r reading) need() knowledge.Need {
+	if len(r.needs) == 0 {
+		return knowledge.NeedOther
+	}
+	return r.needs[0]
+}
+
+func (r reading) asks(id string) bool {
+	return slices.ContainsFunc(r.needs, func(n knowledge.Need) bool { return n.ID == id })
+}
+
+// states reports whether clause cl, quoted as quote, answers need. An
+// amount is answered by a calculation (or a request for its figures), or
+// when the quoted sentence — the one nearest the question — carries a
+// figure of one of the clause's amount phrases: "人才公寓租金打几折" is
+// nearest the 人才公寓 sentence of policy/10, which has none, so the
+// clause's 300万 for 蓉漂 talents does not answer it.
+func (e *Engine) states(cl policies.Clause, quote, need string, a Answer) bool {
+	if need != "amount" {
+		_, ok := cl.Stating(need)
+		return ok
+	}
+	for _, c := range a.Calculations {
+		if c.Clause == cl.ID {
+			return true
+		}
+	}
+	if len(a.Missing) > 0 {
+		return true
+	}
+	phrases, _ := cl.Stating("amount")
+	for _, p := range phrases {
+		for _, f := range reFigure.FindAllString(p, -1) {
+			if strings.Contains(quote, f) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// reFigure finds the figures of a clause's amount phrase.
+var reFigure = regexp.MustCompile(`[0-9]+(?:\.[0-9]+)?(?:万元|亿元|元|%|家)`)
+
+// settleNeed checks the answer's needs against the clause it would cite.
+// The top clause stands when it states the question's main need, or another
+// need the question asks (a computed amount, a 责任单位) — then the main
+// need's silence is a note. Otherwise a cited clause nearly as good that
+// states the main need leads. Failing both, the answer becomes "the
+// documents do not say", and no figure is offered as if it answered.
+func (e *Engine) settleNeed(a *Answer, r reading) {
+	if len(a.Citations) == 0 || len(r.needs) == 0 {
+		return
+	}
+	need := r.need().ID
+	if need == "amount" && len(a.Calculations) == 0 && len(a.Missing) == 0 && r.asks("eligibility") {
+		// "有补贴没得": whether there is support at all is answered by the clause.
+		return
+	}
+	top := a.Citations[0]
+	if cl, err := e.corpus.Clause(top.ID); err == nil {
+		for i, n := range r.needs {
+			// A second need counts only if it is another kind of question:
+			// 有效期 inside "认定后有效期几年" is not the policy's validity.
+			// A second amount counts only if one was computed: "科室电话好多"
+			// asks a number, not the clause's 50万.
+			if i > 0 && (n.ID == "eligibility" || n.Contract == r.need().Contract || n.ID == "amount" && len(a.Calculations) == 0) ||
+				!e.states(cl, top.Quote, n.ID, *a) {
+				continue
+			}
+			if i > 0 {
+				a.notes = append(a.notes, e.silentText(need, r.lang))
+			}
+			return
+		}
+	}
+	for i, c := range a.Citations {
+		if i == 0 {
+			continue
+		}
+		if i > 2 || c.Score < top.Score*0.6 {
+			break
+		}
+		cl, err := e.corpus.Clause(c.ID)
+		if err == nil && e.states(cl, c.Quote, need, *a) {
+			a.Citations = promote(a.Citations, c.ID, e)
+			return
+		}
+	}
+	if r.need().Whole {
+		for _, cl := range e.corpus.Clauses() {
+			if q, ok := cl.Stating(need); ok && len(q) > 0 {
+				a.Citations = promote(a.Citations, cl.ID, e)
+				return
+			}
+		}
+	}
+	a.Answered = false
+	a.unstated = need
+	a.Calculations = a.Calculations[:0]
+	a.Missing, a.pending = nil, nil
+}
+
+func (e *Engine) silentText(need, lang string) string {
+	if lang == "en" {
+		return fmt.Sprintf("The two documents do not state %s.", needLabelsEN[need])
+	}
+	return fmt.Sprintf("两份文件没有写%s。", needLabels[need])
+}
+
+// composeUnstated answers a question whose need no clause states: that
+// first, then the nearest clause as context, who answers for it, and 12345.
+func (e *Engine) composeUnstated(a Answer, lang string) string {
+	var b strings.Builder
+	cl, err := e.corpus.Clause(a.Citations[0].ID)
+	if lang == "en" {
+		b.WriteString(e.silentText(a.unstated, lang))
+		if err == nil {
+			fmt.Fprintf(&b, "\nThe nearest clause, for context only: %s [%s] (%s)\n原文：“%s”\n", cl.Cite(), cl.ID, cl.Title, a.Citations[0].Quote)
+			if len(cl.Departments) > 0 {
+				fmt.Fprintf(&b, "Ask the responsible department: %s, or call the 12345 government service hotline.\n", strings.Join(cl.Departments, "、"))
+			}
+		}
+		b.WriteString(DraftNoteEN)
+		return b.String()
+	}
+	b.WriteString(e.silentText(a.unstated, lang))
+	b.WriteString("以下条款只是最接近的内容，供参考，并不回答这个问题。\n")
+	if err == nil {
+		fmt.Fprintf(&b, "最接近的条款：%s（%s）[%s]\n原文：“%s”\n", cl.Cite(), cl.Title, cl.ID, a.Citations[0].Quote)
+		if len(cl.Departments) > 0 {
+			fmt.Fprintf(&b, "请咨询责任单位：%s，或拨打 %s。\n", strings.Join(cl.Departments, "、"), Hotline)
+		} else {
+			fmt.Fprintf(&b, "请咨询 %s。\n", Hotline)
+		}
+	}
+	b.WriteString(DraftNote)
+	return b.String()
+}
+
+// DraftNoteEN is DraftNote for answers in English.
+const DraftNoteEN = "Note: both documents are consultation drafts (征求意见稿); amounts and conditions are subject to the final text."
+
+// detectLang reads a question as English when it is written in Latin
+// letters with no Chinese characters (a clause name in Chinese inside an
+// English sentence still leaves it English if Latin letters dominate).
+func detectLang(q string) string {
+	han, latin := 0, 0
+	for _, r := range q {
+		switch {
+		case r >= 0x4e00 && r <= 0x9fff:
+			han++
+		case r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z':
+			latin++
+		}
+	}
+	if latin >= 6 && latin > 4*han {
+		return "en"
+	}
+	return "zh"
+}

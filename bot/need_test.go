@@ -1,0 +1,74 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/cdsme/policybot/knowledge"
+)
+
+// Questions whose need the documents do not state are not answered with
+// the nearest clause: the answer says so first, offers no figure, and
+// names who to ask.
+func TestNeedsTheDocumentsDoNotState(t *testing.T) {
+	e := engineForTest(t)
+	for _, c := range []struct {
+		q, need, lead, clause string
+	}{
+		{"小巨人奖励什么时候申报", "deadline", "两份文件没有写申报时间", "policy/1"},
+		{"申报数字化补贴要准备哪些材料", "materials", "两份文件没有写申报需要提交哪些材料", "policy/2"},
+		{"补贴批下来以后钱多久到账", "deadline", "两份文件没有写资金什么时候拨付", ""},
+		{"专精特新的认定标准是啥子", "definition", "两份文件没有写认定或评选的具体标准", ""},
+		{"省级专精特新多少年要复核一次", "validity", "两份文件没有写认定资格的有效期", ""},
+		{"人才公寓租金打几折", "amount", "两份文件没有写具体金额或比例", "policy/10"},
+		{"When is the deadline for the digital transformation subsidy?", "deadline", "The two documents do not state application dates", "policy/2"},
+	} {
+		a := e.Ask(context.Background(), c.q)
+		if a.Answered || a.Need != c.need || !strings.HasPrefix(a.Answer, c.lead) || len(a.Calculations) != 0 {
+			t.Errorf("%s: answered=%v need=%s calcs=%d answer=%.60q", c.q, a.Answered, a.Need, len(a.Calculations), a.Answer)
+		}
+		if c.clause != "" && (len(a.Citations) == 0 || a.Citations[0].ID != c.clause) {
+			t.Errorf("%s: nearest clause %v, want %s as context", c.q, a.Citations, c.clause)
+		}
+		if !strings.Contains(a.Answer, "12345") {
+			t.Errorf("%s: no hotline in %q", c.q, a.Answer)
+		}
+	}
+}
+
+// A need the clause states is answered; a second need it does not state
+// becomes a note, and a need about the documents as a whole goes to the
+// clause that states it however retrieval ranked it.
+func TestNeedsTheDocumentsState(t *testing.T) {
+	e := engineForTest(t)
+	for _, c := range []struct {
+		q, need, clause, contains string
+	}{
+		{"市里同类补贴能不能叠起拿？", "stacking", "policy/scope", "就高不就低"},
+		{"本政策有效期几年", "validity", "policy/scope", "有效期3年"},
+		{"数字化补贴的申请条件是什么", "definition", "policy/2", "100万元以上"},
+		{"研发投入多了650万能拿多少，什么时候申报", "deadline", "policy/4", "两份文件没有写申报时间"},
+		{"企业家培训班怎么报名，谁组织的", "procedure", "plan/11", "两份文件没有写具体怎么申报"},
+	} {
+		a := e.Ask(context.Background(), c.q)
+		if !a.Answered || a.Need != c.need || len(a.Citations) == 0 || a.Citations[0].ID != c.clause || !strings.Contains(a.Answer, c.contains) {
+			top := ""
+			if len(a.Citations) > 0 {
+				top = a.Citations[0].ID
+			}
+			t.Errorf("%s: answered=%v need=%s top=%s answer=%q", c.q, a.Answered, a.Need, top, a.Answer)
+		}
+	}
+}
+
+func TestEveryNeedHasWordsForSilence(t *testing.T) {
+	for _, n := range knowledge.AllNeeds() {
+		if n.ID == "eligibility" || n.ID == "department" {
+			continue // every clause states these
+		}
+		if needLabels[n.ID] == "" || needLabelsEN[n.ID] == "" {
+			t.Errorf("need %s: no label in needLabels/needLabelsEN", n.ID)
+		}
+	}
+}

@@ -1,0 +1,129 @@
+package knowledge
+
+import (
+	_ "embed"
+	"fmt"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// A Need is what a question asks for: an amount, a deadline, the materials
+// to hand in … The engine answers a need only from a clause that states it
+// (policies.Clause.States); for any other it says the documents are silent.
+type Need struct {
+	ID       string // the reader's need, e.g. "deadline", "payout", "amount"
+	Contract string // the `ask --json` value: amount | eligibility | deadline | procedure | materials | definition | department | stacking | validity | other
+	// Whole is true for needs about the documents as a whole (validity,
+	// stacking): whichever clause states it answers, however it ranks.
+	Whole bool
+}
+
+// NeedOther is the need of a question no cue classifies.
+var NeedOther = Need{ID: "other", Contract: "other"}
+
+//go:embed vocab/needs.yaml
+var needsYAML []byte
+
+type needEntry struct {
+	Need
+	cues []cue
+}
+
+// A cue is parts that must all occur: Han parts as substrings of the
+// normalised question, Latin parts as whole stemmed words (" w ").
+type cue []string
+
+func (c cue) match(norm, padded string) bool {
+	for _, p := range c {
+		if !strings.Contains(norm, p) && !strings.Contains(padded, p) {
+			return false
+		}
+	}
+	return true
+}
+
+var needTable = mustNeeds(needsYAML)
+
+func mustNeeds(data []byte) []needEntry {
+	t, err := parseNeeds(data)
+	if err != nil {
+		panic(err) // embedded data: the tests load it
+	}
+	return t
+}
+
+var contracts = map[string]bool{"amount": true, "eligibility": true, "deadline": true, "procedure": true,
+	"materials": true, "definition": true, "department": true, "stacking": true, "validity": true, "other": true}
+
+var sources = map[string]bool{"document": true, "synonym": true, "dialect": true, "english": true}
+
+func parseNeeds(data []byte) ([]needEntry, error) {
+	var doc struct {
+		Needs []struct {
+			ID       string `yaml:"id"`
+			Contract string `yaml:"contract"`
+			Whole    bool   `yaml:"whole_documents"`
+			Cues     []struct {
+				Words  []string `yaml:"words"`
+				Source string   `yaml:"source"`
+			} `yaml:"cues"`
+		} `yaml:"needs"`
+	}
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("needs.yaml: %w", err)
+	}
+	var out []needEntry
+	for _, n := range doc.Needs {
+		if n.ID == "" || !contracts[n.Contract] {
+			return nil, fmt.Errorf("needs.yaml: need %q: bad id or contract %q", n.ID, n.Contract)
+		}
+		e := needEntry{Need: Need{ID: n.ID, Contract: n.Contract, Whole: n.Whole}}
+		for _, c := range n.Cues {
+			if !sources[c.Source] {
+				return nil, fmt.Errorf("needs.yaml: need %s: cue source %q is not one of document, synonym, dialect, english", n.ID, c.Source)
+			}
+			for _, w := range c.Words {
+				var parts cue
+				for _, p := range strings.Split(w, "+") {
+					if isASCII(p) {
+						p = " " + strings.Join(englishWords(Normalize(p)), " ") + " "
+					} else {
+						p = Normalize(p)
+					}
+					parts = append(parts, p)
+				}
+				e.cues = append(e.cues, parts)
+			}
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// Needs classifies a question: every need with a matching cue, in the
+// table's order (most specific first). The first is the question's main
+// need; an empty result means NeedOther.
+func Needs(question string) []Need {
+	norm := Normalize(question)
+	padded := " " + strings.Join(englishWords(norm), " ") + " "
+	var out []Need
+	for _, e := range needTable {
+		for _, c := range e.cues {
+			if c.match(norm, padded) {
+				out = append(out, e.Need)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// AllNeeds lists the needs the reader knows, in classification order.
+func AllNeeds() []Need {
+	out := make([]Need, len(needTable))
+	for i, e := range needTable {
+		out[i] = e.Need
+	}
+	return out
+}

@@ -1,0 +1,56 @@
+package knowledge
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestNeeds(t *testing.T) {
+	cases := []struct{ q, want string }{
+		{"小巨人奖励什么时候开始申报", "deadline"},
+		{"申报数字化补贴要准备哪些材料", "materials"},
+		{"补贴批下来以后钱多久到账", "payout"},
+		{"创新型中小企业认定后有效期几年", "cert_validity"},
+		{"本政策有效期几年", "validity"},
+		{"政策印发以后多久生效", "validity"},
+		{"研发补贴咋个申报", "procedure"},
+		{"壮大贷在哪几家银行可以办", "providers"},
+		{"市经信局的电话是多少", "contact"},
+		{"诊断服务要不要自己出钱", "cost"},
+		{"专精特心的认定标准是啥子", "cert_criteria"},
+		{"数字化补贴的申请条件是什么", "criteria"},
+		{"什么是优质中小企业", "definition"},
+		{"市里同类补贴能不能叠起拿", "stacking"},
+		{"这项政策归哪个部门管", "department"},
+		{"研发投入比去年多了650万，能拿多少", "amount"},
+		{"我们能不能申请", "eligibility"},
+		{"How do we apply for the Little Giant reward?", "procedure"},
+		{"When is the deadline for the digital subsidy?", "deadline"},
+		{"How much can we get for 6.5 million more R&D?", "amount"},
+		{"What support is there for an IPO?", "other"},
+		{"What is the tax and fee service through-train?", "other"},
+		{"Which documents is the plan based on?", "other"},
+	}
+	for _, c := range cases {
+		got := "other"
+		if ns := Needs(c.q); len(ns) > 0 {
+			got = ns[0].ID
+		}
+		if got != c.want {
+			t.Errorf("Needs(%q) = %s, want %s", c.q, got, c.want)
+		}
+	}
+}
+
+func TestParseNeedsRejects(t *testing.T) {
+	for _, bad := range []string{
+		"needs: [{id: x, contract: nope, cues: []}]",
+		"needs: [{id: x, contract: amount, cues: [{words: [多少], source: guess}]}]",
+		"needs: [{id: '', contract: amount}]",
+		"needs: {",
+	} {
+		if _, err := parseNeeds([]byte(bad)); err == nil || !strings.Contains(err.Error(), "needs.yaml") {
+			t.Errorf("parseNeeds(%q) = %v, want a needs.yaml error", bad, err)
+		}
+	}
+}

@@ -91,36 +91,53 @@ func (k *keyedMutex) lock(key int64) (unlock func()) {
 	}
 }
 
-// recentIDs remembers the last update ids to drop redeliveries.
-type recentIDs struct {
-	mu   sync.Mutex
-	set  map[int64]struct{}
-	ring [2048]int64
-	next int
-	n    int
+// updateLog remembers the last updates by id, to acknowledge a redelivered
+// update without answering it twice, and to keep the replies of one that
+// could not be delivered until Telegram redelivers it (webhook mode).
+type updateLog struct {
+	mu      sync.Mutex
+	entries map[int64][]*outgoing // present: seen; non-empty: replies owed
+	ring    []int64
+	next    int
+	// evicted is called with the replies still owed by an update that is
+	// forgotten to make room.
+	evicted func([]*outgoing)
 }
 
-// dup records id and reports whether it was seen before. Id 0 is never a
-// duplicate.
-func (r *recentIDs) dup(id int64) bool {
+func newUpdateLog(size int, evicted func([]*outgoing)) *updateLog {
+	return &updateLog{entries: map[int64][]*outgoing{}, ring: make([]int64, 0, size), evicted: evicted}
+}
+
+// lookup reports whether id was seen, and the replies it still owes.
+// Id 0 is never seen.
+func (l *updateLog) lookup(id int64) (seen bool, owed []*outgoing) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	owed, seen = l.entries[id]
+	return seen && id != 0, owed
+}
+
+// record stores id's outcome: the replies it still owes (none: done).
+func (l *updateLog) record(id int64, owed []*outgoing) {
 	if id == 0 {
-		return false
+		return
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.set == nil {
-		r.set = map[int64]struct{}{}
+	l.mu.Lock()
+	var lost []*outgoing
+	if _, ok := l.entries[id]; !ok {
+		if len(l.ring) < cap(l.ring) {
+			l.ring = append(l.ring, id)
+		} else {
+			old := l.ring[l.next]
+			lost = l.entries[old]
+			delete(l.entries, old)
+			l.ring[l.next] = id
+			l.next = (l.next + 1) % len(l.ring)
+		}
 	}
-	if _, ok := r.set[id]; ok {
-		return true
+	l.entries[id] = owed
+	l.mu.Unlock()
+	if len(lost) > 0 && l.evicted != nil {
+		l.evicted(lost)
 	}
-	if r.n == len(r.ring) {
-		delete(r.set, r.ring[r.next])
-	} else {
-		r.n++
-	}
-	r.ring[r.next] = id
-	r.next = (r.next + 1) % len(r.ring)
-	r.set[id] = struct{}{}
-	return false
 }

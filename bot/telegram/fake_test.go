@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -27,6 +29,7 @@ const testToken = "123456:TEST-token"
 type apiCall struct {
 	Method string
 	Fields map[string]string
+	Failed bool // answered with an injected HTTP error or a queued error
 }
 
 // fakeAPI is a Bot API server on loopback: it records every call and
@@ -40,6 +43,10 @@ type fakeAPI struct {
 	updates chan []byte         // raw JSON arrays served by getUpdates
 	sent    chan struct{}       // signalled on each sendMessage
 	nextMsg int
+	// fail, when set, is asked about every call: a non-zero status is
+	// answered as an HTTP error with a proxy's HTML page, as a failing
+	// Bot API front end does.
+	fail func(method string, fields map[string]string) (status int)
 }
 
 func newFakeAPI(t *testing.T) *fakeAPI {
@@ -64,10 +71,21 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	f.mu.Lock()
+	if f.fail != nil {
+		if status := f.fail(method, fields); status != 0 {
+			f.calls = append(f.calls, apiCall{Method: method, Fields: fields, Failed: true})
+			f.mu.Unlock()
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(status)
+			fmt.Fprintf(w, "<html><body><h1>%d %s</h1></body></html>", status, http.StatusText(status))
+			return
+		}
+	}
 	f.calls = append(f.calls, apiCall{Method: method, Fields: fields})
 	var resp string
 	if q := f.queued[method]; len(q) > 0 {
 		resp, f.queued[method] = q[0], q[1:]
+		f.calls[len(f.calls)-1].Failed = strings.Contains(resp, `"ok":false`)
 	}
 	f.nextMsg++
 	msgID := f.nextMsg
@@ -126,6 +144,75 @@ func (f *fakeAPI) texts() []string {
 		out = append(out, c.Fields["text"])
 	}
 	return out
+}
+
+// delivered returns the text of every sendMessage call that succeeded.
+func (f *fakeAPI) delivered() []string {
+	var out []string
+	for _, c := range f.callsOf("sendMessage") {
+		if !c.Failed {
+			out = append(out, c.Fields["text"])
+		}
+	}
+	return out
+}
+
+// failRandomly makes share of the calls of method fail with HTTP 502, the
+// draws seeded per chat so that a chat's sequence of outcomes does not
+// depend on how chats interleave.
+func (f *fakeAPI) failRandomly(method string, share float64) {
+	rngs := map[string]*rand.Rand{}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.fail = func(m string, fields map[string]string) int {
+		if m != method {
+			return 0
+		}
+		chat := fields["chat_id"]
+		if rngs[chat] == nil {
+			seed, _ := strconv.ParseUint(chat, 10, 64)
+			rngs[chat] = rand.New(rand.NewPCG(seed, 30))
+		}
+		if rngs[chat].Float64() < share {
+			return http.StatusBadGateway
+		}
+		return 0
+	}
+}
+
+// webhookPost sends payload to a webhook handler as Telegram would and
+// returns the status.
+func webhookPost(t *testing.T, url, method, secret, payload string) int {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(payload))
+	if secret != "" {
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// lostCounter records WithLostReplyObserver calls.
+type lostCounter struct {
+	mu      sync.Mutex
+	reasons []string
+}
+
+func (l *lostCounter) observe(reason string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.reasons = append(l.reasons, reason)
+}
+
+func (l *lostCounter) got() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.reasons...)
 }
 
 func (f *fakeAPI) reset() {

@@ -6,6 +6,7 @@ import (
 	"html"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -16,10 +17,12 @@ import (
 
 // HandleUpdate handles one update synchronously: messages, edited
 // messages, button taps; other kinds are logged and ignored. Updates of one
-// chat are serialised; a repeated update id is dropped. It never panics on
-// missing fields (a panic in a conversation or command handler is
-// recovered and logged). Long polling and WebhookHandler call it; tests and
-// other transports may too.
+// chat are serialised; a repeated update id is not answered again. It never
+// panics on missing fields (a panic in a conversation or command handler is
+// recovered and logged). Long polling calls it; tests and other transports
+// may too. A reply that cannot be delivered within WithRetry's bounds is
+// logged and counted lost (WithLostReplyObserver); WebhookHandler instead
+// asks Telegram to redeliver the update.
 //
 // Messages:
 //   - text → Conversation.Handle (commands: /start, /help, /calc, /forget
@@ -30,17 +33,39 @@ import (
 //     to the edited message, when the original is under DefaultEditWindow
 //     old: a user who fixes a typo expects the corrected question answered.
 func (a *Adapter) HandleUpdate(ctx context.Context, upd *models.Update) {
-	if upd == nil {
-		return
+	if owed := a.handle(ctx, upd); len(owed) > 0 {
+		a.lose(LostRetriesExhausted, owed)
+		a.updates.record(upd.ID, nil) // nobody will redeliver it
 	}
-	if a.seen.dup(upd.ID) {
-		a.log.Debug("duplicate update dropped", "update", upd.ID)
-		return
+}
+
+// handle answers upd unless its id was seen; for a redelivered update it
+// only resends the replies still owed. It returns the replies it could not
+// deliver (429/5xx/network failures beyond the retry bounds), which stay
+// owed under the update id.
+func (a *Adapter) handle(ctx context.Context, upd *models.Update) []*outgoing {
+	if upd == nil {
+		return nil
 	}
 	unlock := a.locks.lock(chatKey(upd))
 	defer unlock()
 	ctx, cancel := context.WithTimeout(ctx, a.cfg.handleTimeout)
 	defer cancel()
+	ob := &outbox{}
+	ctx = context.WithValue(ctx, outboxKey{}, ob)
+	if seen, owed := a.updates.lookup(upd.ID); seen {
+		a.log.Debug("repeated update", "update", upd.ID, "owed", len(owed))
+		for _, o := range owed {
+			a.deliverOutgoing(ctx, o)
+		}
+	} else {
+		a.dispatch(ctx, upd)
+	}
+	a.updates.record(upd.ID, ob.owed)
+	return ob.owed
+}
+
+func (a *Adapter) dispatch(ctx context.Context, upd *models.Update) {
 	defer func() {
 		if p := recover(); p != nil {
 			a.log.Error("panic handling update", "update", upd.ID, "panic", p)
@@ -58,6 +83,28 @@ func (a *Adapter) HandleUpdate(ctx context.Context, upd *models.Update) {
 			"status", string(upd.MyChatMember.NewChatMember.Type))
 	default:
 		a.log.Debug("update ignored", "update", upd.ID)
+	}
+}
+
+// outbox collects the replies of one update that could not be delivered.
+type outbox struct {
+	mu   sync.Mutex
+	owed []*outgoing
+}
+
+type outboxKey struct{}
+
+// lose logs and counts replies given up on.
+func (a *Adapter) lose(reason string, owed []*outgoing) {
+	for _, o := range owed {
+		a.log.Error("reply lost", "chat", a.hash(o.chatID), "reason", reason, "parts", len(o.parts))
+		a.countLost(reason)
+	}
+}
+
+func (a *Adapter) countLost(reason string) {
+	if a.cfg.lost != nil {
+		a.cfg.lost(reason)
 	}
 }
 
@@ -232,19 +279,36 @@ func (a *Adapter) answer(ctx context.Context, msg bot.Message, userID, chatID in
 	a.deliver(ctx, chatID, r, replyTo)
 }
 
-// deliver sends a reply, logging failures (the user cannot be told).
+// deliver sends a reply; failures are logged, and a reply that may still
+// be delivered later is kept in the update's outbox.
 func (a *Adapter) deliver(ctx context.Context, chatID int64, r bot.Reply, replyTo int) {
-	if err := a.send(ctx, chatID, r, replyTo); err != nil {
-		a.logSendError(chatID, err)
-	}
-}
-
-func (a *Adapter) logSendError(chatID int64, err error) {
-	if errors.Is(err, ErrBlocked) {
-		a.log.Info("user blocked the bot; not sending", "chat", a.hash(chatID))
+	o, err := a.outgoing(chatID, r, replyTo)
+	if err != nil {
+		a.log.Error("reply not sent", "chat", a.hash(chatID), "err", err)
 		return
 	}
-	a.log.Error("send failed", "chat", a.hash(chatID), "err", err)
+	a.deliverOutgoing(ctx, o)
+}
+
+func (a *Adapter) deliverOutgoing(ctx context.Context, o *outgoing) {
+	err := a.push(ctx, o)
+	switch {
+	case err == nil:
+	case errors.Is(err, ErrBlocked):
+		a.log.Info("user blocked the bot; not sending", "chat", a.hash(o.chatID))
+	case errors.Is(err, ErrUndelivered):
+		a.log.Warn("reply not delivered yet", "chat", a.hash(o.chatID), "err", shortError(err))
+		if ob, ok := ctx.Value(outboxKey{}).(*outbox); ok {
+			ob.mu.Lock()
+			ob.owed = append(ob.owed, o)
+			ob.mu.Unlock()
+		} else {
+			a.lose(LostRetriesExhausted, []*outgoing{o})
+		}
+	default:
+		a.log.Error("send failed", "chat", a.hash(o.chatID), "err", shortError(err))
+		a.lose(LostRejected, []*outgoing{o})
+	}
 }
 
 // flooded tells a rate-limited user to slow down, at most once per
@@ -320,9 +384,7 @@ func (a *Adapter) sendText(ctx context.Context, chatID int64, text string, reply
 
 // sendHTML sends one of the adapter's own HTML texts as written.
 func (a *Adapter) sendHTML(ctx context.Context, chatID int64, h string, replyTo int) {
-	if err := a.sendParts(ctx, chatID, []part{{HTML: h, Plain: htmlToPlain(h)}}, nil, replyTo); err != nil {
-		a.logSendError(chatID, err)
-	}
+	a.deliverOutgoing(ctx, &outgoing{chatID: chatID, parts: []part{{HTML: h, Plain: htmlToPlain(h)}}, replyTo: replyTo})
 }
 
 // htmlToPlain strips the adapter's own tags and unescapes, for the

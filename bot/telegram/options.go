@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -14,20 +13,32 @@ import (
 const (
 	// DefaultServerURL is the Bot API base URL (TELEGRAM_API_URL unset).
 	DefaultServerURL = "https://api.telegram.org"
-	// DefaultMaxRetries is how often a call answered with 429 is retried.
-	DefaultMaxRetries = 3
-	// DefaultMaxRetryWait is the longest single retry_after the adapter
-	// waits; a longer one gives up (the error is logged / returned).
-	DefaultMaxRetryWait = 60 * time.Second
+	// DefaultMaxAttempts bounds the tries of one Bot API call (the first
+	// included) that Telegram answers with 429 or 5xx or that fails on the
+	// network. See WithRetry.
+	DefaultMaxAttempts = 8
+	// DefaultRetryBudget bounds the total time one call waits between its
+	// tries: a 429 whose retry_after would overrun it is not waited for.
+	DefaultRetryBudget = 30 * time.Second
+	// firstBackoff is the wait after the first 5xx or network failure; it
+	// doubles with each further failure, up to maxBackoff (0.25, 0.5, 1, 2,
+	// 4, 8, 8 s: 23.75 s for the 7 retries of DefaultMaxAttempts).
+	firstBackoff = 250 * time.Millisecond
+	maxBackoff   = 8 * time.Second
+	// DefaultRedeliveryMemory is how many webhook updates the adapter
+	// remembers by update_id: a redelivered update that was answered is
+	// acknowledged without answering again; one whose reply was not
+	// delivered gets that reply resent (the engine is not asked twice).
+	DefaultRedeliveryMemory = 4096
 	// DefaultFloodNoticeInterval is the shortest time between two
 	// "消息太频繁" notices to the same user.
 	DefaultFloodNoticeInterval = time.Minute
 	// DefaultHandleTimeout bounds the handling of one update (engine call
 	// and all sends, retries included).
 	DefaultHandleTimeout = 2 * time.Minute
-	// DefaultConcurrency is how many chats are answered at once in long
-	// polling mode (updates of one chat are always handled in order).
-	DefaultConcurrency = 16
+	// concurrency is how many chats are answered at once in long polling
+	// mode (updates of one chat are always handled in order).
+	concurrency = 16
 	// DefaultChatQueue is how many updates of one chat may wait; more are
 	// dropped (a flood) and logged.
 	DefaultChatQueue = 20
@@ -90,14 +101,12 @@ type config struct {
 	staff         map[int64]bool
 	commands      map[string]command
 	commandOrder  []string
-	httpClient    *http.Client
 	rateLimit     RateLimitFunc
-	skipGetMe     bool
-	maxRetries    int
-	maxRetryWait  time.Duration
+	lost          func(reason string)
+	maxAttempts   int
+	retryBudget   time.Duration
 	floodInterval time.Duration
 	handleTimeout time.Duration
-	concurrency   int
 	chatQueue     int
 	salt          string
 }
@@ -179,13 +188,6 @@ func withCommand(name, description string, staff bool, h CommandHandler) Option 
 	}
 }
 
-// WithHTTPClient sets the HTTP client for Bot API calls. Its Timeout must
-// exceed the long-polling timeout, which is derived from it (Timeout − 1 s;
-// default client: 60 s).
-func WithHTTPClient(hc *http.Client) Option {
-	return func(c *config) { c.httpClient = hc }
-}
-
 // WithRateLimit installs a per-user flood check run before every message is
 // handled. A refused user gets one "消息太频繁，请稍后再试" notice per
 // max(retryAfter, DefaultFloodNoticeInterval); further refused messages are
@@ -194,19 +196,43 @@ func WithRateLimit(f RateLimitFunc) Option {
 	return func(c *config) { c.rateLimit = f }
 }
 
-// WithRetry sets how often a call answered with 429 is retried and the
-// longest retry_after waited for.
-func WithRetry(maxRetries int, maxWait time.Duration) Option {
-	return func(c *config) { c.maxRetries, c.maxRetryWait = maxRetries, maxWait }
+// WithRetry bounds the retries of one Bot API call: at most maxAttempts
+// tries in all (≥ 1) and at most budget of waiting between them. Retried:
+// 429 (after its retry_after, at least 1 s), HTTP 5xx and network failures
+// (after 0.25 s, doubling up to 8 s). Never retried: other 4xx; 403 means
+// the user blocked the bot (ErrBlocked). Defaults: DefaultMaxAttempts,
+// DefaultRetryBudget. A network failure may hide a message Telegram did
+// deliver, so a retry can, rarely, send a reply twice: the adapter prefers
+// that to losing it.
+func WithRetry(maxAttempts int, budget time.Duration) Option {
+	return func(c *config) { c.maxAttempts, c.retryBudget = max(maxAttempts, 1), max(budget, 0) }
 }
 
-// WithConcurrency sets how many chats are handled at once in long polling.
-func WithConcurrency(n int) Option {
-	return func(c *config) {
-		if n > 0 {
-			c.concurrency = n
-		}
-	}
+// Reasons passed to the WithLostReplyObserver function.
+const (
+	// LostRetriesExhausted: 429/5xx/network failures outlasted WithRetry's
+	// bounds (long polling, or HandleUpdate called directly).
+	LostRetriesExhausted = "retries_exhausted"
+	// LostRejected: Telegram refused the message with a 4xx other than 403
+	// and 429; retrying cannot help.
+	LostRejected = "rejected"
+	// LostQueueFull: a chat flooded the long-polling queue (DefaultChatQueue)
+	// and the update was dropped unanswered.
+	LostQueueFull = "queue_full"
+	// LostNotRedelivered: in webhook mode an undelivered reply waited for
+	// Telegram to redeliver its update, and Telegram did not before the
+	// adapter had to forget it (DefaultRedeliveryMemory newer updates).
+	LostNotRedelivered = "not_redelivered"
+)
+
+// WithLostReplyObserver sets f to be called once for every reply (or
+// notice) to a user that the adapter gives up on, with one of the Lost*
+// reasons; cmd/policybot counts them in /metrics. Replies to users who
+// blocked the bot are not counted: they asked not to get any. Send, which
+// push workers call and retry themselves, reports through its error
+// instead. f must be safe for concurrent use.
+func WithLostReplyObserver(f func(reason string)) Option {
+	return func(c *config) { c.lost = f }
 }
 
 // WithUserHashSalt sets the key for hashing user ids in logs (bot.HashUser);
@@ -214,11 +240,6 @@ func WithConcurrency(n int) Option {
 // random per-process key.
 func WithUserHashSalt(salt string) Option {
 	return func(c *config) { c.salt = salt }
-}
-
-// WithoutTokenCheck skips the getMe call New makes to validate the token.
-func WithoutTokenCheck() Option {
-	return func(c *config) { c.skipGetMe = true }
 }
 
 // OptionsFromEnv reads TELEGRAM_API_URL, TELEGRAM_WEBHOOK_URL,
@@ -238,7 +259,7 @@ func OptionsFromEnv(getenv func(string) string) ([]Option, error) {
 		opts = append(opts, WithWebhook(wu, ws))
 	}
 	if s := getenv("STAFF_TELEGRAM_IDS"); s != "" {
-		ids, err := ParseIDs(s)
+		ids, err := parseIDs(s)
 		if err != nil {
 			return nil, fmt.Errorf("STAFF_TELEGRAM_IDS: %w", err)
 		}
@@ -247,8 +268,8 @@ func OptionsFromEnv(getenv func(string) string) ([]Option, error) {
 	return opts, nil
 }
 
-// ParseIDs parses comma- or space-separated decimal Telegram ids.
-func ParseIDs(s string) ([]int64, error) {
+// parseIDs parses comma- or space-separated decimal Telegram ids.
+func parseIDs(s string) ([]int64, error) {
 	var ids []int64
 	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' || r == '\t' || r == '\n' }) {
 		id, err := strconv.ParseInt(f, 10, 64)

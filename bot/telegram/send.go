@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"io"
+	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -20,41 +23,56 @@ type tgAnswer = tg.AnswerCallbackQueryParams
 // HTML, split into parts of at most MaxMessageLen, Buttons as an inline
 // keyboard on the last part (buttons with empty text or data, or data over
 // MaxCallbackData bytes, are dropped and logged). A reply longer than
-// MaxParts parts is cut with a note. 429 answers are retried
-// (WithRetry). A 403 stops sending and returns an error wrapping ErrBlocked,
-// so a push sender can mark the subscriber inactive. Empty text is an
-// error.
+// MaxParts parts is cut with a note. 429, 5xx and network failures are
+// retried within WithRetry's bounds; when they outlast them the error wraps
+// ErrUndelivered (and the last *bot.TooManyRequestsError, if any). A 403
+// stops sending and returns an error wrapping ErrBlocked, so a push sender
+// can mark the subscriber inactive. Empty text is an error.
 func (a *Adapter) Send(ctx context.Context, chatID int64, r bot.Reply) error {
-	return a.send(ctx, chatID, r, 0)
+	o, err := a.outgoing(chatID, r, 0)
+	if err != nil {
+		return err
+	}
+	return a.push(ctx, o)
 }
 
-func (a *Adapter) send(ctx context.Context, chatID int64, r bot.Reply, replyTo int) error {
+// outgoing is a reply on its way: the parts not yet sent, in order.
+type outgoing struct {
+	chatID  int64
+	parts   []part
+	kb      *inlineKeyboard // on the last part
+	replyTo int             // the first part answers this message (0: none)
+}
+
+func (a *Adapter) outgoing(chatID int64, r bot.Reply, replyTo int) (*outgoing, error) {
 	parts := renderParts(r.Text, MaxMessageLen)
 	if len(parts) == 0 {
-		return errors.New("telegram: empty message")
+		return nil, errors.New("telegram: empty message")
 	}
 	if len(parts) > MaxParts {
 		a.log.Warn("reply too long; cut", "parts", len(parts), "kept", MaxParts)
 		parts = append(parts[:MaxParts], part{HTML: html.EscapeString(truncatedNote), Plain: truncatedNote})
 	}
-	return a.sendParts(ctx, chatID, parts, a.keyboard(r.Buttons), replyTo)
+	return &outgoing{chatID: chatID, parts: parts, kb: a.keyboard(r.Buttons), replyTo: replyTo}, nil
 }
 
-// sendParts sends the parts in order, the keyboard on the last, the first
-// as a reply to replyTo (if not 0). It stops at the first failure.
-func (a *Adapter) sendParts(ctx context.Context, chatID int64, parts []part, kb *inlineKeyboard, replyTo int) error {
-	for i, p := range parts {
+// push sends o's parts in order, the keyboard on the last. It stops at the
+// first failure, leaving in o the parts not sent, so that o can be pushed
+// again later without repeating what the user already has.
+func (a *Adapter) push(ctx context.Context, o *outgoing) error {
+	for len(o.parts) > 0 {
+		p := o.parts[0]
 		params := &tg.SendMessageParams{
-			ChatID:             chatID,
+			ChatID:             o.chatID,
 			Text:               p.HTML,
 			ParseMode:          models.ParseModeHTML,
 			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tg.True()},
 		}
-		if i == 0 && replyTo != 0 {
-			params.ReplyParameters = &models.ReplyParameters{MessageID: replyTo, AllowSendingWithoutReply: true}
+		if o.replyTo != 0 {
+			params.ReplyParameters = &models.ReplyParameters{MessageID: o.replyTo, AllowSendingWithoutReply: true}
 		}
-		if i == len(parts)-1 && kb != nil {
-			params.ReplyMarkup = kb
+		if len(o.parts) == 1 && o.kb != nil {
+			params.ReplyMarkup = o.kb
 		}
 		err := a.sendMessage(ctx, params)
 		if err != nil && errors.Is(err, tg.ErrorBadRequest) && strings.Contains(err.Error(), "can't parse entities") {
@@ -65,8 +83,9 @@ func (a *Adapter) sendParts(ctx context.Context, chatID int64, parts []part, kb 
 			err = a.sendMessage(ctx, params)
 		}
 		if err != nil {
-			return fmt.Errorf("telegram: part %d/%d: %w", i+1, len(parts), err)
+			return fmt.Errorf("telegram: %d part(s) not sent: %w", len(o.parts), err)
 		}
+		o.parts, o.replyTo = o.parts[1:], 0
 	}
 	return nil
 }
@@ -78,36 +97,80 @@ func (a *Adapter) sendMessage(ctx context.Context, params *tg.SendMessageParams)
 	})
 }
 
-// call runs one Bot API call. On 429 it waits retry_after (at least 1 s)
-// on the clock and tries again, at most cfg.maxRetries times and only for
-// waits up to cfg.maxRetryWait. A 403 is returned wrapping ErrBlocked.
+// ErrUndelivered is wrapped by the error of a Bot API call whose 429, 5xx
+// or network failures outlasted the retry bounds (WithRetry), or whose
+// context ended while it was failing: the message may be sent later.
+var ErrUndelivered = errors.New("telegram: not delivered")
+
+// call runs one Bot API call, retried as WithRetry documents: a 429 after
+// its retry_after (at least 1 s), a 5xx or a network failure after a
+// backoff doubling from firstBackoff to maxBackoff; at most maxAttempts
+// tries and retryBudget of waiting, and never a wait past ctx's deadline.
+// A 403 is returned wrapping ErrBlocked, a retryable failure that outlasts
+// the bounds wrapping ErrUndelivered; other errors (4xx) as they are.
 // Errors are detected with errors.As / errors.Is, so wrapping is harmless.
 func (a *Adapter) call(ctx context.Context, method string, f func(context.Context) error) error {
-	for attempt := 0; ; attempt++ {
+	var waited time.Duration
+	for attempt := 1; ; attempt++ {
 		err := f(ctx)
 		if err == nil {
 			return nil
 		}
-		var tooMany *tg.TooManyRequestsError
-		if errors.As(err, &tooMany) {
-			wait := time.Duration(tooMany.RetryAfter) * time.Second
-			if wait <= 0 {
-				wait = time.Second
-			}
-			if attempt >= a.cfg.maxRetries || wait > a.cfg.maxRetryWait {
-				return fmt.Errorf("%s: giving up after %d retries: %w", method, attempt, err)
-			}
-			a.log.Warn("rate limited by telegram; waiting", "method", method, "retry_after", wait, "attempt", attempt+1)
-			if serr := a.cfg.clock.Sleep(ctx, wait); serr != nil {
-				return fmt.Errorf("%s: %w", method, serr)
-			}
-			continue
-		}
 		if errors.Is(err, tg.ErrorForbidden) {
 			return fmt.Errorf("%s: %w: %w", method, ErrBlocked, err)
 		}
-		return fmt.Errorf("%s: %w", method, err)
+		wait, ok := retryWait(err, attempt)
+		if !ok {
+			return fmt.Errorf("%s: %w", method, err)
+		}
+		if ctx.Err() != nil || attempt >= a.cfg.maxAttempts || waited+wait > a.cfg.retryBudget || pastDeadline(ctx, wait) {
+			return fmt.Errorf("%s: %w after %d attempt(s), %s waited: %w", method, ErrUndelivered, attempt, waited, err)
+		}
+		a.log.Warn("bot api call failed; retrying", "method", method, "wait", wait, "attempt", attempt, "err", shortError(err))
+		if serr := a.cfg.clock.Sleep(ctx, wait); serr != nil {
+			return fmt.Errorf("%s: %w after %d attempt(s): %w", method, ErrUndelivered, attempt, err)
+		}
+		waited += wait
 	}
+}
+
+// retryWait says whether err is worth another try and after how long.
+func retryWait(err error, attempt int) (time.Duration, bool) {
+	var tooMany *tg.TooManyRequestsError
+	if errors.As(err, &tooMany) {
+		return max(time.Duration(tooMany.RetryAfter)*time.Second, time.Second), true
+	}
+	var se *serverError
+	var ne *url.Error // from http.Client.Do: the request may not have arrived
+	if !errors.As(err, &se) && !errors.As(err, &ne) {
+		return 0, false
+	}
+	return min(firstBackoff<<min(attempt-1, 16), maxBackoff), true
+}
+
+func pastDeadline(ctx context.Context, wait time.Duration) bool {
+	dl, ok := ctx.Deadline()
+	return ok && time.Until(dl) < wait
+}
+
+// serverError is an HTTP 5xx answer from the Bot API (or a proxy before
+// it). go-telegram/bot reads only the JSON body, so a proxy's HTML error
+// page would otherwise be a decode error indistinguishable from a bug.
+type serverError struct{ status int }
+
+func (e *serverError) Error() string { return fmt.Sprintf("bot api: HTTP %d", e.status) }
+
+// statusTransport turns HTTP 5xx responses into *serverError.
+type statusTransport struct{ base http.RoundTripper }
+
+func (t statusTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(r)
+	if err != nil || resp.StatusCode < 500 {
+		return resp, err
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	return nil, &serverError{status: resp.StatusCode}
 }
 
 // keyboard lays out reply buttons, buttonsPerRow to a row; nil when none

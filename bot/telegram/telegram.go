@@ -10,8 +10,14 @@
 //   - Engine errors give a plain apology, never the error.
 //   - Button taps go to Conversation.Feedback and are always answered
 //     (answerCallbackQuery); bot.ErrBadCallback gives "按钮已失效".
-//   - 429 answers are retried after retry_after (bounded, see WithRetry);
-//     403 (the user blocked the bot) is logged and sending stops.
+//   - 429 answers are retried after retry_after, 5xx answers and network
+//     failures after a growing backoff, within bounds (WithRetry); 403 (the
+//     user blocked the bot) is logged and sending stops. A reply given up
+//     on is counted (WithLostReplyObserver).
+//   - In webhook mode an update whose reply could not be delivered is
+//     answered 503, so Telegram redelivers it; the redelivery resends the
+//     undelivered reply (by update_id) without asking the engine again, and
+//     an update that was answered is acknowledged without answering twice.
 //   - Logs carry hashed user ids and text lengths, never message text.
 //
 // Long polling is the default (Run). With WithWebhook, Run registers the
@@ -73,6 +79,7 @@ var allowedUpdates = []string{
 var (
 	commandName   = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)
 	webhookSecret = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+	webhookPath   = regexp.MustCompile(`^(/[A-Za-z0-9._~-]+)+/?$`)
 )
 
 // Adapter connects a bot.Conversation to Telegram. It is safe for
@@ -83,9 +90,9 @@ type Adapter struct {
 	b    *tg.Bot
 	log  *slog.Logger
 
-	locks keyedMutex
-	seen  recentIDs
-	disp  *dispatcher
+	locks   keyedMutex
+	updates *updateLog
+	disp    *dispatcher
 
 	username string // from getMe; "" if unknown
 
@@ -93,9 +100,9 @@ type Adapter struct {
 	floodUntil map[int64]time.Time
 }
 
-// New builds an adapter. Unless WithoutTokenCheck is given it calls getMe
-// (5 s timeout) to validate the token. It fails on an empty token, a nil
-// conversation, a webhook URL without a valid secret (or a secret without
+// New builds an adapter and calls getMe (5 s timeout) to validate the
+// token. It fails on an empty token, a nil conversation, a webhook URL
+// without a path of its own or without a valid secret (or a secret without
 // URL), and malformed command names.
 func New(token string, conv bot.Conversation, opts ...Option) (*Adapter, error) {
 	if conv == nil {
@@ -107,11 +114,10 @@ func New(token string, conv bot.Conversation, opts ...Option) (*Adapter, error) 
 		clock:         realClock{},
 		staff:         map[int64]bool{},
 		commands:      map[string]command{},
-		maxRetries:    DefaultMaxRetries,
-		maxRetryWait:  DefaultMaxRetryWait,
+		maxAttempts:   DefaultMaxAttempts,
+		retryBudget:   DefaultRetryBudget,
 		floodInterval: DefaultFloodNoticeInterval,
 		handleTimeout: DefaultHandleTimeout,
-		concurrency:   DefaultConcurrency,
 		chatQueue:     DefaultChatQueue,
 	}
 	for _, o := range opts {
@@ -131,7 +137,10 @@ func New(token string, conv bot.Conversation, opts ...Option) (*Adapter, error) 
 		log:        cfg.log.With("component", "telegram"),
 		floodUntil: map[int64]time.Time{},
 	}
-	a.disp = newDispatcher(cfg.concurrency, cfg.chatQueue)
+	a.disp = newDispatcher(concurrency, cfg.chatQueue)
+	a.updates = newUpdateLog(DefaultRedeliveryMemory, func(owed []*outgoing) { a.lose(LostNotRedelivered, owed) })
+	// The library's own default client, plus 5xx answers as errors.
+	client := &http.Client{Timeout: time.Minute, Transport: statusTransport{http.DefaultTransport}}
 	tgopts := []tg.Option{
 		tg.WithServerURL(cfg.serverURL),
 		tg.WithDefaultHandler(a.onPolledUpdate),
@@ -139,28 +148,20 @@ func New(token string, conv bot.Conversation, opts ...Option) (*Adapter, error) 
 		tg.WithAllowedUpdates(allowedUpdates),
 		tg.WithErrorsHandler(a.libraryError),
 		tg.WithSkipGetMe(), // New calls getMe itself to learn the username
-	}
-	if cfg.httpClient != nil {
-		poll := cfg.httpClient.Timeout
-		if poll <= 2*time.Second {
-			poll = time.Minute
-		}
-		tgopts = append(tgopts, tg.WithHTTPClient(poll, cfg.httpClient))
+		tg.WithHTTPClient(client.Timeout, client),
 	}
 	b, err := tg.New(token, tgopts...)
 	if err != nil {
 		return nil, fmt.Errorf("telegram: %w", err)
 	}
 	a.b = b
-	if !cfg.skipGetMe {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		me, err := b.GetMe(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("telegram: getMe (token check): %w", err)
-		}
-		a.username = me.Username
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	me, err := b.GetMe(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("telegram: getMe (token check): %w", err)
 	}
+	a.username = me.Username
 	return a, nil
 }
 
@@ -168,6 +169,12 @@ func New(token string, conv bot.Conversation, opts ...Option) (*Adapter, error) 
 // undecodable bodies quote the body (which may hold user messages): only
 // their first words are logged.
 func (a *Adapter) libraryError(err error) {
+	a.log.Warn("bot api", "err", shortError(err))
+}
+
+// shortError is err's message fit for a log: cut at a quoted response body
+// and at 300 bytes.
+func shortError(err error) string {
 	msg := err.Error()
 	if i := strings.Index(msg, "decode response body"); i >= 0 {
 		msg = msg[:i] + "decode response body failed"
@@ -175,7 +182,7 @@ func (a *Adapter) libraryError(err error) {
 	if len(msg) > 300 {
 		msg = msg[:300] + "…"
 	}
-	a.log.Warn("bot api", "err", msg)
+	return msg
 }
 
 func (c *config) validate() error {
@@ -183,6 +190,9 @@ func (c *config) validate() error {
 		u, err := url.Parse(c.webhookURL)
 		if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 			return errors.New("telegram: webhook URL must be an absolute http(s) URL (Telegram needs https)")
+		}
+		if !webhookPath.MatchString(u.Path) || u.RawPath != "" || strings.Contains(u.Path, "//") {
+			return fmt.Errorf("telegram: webhook URL %s needs a path of its own, e.g. /telegram/hook (letters, digits, . _ ~ - /), not %q", u.Redacted(), u.Path)
 		}
 		if !webhookSecret.MatchString(c.webhookSecret) {
 			return errors.New("telegram: webhook mode needs a secret of 1-256 characters A-Z a-z 0-9 _ -")
@@ -201,15 +211,8 @@ func (c *config) validate() error {
 			return fmt.Errorf("telegram: description of /%s longer than 256 characters", name)
 		}
 	}
-	if c.maxRetries < 0 {
-		c.maxRetries = 0
-	}
 	return nil
 }
-
-// Bot returns the underlying go-telegram client, for calls the adapter does
-// not wrap. Prefer Send for messages: it escapes, splits and retries.
-func (a *Adapter) Bot() *tg.Bot { return a.b }
 
 // Run sets the command menu (setMyCommands) and then, in long polling
 // mode, deletes any webhook and polls until ctx is done, waiting for
@@ -309,8 +312,16 @@ func (a *Adapter) menu() []models.BotCommand {
 // secret is configured) before anything reads the body; 405 for other
 // methods; 400 for a body that is not an update. A good update is handled
 // synchronously (its context survives the request's cancellation, bounded
-// by DefaultHandleTimeout), then 200 is returned, so Telegram redelivers
-// what a crashed replica did not answer. Repeated update ids are dropped.
+// by DefaultHandleTimeout, sends retried as WithRetry says). Then:
+//   - 200 when every reply was delivered (or the user blocked the bot, or
+//     Telegram refused a message for good): Telegram forgets the update;
+//   - 503 when a reply could not be delivered yet: Telegram redelivers the
+//     update later, and the redelivery resends only what is still owed.
+//
+// A redelivered update that was answered gets 200 without a second answer.
+// Update ids are remembered per process (DefaultRedeliveryMemory): with
+// several replicas, a redelivery that reaches another replica is answered
+// there afresh.
 func (a *Adapter) WebhookHandler() http.Handler {
 	want := sha256.Sum256([]byte(a.cfg.webhookSecret))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -336,21 +347,24 @@ func (a *Adapter) WebhookHandler() http.Handler {
 			http.Error(w, "bad request", http.StatusBadRequest)
 			return
 		}
-		a.HandleUpdate(context.WithoutCancel(r.Context()), &upd)
+		if owed := a.handle(context.WithoutCancel(r.Context()), &upd); len(owed) > 0 {
+			a.log.Warn("reply not delivered; asking Telegram to redeliver the update", "update", upd.ID, "replies", len(owed))
+			http.Error(w, "reply not delivered yet", http.StatusServiceUnavailable)
+			return
+		}
 		w.WriteHeader(http.StatusOK)
 	})
 }
 
-// WebhookPath is the path of the configured webhook URL ("/" when it has
-// none, "" in long polling mode): where to mount WebhookHandler.
+// WebhookPath is the path of the configured webhook URL ("" in long
+// polling mode): where to mount WebhookHandler. New has checked it is a
+// plain path other than "/"; whether it clashes with the caller's own
+// routes is the caller's to check.
 func (a *Adapter) WebhookPath() string {
 	if a.cfg.webhookURL == "" {
 		return ""
 	}
-	u, err := url.Parse(a.cfg.webhookURL)
-	if err != nil || u.Path == "" {
-		return "/"
-	}
+	u, _ := url.Parse(a.cfg.webhookURL)
 	return u.Path
 }
 
@@ -363,5 +377,6 @@ func (a *Adapter) onPolledUpdate(ctx context.Context, _ *tg.Bot, upd *models.Upd
 	detached := context.WithoutCancel(ctx)
 	if !a.disp.submit(chatKey(upd), func() { a.HandleUpdate(detached, upd) }) {
 		a.log.Warn("chat queue full; update dropped", "update", upd.ID)
+		a.countLost(LostQueueFull)
 	}
 }

@@ -24,6 +24,7 @@ type Phraser interface {
 // PhraseRequest is what a Phraser may draw on.
 type PhraseRequest struct {
 	Question     string
+	History      []string // the user's earlier messages in this chat the engine still holds (figures for tool inputs)
 	Clauses      []policies.Clause
 	Calculations []policies.Calculation
 	Offline      string
@@ -70,7 +71,7 @@ func (e *Engine) Handle(ctx context.Context, m Message) (Reply, error) {
 	}
 	a := e.answer(ctx, m.Text, cc)
 	if a.Answered {
-		e.phrase(ctx, &a)
+		e.phrase(ctx, &a, cc)
 	}
 	if e.opts.memory != nil && a.Error == "" {
 		next := ChatContext{LastQuestion: a.Question, LastRule: a.rule, Pending: strings.Join(a.pending, ","), Updated: m.Time}
@@ -123,11 +124,14 @@ func topID(cs []Citation) string {
 
 // phrase lets the Phraser reword the answer; any failure keeps the offline
 // text, and the fallback is logged and counted.
-func (e *Engine) phrase(ctx context.Context, a *Answer) {
+func (e *Engine) phrase(ctx context.Context, a *Answer, cc ChatContext) {
 	if e.opts.phraser == nil {
 		return
 	}
 	req := PhraseRequest{Question: a.Question, Calculations: a.Calculations, Offline: a.Answer}
+	if cc.LastQuestion != "" {
+		req.History = []string{cc.LastQuestion}
+	}
 	for _, c := range a.Citations {
 		if cl, err := e.corpus.Clause(c.ID); err == nil {
 			req.Clauses = append(req.Clauses, cl)

@@ -1,325 +1,308 @@
 package llm
 
 import (
-	"encoding/json"
-	"fmt"
-	"math/big"
+	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
-	"github.com/cdsme/policybot/policies"
-	"github.com/cdsme/policybot/yuan"
+	"github.com/cdsme/policybot/knowledge"
 )
 
-// Allowed is the set of figures a reply may state: every figure in the
-// clause texts and titles given to the model, in the calculations (amount,
-// inputs, steps, parameters, near-miss, notes) and in any extra reference
-// text (the offline answer). Build it with NewAllowed; the zero value allows
-// nothing but the always-allowed plain numbers 0, 1 and 12345 (the hotline)
-// and small Chinese counts (两项).
-type Allowed struct {
-	money   map[string]bool // keys of non-percent values (money compares as yuan)
-	percent map[string]bool // keys of percent values
-	any     map[string]bool // every value, whatever its kind
-	claims  map[string]bool // amounts a reply may tell as the user's: computed/fixed amount_yuan, near-miss gains, the total
-	clauses map[string]bool // clause ids that exist (for reference checks)
-}
-
-// alwaysPlain are plain numbers any reply may use: 0, "一" as an article
-// (一项补助, 一次性) and the 12345 government hotline.
-var alwaysPlain = []int64{0, 1, 12345}
-
-// NewAllowed builds the allowed figures from the clauses and calculations an
-// answer rests on, plus extra reference texts (e.g. the offline answer). The
-// user's question is deliberately not a source: a figure only the user wrote
-// must come back through a calculator's inputs to be quotable.
-func NewAllowed(clauses []policies.Clause, calcs []policies.Calculation, extra ...string) Allowed {
-	a := Allowed{
-		money:   map[string]bool{},
-		percent: map[string]bool{},
-		any:     map[string]bool{},
-		claims:  map[string]bool{},
-		clauses: map[string]bool{},
-	}
-	if c, err := policies.Default(); err == nil {
-		for _, cl := range c.Clauses() {
-			a.clauses[cl.ID] = true
-		}
-	}
-	for _, c := range clauses {
-		a.addText(c.Text)
-		a.addText(c.Title)
-		a.addText(c.DocTitle)
-		a.clauses[c.ID] = true
-	}
-	var total int64
-	payouts := 0
-	for _, c := range calcs {
-		a.addCalculation(c)
-		if r, ok := policies.RuleByName(c.Rule); ok && !r.NotPayout && c.AmountYuan > 0 && claimable(c) {
-			total += c.AmountYuan
-			payouts++
-		}
-	}
-	if payouts > 1 { // a bill's total is a claim too (合计251万)
-		a.addInt(total)
-		a.claims[new(big.Rat).SetInt64(total).RatString()] = true
-	}
-	for _, t := range extra {
-		a.addText(t)
-	}
-	return a
-}
-
-// claimable reports whether a calculation's amount may be told to the user
-// as what they get: a computed or fixed amount. A maximum (the 重大科技成果
-// ceiling of 1000万) may only be quoted as a ceiling (最高…).
-func claimable(c policies.Calculation) bool {
-	switch c.Kind {
-	case policies.KindComputed, policies.KindFixed, "":
-		return true
-	}
-	return false
-}
-
-func (a *Allowed) addText(s string) {
-	for _, f := range extractFigures(s) {
-		a.add(f.Value, f.Kind)
-	}
-	for _, m := range yuan.Extract(s) {
-		a.add(new(big.Rat).SetInt64(m.Yuan), kindMoney)
-		if m.RangeTo > 0 {
-			a.add(new(big.Rat).SetInt64(m.RangeTo), kindMoney)
-		}
-	}
-}
-
-func (a *Allowed) add(v *big.Rat, k figureKind) {
-	key := v.RatString()
-	a.any[key] = true
-	if k == kindPercent {
-		a.percent[key] = true
-	} else {
-		a.money[key] = true
-	}
-}
-
-func (a *Allowed) addInt(v int64) { a.add(new(big.Rat).SetInt64(v), kindPlain) }
-
-func (a *Allowed) addCalculation(c policies.Calculation) {
-	a.addInt(c.AmountYuan)
-	if claimable(c) {
-		a.claims[new(big.Rat).SetInt64(c.AmountYuan).RatString()] = true
-	}
-	a.addText(c.Title)
-	for _, v := range c.Inputs {
-		a.addValue(v)
-	}
-	for _, s := range c.Steps {
-		a.addText(s)
-	}
-	for _, s := range c.Notes {
-		a.addText(s)
-	}
-	for _, p := range c.Params {
-		a.addInt(p.Value)
-		a.addText(p.Quote)
-		if strings.Contains(p.Unit, "%") || strings.Contains(p.Unit, "percent") {
-			a.add(new(big.Rat).SetInt64(p.Value), kindPercent)
-		}
-	}
-	if n := c.NearMiss; n != nil {
-		a.addInt(n.GapYuan)
-		a.addInt(n.GainYuan)
-		a.claims[new(big.Rat).SetInt64(n.GainYuan).RatString()] = true
-		a.addText(n.Advice)
-	}
-}
-
-// addValue adds a calculation input whatever its dynamic type: numbers,
-// numeric strings ("6500000") and written amounts ("650万").
-func (a *Allowed) addValue(v any) {
-	switch x := v.(type) {
-	case nil, bool:
-	case string:
-		if r, ok := new(big.Rat).SetString(strings.TrimSpace(x)); ok {
-			a.add(r, kindPlain)
-			return
-		}
-		a.addText(x)
-	case json.Number:
-		a.addValue(string(x))
-	case int:
-		a.addInt(int64(x))
-	case int64:
-		a.addInt(x)
-	case int32:
-		a.addInt(int64(x))
-	case uint64:
-		a.add(new(big.Rat).SetUint64(x), kindPlain)
-	case float64:
-		if r := new(big.Rat); r.SetFloat64(x) != nil {
-			a.add(r, kindPlain)
-		}
-	case float32:
-		a.addValue(float64(x))
-	default:
-		a.addText(fmt.Sprint(x))
-	}
-}
-
-func (a Allowed) allows(f figure) bool {
-	key := f.key()
-	switch f.Kind {
-	case kindPercent:
-		return a.percent[key]
-	case kindMoney:
-		return a.money[key]
-	case kindCount:
-		return true
-	default:
-		if a.any[key] {
-			return true
-		}
-		for _, n := range alwaysPlain {
-			if f.Value.Cmp(new(big.Rat).SetInt64(n)) == 0 {
-				return true
-			}
-		}
-		return false
-	}
-}
-
-// NumberError is a guard rejection. It matches ErrInventedNumber with
-// errors.Is.
-type NumberError struct {
-	Figure string // the figure as the reply wrote it, e.g. "80万元" or "policy/99"
-	Reason string // why it was rejected
-}
-
-func (e *NumberError) Error() string {
-	return fmt.Sprintf("%s: %q %s", ErrInventedNumber.Error(), e.Figure, e.Reason)
-}
-
-// Is makes errors.Is(err, ErrInventedNumber) hold.
-func (e *NumberError) Is(target error) bool { return target == ErrInventedNumber }
-
-// claimMarkers introduce the amount the user is told they will get. A money
-// figure after one of them (in the same phrase) is a claim.
-var claimMarkers = []string{
-	"可获得", "可以获得", "能获得", "能够获得", "将获得", "会获得", "可获", "可得到", "能得到",
-	"可以拿到", "能拿到", "可拿到", "能拿", "可拿", "可领取", "可领", "可得", "能得", "应得",
-	"奖励是", "奖励为", "补助是", "补助为", "补贴是", "补贴为", "贴息是", "贴息为", "金额是", "金额为",
-	"合计", "共计", "总计", "一共", "总共",
-}
-
-// capMarkers anywhere in the phrase before a figure make it a quoted ceiling
-// (最高500万元, 最高可获得300万元), not a claim.
-var capMarkers = []string{"最高", "最多", "不超过", "不高于", "上限", "封顶", "至多"}
-
-// thresholdMarkers right before a figure make it a quoted threshold
-// (投资达到100万元), not a claim.
-var thresholdMarkers = []string{"以上", "达到", "超过", "满", "突破"}
-
-// CheckNumbers is the number guard. It extracts every figure from reply —
-// Arabic numbers (thousands commas, decimals, %), 万/亿 scaling, Chinese
-// numerals (五十万元, 百分之十五, 三年) — and requires each to match an
-// allowed figure: money by integer-yuan value ("50万" == "500000元" ==
-// "五十万元"), percentages by value, plain numbers (counts, years, steps)
-// against any allowed value. Small counts in Chinese before a classifier
-// (两项, 三种, up to maxCount) are always allowed. Clause references (policy/4, [plan/12], 第4条,
-// 附件1) are not figures, but a quoted clause id must exist in the corpus.
-// Money is read a second time with yuan.Extract, which also knows English
-// and mixed forms ("3 million yuan", ranges).
+// The guard reads the model's prose — its reply with every placeholder cut
+// out (see fill) — and refuses it if it states anything the engine did not
+// supply. The prose may hold no figure at all; every amount, step, clause
+// number and quote reaches the user through a placeholder the engine fills.
 //
-// A second check guards claims: a money figure introduced as what the user
-// gets (可获得, 能拿, 奖励是, 合计 … — see claimMarkers) must equal the
-// amount_yuan of some computed or fixed calculation (or a near-miss gain,
-// or the total of several payouts), unless it is quoted as a ceiling
-// (最高, 不超过 …); so is a money figure right after 是/为/： in a phrase
-// naming the award (奖励：…, 补助金额为…). So an injected "奖励是1000万" fails even though
-// 1000万 is a policy/4 figure (the 重大科技成果 ceiling). The check is
-// deliberately simple: it matches any calculation's amount, not the one for
-// the rule the phrase names.
+// The figure rule, applied to the prose folded as package knowledge folds
+// questions (traditional → simplified, full-width → ASCII, lower case,
+// zero-width and format characters dropped):
 //
-// The first rejected figure is reported as a *NumberError matching
-// ErrInventedNumber.
-func CheckNumbers(reply string, allowed Allowed) error {
-	norm := normalize(reply)
-	for _, m := range clauseRefRe.FindAllString(norm, -1) {
-		id := strings.Join(strings.Fields(m), "")
-		if len(allowed.clauses) > 0 && !allowed.clauses[id] {
-			return &NumberError{Figure: m, Reason: "is not a clause of the documents"}
+//  1. A character Unicode classes as a number is a figure: Arabic and
+//     full-width digits, 〇, circled and Roman numerals, fractions,
+//     superscripts.
+//  2. A Chinese numeral character (零一二两三…十百千万亿, 大写 壹贰叁…拾佰仟,
+//     萬億兩 before folding, the colloquial 俩仨廿卅, and 半 and 倍, which
+//     state a fraction or a multiple) is a figure unless it stands
+//     (a) inside a lexicalised word of noFigureWords (一次性, 一定, 统一, 第一,
+//     万一, 十分, 四川 …), or (b) with its neighbours copied verbatim from a
+//     clause the answer cites: the numeral, the Han character before it (if
+//     any) and the Han character after it occur together in the clause's text
+//     or title (一企一策, 四方平台). Even then it is a figure when it reads as a
+//     quantity: when it touches another numeral (二十, 一万), when a measure,
+//     unit or money word follows it (一项, 十分钟, 第一条, 两级, 三年), or when
+//     no Han character follows it (“奖励五”).
+//  3. An English number word is a figure: zero … twenty, thirty … ninety,
+//     hundred, thousand, million, billion, half, dozen, twice … (numberWords).
+//  4. Verbatim copies of the cited clauses' titles and documents' titles are
+//     not read (they are the engine's text: 《…三年实施方案（2023—2025）》).
+//
+// So “您可一次性获得{{amount:little_giant}}，由四川…统一…” passes, and 五百万,
+// 伍佰万, 5百万, ５００万, 两项, 翻倍, “half a million” are refused. A false
+// refusal costs only the phrasing (the offline answer is shown), never a
+// figure, which is why the rule is an allow-list.
+//
+// Beside figures the guard refuses, unless the offline answer itself
+// contains the same text: links, domain names and e-mail addresses
+// (linkPatterns), requests for personal or payment data (personalWords) and
+// claims that the policy lapsed (lapseWords). Phone numbers are figures.
+
+// chineseNumerals are the numeral characters of rule 2, after folding
+// (traditional forms are listed too, in case folding misses one).
+const chineseNumerals = "零一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億兩俩仨廿卅卌皕半倍"
+
+// measureWords follow a numeral that counts or measures something: a numeral
+// (even inside an allowed word) before one of them reads as a quantity.
+const measureWords = "元块角毛分厘个项类种条款档家名人位次回遍年月日天号钟周岁季期批轮笔份件台套张本页成折级届层步亩吨米斤倍%‰万亿千百十美欧镑刀户所"
+
+// noFigureWords are lexicalised words that contain a numeral character but
+// state no figure. Keep it short: anything that might read as a count
+// (一项, 两者, 千万) stays out.
+var noFigureWords = []string{
+	"一次性", "进一步", "一方面", "另一方面", "一站式", "一揽子", "一系列", "一体化", "千方百计",
+	"一定", "一些", "一般", "一起", "一律", "一致", "一旦", "一并", "一体", "一直", "一样",
+	"一切", "一同", "一下", "一流", "统一", "唯一", "同一", "之一", "逐一", "万一", "第一",
+	"一点", "十分", "四川", "半导体",
+}
+
+// numberWords are English number words (rule 3), matched as whole words.
+var numberWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`zero one two three four five six seven eight nine ten
+		eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty
+		thirty forty fourty fifty sixty seventy eighty ninety hundred hundreds thousand thousands
+		million millions billion billions trillion trillions half halves quarter quarters dozen dozens
+		twice thrice double triple quadruple tenfold hundredfold lakh crore mn bn mln bln`) {
+		numberWords[w] = true
+	}
+}
+
+// linkPatterns find links, domain names and e-mail addresses in folded
+// prose, including spelled-out dots ("evil 点 com", "evil(dot)com").
+var linkPatterns = []*regexp.Regexp{
+	regexp.MustCompile(`[a-z][a-z0-9+.-]*://|www\s*[.。]|@|\(at\)|\[at\]`),
+	regexp.MustCompile(`[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}\b`),
+	regexp.MustCompile(`[a-z0-9-]+\s*(?:\(dot\)|\[dot\]|\bdot\b|点|。)\s*(?:com|cn|net|org|gov|edu|io|top|xyz|info|cc|me|app|site|vip|shop|example)\b`),
+}
+
+// personalWords ask for personal, account or payment data; lapseWords
+// claim the policy was abolished, withdrawn or has lapsed. Both are matched
+// on the folded prose with spaces removed ("银 行 卡" is 银行卡).
+var (
+	personalWords = []string{
+		"银行卡", "卡号", "验证码", "校验码", "动态码", "密码", "口令", "身份证", "证件照", "证件号", "护照",
+		"账号", "帐号", "账户", "帐户", "转账", "转帐", "汇款", "打款", "付款", "缴费", "手续费", "保证金",
+		"押金", "开户行", "支付宝", "微信支付", "收款", "个人信息", "手机号", "短信", "人脸", "刷脸", "姓名",
+		"联系方式", "住址", "微信号", "加微信", "二维码", "扫码", "网址", "链接", "点击",
+	}
+	lapseWords = []string{
+		"废止", "作废", "废除", "停止执行", "暂停执行", "不再执行", "不再有效", "失效", "过期",
+		"撤销", "撤回", "已取消", "取消了", "终止", "无效",
+	}
+)
+
+// personalEnglish and lapseEnglish are the English forms, matched as words
+// on the folded prose.
+var (
+	personalEnglish = regexp.MustCompile(`\b(?:bank\s*(?:cards?|accounts?)|(?:card|account|phone|id)\s*numbers?|pass\s*(?:words?|codes?)|pin(?:\s*codes?)?|(?:verification|security|sms)\s*codes?|otp|one[\s-]*time\s*(?:codes?|passwords?)|id\s*(?:cards?|photos?)|identity\s*(?:cards?|documents?)|passports?|social\s*security|transfer(?:s|red|ring)?|remit(?:s|ted|tance)?|wire[sd]?|deposits?|fees?|payments?|cvv|log\s*in|login|qr\s*codes?|wechat\s*id|contact\s*details|e-?mail|personal\s*(?:data|information|details))\b`)
+	lapseEnglish    = regexp.MustCompile(`\b(?:abolish\w*|repeal\w*|withdr[ae]wn?|withdrawal|revok\w*|revocation|rescind\w*|cancell?ed|suspend\w*|expired?|no\s+longer\s+(?:valid|in\s+force|effective|applies|apply)|invalid|lapsed|void)\b`)
+)
+
+// guard holds what a reply's prose is checked against.
+type guard struct {
+	offlineSqueezed string   // the offline answer, folded, spaces removed: words it uses are allowed
+	offlineFolded   string   // the offline answer, folded (spaces kept), for links
+	sources         []string // cited clause texts and titles, folded: verbatim context for numerals
+	titles          []string // clause and document titles, folded: masked before reading
+}
+
+// newGuard prepares the checks for one answer.
+func newGuard(offline string, sources, titles []string) guard {
+	g := guard{offlineFolded: fold(offline), offlineSqueezed: squeeze(fold(offline))}
+	for _, s := range sources {
+		if s = fold(s); s != "" {
+			g.sources = append(g.sources, s)
 		}
 	}
-	// Money is read a second time with package yuan, which also knows
-	// English and mixed forms ("3 million yuan", "RMB 2m", ranges) that
-	// extractFigures sees only as bare numbers.
-	mentions := yuan.Extract(norm)
-	for _, m := range mentions {
-		for _, v := range []int64{m.Yuan, m.RangeTo} {
-			if v > 0 && !allowed.money[new(big.Rat).SetInt64(v).RatString()] {
-				return &NumberError{Figure: m.Text, Reason: "appears in no clause or calculation"}
+	for _, t := range titles {
+		if t = fold(t); utf8.RuneCountInString(t) >= 2 {
+			g.titles = append(g.titles, t)
+		}
+	}
+	return g
+}
+
+// check reads prose (the reply with placeholders cut out) and returns the
+// first thing it refuses as a *RejectError, or nil.
+func (g guard) check(prose string) error {
+	f := fold(prose)
+	for _, re := range linkPatterns {
+		if err := g.banned(re.FindAllString(f, -1), g.offlineFolded, "a link, domain or e-mail address"); err != nil {
+			return err
+		}
+	}
+	sq := squeeze(f)
+	for _, set := range []struct {
+		words   []string
+		english *regexp.Regexp
+		why     string
+	}{
+		{personalWords, personalEnglish, "asks for personal or payment data"},
+		{lapseWords, lapseEnglish, "says the policy lapsed"},
+	} {
+		var found []string
+		for _, w := range set.words {
+			if strings.Contains(sq, w) {
+				found = append(found, w)
 			}
 		}
-	}
-	inMention := func(f figure) bool {
-		for _, m := range mentions {
-			if f.Start >= m.Start && f.End <= m.End {
-				return true
-			}
+		if err := g.banned(found, g.offlineSqueezed, set.why); err != nil {
+			return err
 		}
-		return false
-	}
-	for _, f := range extractFigures(norm) {
-		if !inMention(f) && !allowed.allows(f) {
-			return &NumberError{Figure: f.Text, Reason: "appears in no clause or calculation"}
+		if err := g.banned(set.english.FindAllString(f, -1), g.offlineFolded, set.why); err != nil {
+			return err
 		}
-		if f.Kind == kindMoney && isClaim(norm, f.Start) && !allowed.claims[f.key()] {
-			return &NumberError{Figure: f.Text, Reason: "is stated as the user's amount but no calculation gives it"}
+	}
+	for _, t := range g.titles {
+		f = strings.ReplaceAll(f, t, "|")
+	}
+	for _, r := range f {
+		if unicode.IsNumber(r) {
+			return reject(ErrInventedNumber, string(r), "a digit or numeral")
+		}
+	}
+	if w := englishNumber(f); w != "" {
+		return reject(ErrInventedNumber, w, "an English number word")
+	}
+	return g.checkChinese(f)
+}
+
+// banned refuses the first of found that the offline answer (in the same
+// folding) does not contain itself.
+func (g guard) banned(found []string, offline, why string) error {
+	for _, m := range found {
+		if !strings.Contains(offline, m) {
+			return reject(ErrUnsafe, m, why)
 		}
 	}
 	return nil
 }
 
-// isClaim reports whether the figure starting at byte start is introduced by
-// a claim marker within its phrase (since the last punctuation) and is not a
-// ceiling.
-func isClaim(s string, start int) bool {
-	phrase := s[:start]
-	if i := strings.LastIndexAny(phrase, "，。；！？,;!?\n（("); i >= 0 {
-		_, size := utf8.DecodeRuneInString(phrase[i:])
-		phrase = phrase[i+size:]
-	}
-	trimmed := strings.TrimSpace(phrase)
-	for _, c := range capMarkers {
-		if strings.Contains(phrase, c) {
-			return false
-		}
-	}
-	for _, c := range thresholdMarkers {
-		if strings.HasSuffix(trimmed, c) {
-			return false
-		}
-	}
-	for _, m := range claimMarkers {
-		if strings.Contains(phrase, m) {
-			return true
-		}
-	}
-	// "奖励：1000万", "补助金额为60万": a copula right before the figure in
-	// a phrase about the award.
-	last, _ := utf8.DecodeLastRuneInString(trimmed)
-	if strings.ContainsRune("是为：:", last) {
-		for _, w := range awardWords {
-			if strings.Contains(phrase, w) {
-				return true
+// checkChinese applies rule 2 of the figure rule to folded prose.
+func (g guard) checkChinese(f string) error {
+	rs := []rune(f)
+	lexical := make([]bool, len(rs))
+	for i := range rs {
+		for _, w := range noFigureWords {
+			wr := []rune(w)
+			if !hasRunesAt(rs, i, wr) {
+				continue
 			}
+			end := i + len(wr)
+			last := wr[len(wr)-1]
+			if end < len(rs) && (isNumeral(last) || isMeasure(last)) && (isMeasure(rs[end]) || isNumeral(rs[end])) {
+				return reject(ErrInventedNumber, string(rs[i:end+1]), "reads as a quantity")
+			}
+			for k := i; k < end; k++ {
+				lexical[k] = true
+			}
+		}
+	}
+	for i, r := range rs {
+		if !isNumeral(r) || lexical[i] {
+			continue
+		}
+		if (i > 0 && isNumeral(rs[i-1])) || (i+1 < len(rs) && isNumeral(rs[i+1])) {
+			return reject(ErrInventedNumber, numeralRun(rs, i), "reads as a quantity")
+		}
+		if i+1 == len(rs) || !isHan(rs[i+1]) || isMeasure(rs[i+1]) {
+			return reject(ErrInventedNumber, string(rs[i:min(i+2, len(rs))]), "reads as a quantity")
+		}
+		ctx := string(rs[i : i+2])
+		if i > 0 && isHan(rs[i-1]) {
+			ctx = string(rs[i-1 : i+2])
+		}
+		if !g.fromSource(ctx) {
+			return reject(ErrInventedNumber, ctx, "a numeral not copied from the cited clauses")
+		}
+	}
+	return nil
+}
+
+func (g guard) fromSource(s string) bool {
+	for _, src := range g.sources {
+		if strings.Contains(src, s) {
+			return true
 		}
 	}
 	return false
 }
 
-// awardWords name what a user gets; with a copula before a figure they make
-// a claim.
-var awardWords = []string{"奖励", "补助", "补贴", "贴息", "资助", "奖金", "金额", "钱"}
+// englishNumber returns the first English number word in folded text.
+func englishNumber(f string) string {
+	for _, w := range strings.FieldsFunc(f, func(r rune) bool { return r < 'a' || r > 'z' }) {
+		if numberWords[w] {
+			return w
+		}
+	}
+	return ""
+}
+
+func numeralRun(rs []rune, i int) string {
+	s, e := i, i
+	for s > 0 && isNumeral(rs[s-1]) {
+		s--
+	}
+	for e < len(rs) && isNumeral(rs[e]) {
+		e++
+	}
+	return string(rs[s:e])
+}
+
+func hasRunesAt(rs []rune, i int, w []rune) bool {
+	if i+len(w) > len(rs) {
+		return false
+	}
+	for k, r := range w {
+		if rs[i+k] != r {
+			return false
+		}
+	}
+	return true
+}
+
+func isNumeral(r rune) bool { return strings.ContainsRune(chineseNumerals, r) }
+func isMeasure(r rune) bool { return strings.ContainsRune(measureWords, r) }
+func isHan(r rune) bool     { return unicode.Is(unicode.Han, r) }
+
+// fold maps s rune by rune as knowledge.Normalize does (which bounds its
+// output, so it is applied per rune here to read every rune of a long
+// reply); white space stays one space per rune.
+func fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			b.WriteByte(' ')
+			continue
+		}
+		if r < utf8.RuneSelf {
+			b.WriteRune(unicode.ToLower(r))
+			continue
+		}
+		b.WriteString(knowledge.Normalize(string(r)))
+	}
+	return b.String()
+}
+
+// squeeze drops white space, so that spaced-out words ("银 行 卡",
+// "bank card") match.
+func squeeze(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+}

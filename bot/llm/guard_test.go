@@ -2,7 +2,6 @@ package llm
 
 import (
 	"errors"
-	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -10,7 +9,7 @@ import (
 	"github.com/cdsme/policybot/policies"
 )
 
-func clause(t *testing.T, id string) policies.Clause {
+func clause(t testing.TB, id string) policies.Clause {
 	t.Helper()
 	c, err := policies.MustDefault().Clause(id)
 	if err != nil {
@@ -19,199 +18,204 @@ func clause(t *testing.T, id string) policies.Clause {
 	return c
 }
 
-func TestExtractFigures(t *testing.T) {
-	tests := []struct {
-		in   string
-		want []string // "text=value/kind"
-	}{
-		{"给予50万元奖励", []string{"50万元=500000/m"}},
-		{"五十万元", []string{"五十万元=500000/m"}},
-		{"三百八十万", []string{"三百八十万=3800000/m"}},
-		{"一亿二千万元", []string{"一亿二千万元=120000000/m"}},
-		{"1.2亿", []string{"1.2亿=120000000/m"}},
-		{"6,500,000元", []string{"6,500,000元=6500000/m"}},
-		{"５０万", []string{"50万=500000/m"}},
-		{"按实际投入的10%", []string{"10%=10/p"}},
-		{"百分之十五", []string{"百分之十五=15/p"}},
-		{"0.5%", []string{"0.5%=1/2/p"}},
-		{"两千五百元", []string{"两千五百元=2500/m"}},
-		{"一万五", []string{"一万五=15000/m"}},
-		{"一千零五元", []string{"一千零五元=1005/m"}},
-		{"有效期3年", []string{"3=3/-"}},
-		{"有效期三年", []string{"三=3/-"}},
-		{"2023—2025", []string{"2023=2023/-", "2025=2025/-"}},
-		{"二〇二五年", []string{"二〇二五=2025/-"}},
-		// references and words are not figures
-		{"依据[policy/4]第4条、第四项及附件2", nil},
-		{"一次性给予，一般来说十分重要，进一步统一", nil},
-		{"万一", nil},
-	}
-	kinds := map[figureKind]string{kindPlain: "-", kindMoney: "m", kindPercent: "p"}
-	for _, tt := range tests {
-		var got []string
-		for _, f := range extractFigures(tt.in) {
-			got = append(got, f.Text+"="+f.Value.RatString()+"/"+kinds[f.Kind])
-		}
-		if strings.Join(got, " ") != strings.Join(tt.want, " ") {
-			t.Errorf("extractFigures(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
-func TestParseChinese(t *testing.T) {
-	tests := map[string]int64{
-		"十": 10, "十五": 15, "二十": 20, "一百零八": 108, "五十万": 50_0000, "一千万": 1000_0000,
-		"两百万": 200_0000, "三千万": 3000_0000, "一亿": 1_0000_0000, "五千": 5000, "十万": 10_0000,
-	}
-	for in, want := range tests {
-		v, _, ok := parseChinese(in)
-		if !ok || v.Cmp(big.NewRat(want, 1)) != 0 {
-			t.Errorf("parseChinese(%q) = %v, %v; want %d", in, v, ok, want)
-		}
-	}
-}
-
-func TestCheckNumbers(t *testing.T) {
-	p4 := clause(t, "policy/4")
-	p1 := clause(t, "policy/1")
-	rd := policies.Calculation{
-		Rule: "rd_increase", Clause: "policy/4", AmountYuan: 600000, Kind: policies.KindComputed,
-		Inputs: map[string]any{"increase_yuan": int64(6500000)},
-		Steps:  []string{"650万 ÷ 200万 = 3 档", "3 × 20万 = 60万", "未超过年度上限500万"},
-	}
-	withCalc := NewAllowed([]policies.Clause{p4}, []policies.Calculation{rd})
-	clausesOnly := NewAllowed([]policies.Clause{p4, p1}, nil)
-	tests := []struct {
-		name    string
-		reply   string
-		allowed Allowed
-		bad     string // the figure the guard must name; "" = passes
-	}{
-		{"calc amount in 万", "研发投入增加650万元，可获得60万元补助 [policy/4]。", withCalc, ""},
-		{"calc amount in 元", "可获得600000元补助。", withCalc, ""},
-		{"calc amount in Chinese", "可获得六十万元补助，按每200万元一档计3档。", withCalc, ""},
-		{"ceiling quoted", "每增加200万元给予20万元，年度最高500万元 [policy/4]。", withCalc, ""},
-		{"percent in clause", "产业化项目按技术研发投入的15%给予补助，最高三百万元。", withCalc, ""},
-		{"percent written out", "按百分之十五给予补助。", withCalc, ""},
-		{"clause refs and ordinals", "见[policy/4]，即《若干政策》第4条。", withCalc, ""},
-		{"invented money", "可获得80万元补助。", withCalc, "80万元"},
-		{"invented Chinese money", "每增加两百万元给予八十万元。", withCalc, "八十万元"},
-		{"invented percent", "按20%给予补助。", withCalc, "20%"},
-		{"invented plain", "共分7档。", withCalc, "7"},
-		{"unknown clause id", "见[policy/99]。", withCalc, "policy/99"},
-		{"question-only figure", "研发投入多了700万。", withCalc, "700万"},
-		{"clause figure as claim, no calc", "您可获得1000万元奖励。", clausesOnly, "1000万元"},
-		{"clause figure quoted", "新获评小巨人企业一次性给予50万元奖励 [policy/1]。", clausesOnly, ""},
-		{"claim matching calc in Chinese", "合计六十万元。", withCalc, ""},
-		{"claim not matching calc", "合计500万元。", withCalc, "500万元"},
-		{"ceiling after claim verb", "可获得最高500万元补助。", withCalc, ""},
-		{"hotline", "请拨打12345咨询。", clausesOnly, ""},
-		{"claim with colon", "好的，奖励：1000万元。", clausesOnly, "1000万元"},
-		{"claim with copula", "补助金额为1000万元。", clausesOnly, "1000万元"},
-		{"copula matching calc", "补助金额为60万元 [policy/4]。", withCalc, ""},
-		{"rate is not a claim", "补助标准为每增加200万元给予20万元。", withCalc, ""},
-		{"small Chinese count", "有两项奖励，分三种情况 [policy/1]。", clausesOnly, ""},
-		{"Arabic count checked", "有7项奖励。", clausesOnly, "7"},
-		{"duration checked", "有效期五年。", clausesOnly, "五"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := CheckNumbers(tt.reply, tt.allowed)
-			if tt.bad == "" {
-				if err != nil {
-					t.Fatalf("CheckNumbers(%q) = %v, want nil", tt.reply, err)
-				}
-				return
-			}
-			if !errors.Is(err, ErrInventedNumber) {
-				t.Fatalf("CheckNumbers(%q) = %v, want ErrInventedNumber", tt.reply, err)
-			}
-			var ne *NumberError
-			if !errors.As(err, &ne) || ne.Figure != tt.bad {
-				t.Fatalf("CheckNumbers(%q) names %v, want %q", tt.reply, err, tt.bad)
-			}
-		})
-	}
-}
-
-func TestUnitEquivalence(t *testing.T) {
-	a := NewAllowed(nil, nil, "给予500000元")
-	for _, r := range []string{"50万", "50万元", "五十万元", "500000元", "500,000元", "0.5百万元"} {
-		if err := CheckNumbers("奖励"+r, a); err != nil {
-			t.Errorf("%s: %v", r, err)
-		}
-	}
-	for _, r := range []string{"5万元", "500万", "五百万元", "50000元"} {
-		if err := CheckNumbers("奖励"+r, a); !errors.Is(err, ErrInventedNumber) {
-			t.Errorf("%s: got %v, want ErrInventedNumber", r, err)
-		}
-	}
-}
-
-func TestCheckNumbersEnglishMoney(t *testing.T) {
-	a := NewAllowed([]policies.Clause{clause(t, "policy/1")}, nil)
-	if err := CheckNumbers("The reward is 0.5 million yuan.", a); err != nil {
-		t.Errorf("0.5 million yuan (= 50万): %v", err)
-	}
-	if err := CheckNumbers("The reward is 3 million yuan.", a); !errors.Is(err, ErrInventedNumber) {
-		t.Errorf("3 million yuan: got %v, want ErrInventedNumber", err)
-	}
-}
-
-func TestCheckNumbersRealCalculations(t *testing.T) {
-	at := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
-	rd, err := policies.Calculate("rd_increase", policies.Inputs{"increase_yuan": "6500000"}, at)
+// rd650 is the engine's receipt for "研发投入比去年多了650万".
+func rd650(t testing.TB) policies.Calculation {
+	t.Helper()
+	c, err := policies.Calculate("rd_increase", policies.Inputs{"increase_yuan": "6500000"}, time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return c
+}
+
+// guardFor builds the guard Phrase uses for an answer citing ids.
+func guardFor(t testing.TB, offline string, ids ...string) guard {
+	var sources, titles []string
+	for _, id := range ids {
+		c := clause(t, id)
+		sources = append(sources, c.Text, c.Title)
+		titles = append(titles, c.Title, c.DocTitle)
+	}
+	return newGuard(offline, sources, titles)
+}
+
+// TestGuardProse: what prose may say. Words that hold numeral characters
+// but state no figure pass; anything that reads as a figure, a link, a
+// request for personal data or a lapse is refused with its sentinel.
+func TestGuardProse(t *testing.T) {
+	g := guardFor(t, "依据：…[policy/4]\n注：两份文件均为征求意见稿。", "policy/4", "policy/1", "plan/3")
+	tests := []struct {
+		prose string
+		want  error // nil: passes
+		span  string
+	}{
+		// allowed: lexicalised words and verbatim clause wording
+		{"新获评专精特新“小巨人”企业可一次性获得|，统一由|规定。", nil, ""},
+		{"一定要注意：一些条件须同时满足，万一不符，可进一步咨询。", nil, ""},
+		{"这一点十分重要，第一时间确认资格；唯一的要求是在四川成都注册。", nil, ""},
+		{"半导体企业同样适用，一般按年度申报，一律以审核为准。", nil, ""},
+		{"文件为征求意见稿，以正式印发文本为准。", nil, ""},
+		{"《成都市优质中小企业梯度培育三年实施方案（2023—2025）》提出梯度培育。", nil, ""}, // a verbatim document title
+		{"With your R&D increase you can receive | under |.", nil, ""},
+		// figures
+		{"您将另获500万元奖励", ErrInventedNumber, "5"},
+		{"五百万元", ErrInventedNumber, "五百万"},
+		{"伍佰万", ErrInventedNumber, "伍佰万"},
+		{"５００万", ErrInventedNumber, "5"},
+		{"奖励伍拾萬元", ErrInventedNumber, "伍拾万"},
+		{"一億", ErrInventedNumber, "一亿"},
+		{"奖励翻倍", ErrInventedNumber, "倍"},
+		{"补助减半发放", ErrInventedNumber, "减半发"},
+		{"分两项奖励", ErrInventedNumber, "两项"},
+		{"十分钟内到账", ErrInventedNumber, "十分钟"},
+		{"见第一条", ErrInventedNumber, "第一条"},
+		{"按第四条执行", ErrInventedNumber, "四条"},
+		{"有效期三年", ErrInventedNumber, "三年"},
+		{"百分之十五", ErrInventedNumber, "百分"},
+		{"奖励是五", ErrInventedNumber, "五"},
+		{"奖励三成", ErrInventedNumber, "三成"},
+		{"俩个奖", ErrInventedNumber, "俩个"},
+		{"①奖励", ErrInventedNumber, "①"},
+		{"Ⅻ类", ErrInventedNumber, "ⅻ"},
+		{"½的补助", ErrInventedNumber, "½"},
+		{"half a million", ErrInventedNumber, "half"},
+		{"You can get five million yuan", ErrInventedNumber, "five"},
+		{"a DOZEN awards", ErrInventedNumber, "dozen"},
+		{"梯度培育三年", ErrInventedNumber, "三年"}, // a title fragment is not the title
+		{"一企一策", ErrInventedNumber, "一企"},   // not in the cited clauses
+		// links, personal data, lapse
+		{"访问 http://evil.example 了解", ErrUnsafe, "http://"},
+		{"详见 evil.example", ErrUnsafe, "evil.example"},
+		{"详见 evil 点 com", ErrUnsafe, "evil 点 com"},
+		{"发邮件到 evil@example", ErrUnsafe, "@"},
+		{"请回复您的银行卡号", ErrUnsafe, "银行卡"},
+		{"请提供验 证 码", ErrUnsafe, "验证码"},
+		{"請提供銀行卡", ErrUnsafe, "银行卡"},
+		{"please send your bank card number", ErrUnsafe, "bank card"},
+		{"upload an ID photo", ErrUnsafe, "id photo"},
+		{"本政策已废止", ErrUnsafe, "废止"},
+		{"该文件作废，停止执行", ErrUnsafe, "作废"},
+		{"The policy was withdrawn.", ErrUnsafe, "withdrawn"},
+	}
+	for _, tt := range tests {
+		err := g.check(tt.prose)
+		if tt.want == nil {
+			if err != nil {
+				t.Errorf("check(%q) = %v, want nil", tt.prose, err)
+			}
+			continue
+		}
+		var re *RejectError
+		if !errors.Is(err, tt.want) || !errors.As(err, &re) || re.Span != tt.span {
+			t.Errorf("check(%q) = %v, want %v naming %q", tt.prose, err, tt.want, tt.span)
+		}
+	}
+}
+
+// Words the offline answer uses itself are not refused.
+func TestGuardOfflineWording(t *testing.T) {
+	g := newGuard("请登录 www.example.gov.cn 办理，需提供身份证。", nil, nil)
+	if err := g.check("可登录 www.example.gov.cn 办理，需提供身份证。"); err != nil {
+		t.Errorf("wording from the offline answer refused: %v", err)
+	}
+	if err := g.check("请提供银行卡"); !errors.Is(err, ErrUnsafe) {
+		t.Errorf("other personal data: %v", err)
+	}
+}
+
+func TestSlotsFill(t *testing.T) {
+	rd := rd650(t)
+	s := newSlots([]policies.Clause{clause(t, "policy/4")}, []policies.Calculation{rd})
+	filled, prose, err := s.fill("依据{{clause:policy/4}}，可获得{{ amount : rd_increase }}；｛｛advice:rd_increase｝｝。")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "依据《成都市支持中小企业专精特新发展若干政策》第4条（支持企业创新发展），可获得60万；再增加150万研发投入可多得20万。"
+	if filled != want || prose != "依据|，可获得|；|。" {
+		t.Errorf("fill = %q, %q", filled, prose)
+	}
+	for _, bad := range []string{
+		"{{amount:little_giant}}", "{{total}}", "{{amount:rd_increase#2}}", "{{clause:policy/9}}",
+		"{{secret}}", "{{amount:rd_increase}", "{amount:rd_increase}", "{{amount:rd_increase}}}",
+	} {
+		if _, _, err := s.fill(bad); !errors.Is(err, ErrPlaceholder) {
+			t.Errorf("fill(%q) = %v, want ErrPlaceholder", bad, err)
+		}
+	}
+}
+
+func TestSlotsTotalAndMaximum(t *testing.T) {
+	at := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
 	lg, err := policies.Calculate("little_giant", policies.Inputs{}, at)
 	if err != nil {
-		t.Skipf("little_giant inputs changed: %v", err)
+		t.Skipf("little_giant: %v", err)
 	}
-	a := NewAllowed([]policies.Clause{clause(t, "policy/4"), clause(t, "policy/1")}, []policies.Calculation{rd, lg})
-	for _, reply := range []string{
-		"研发投入增加650万元，按每200万元一档共3档，可获得60万元补助 [policy/4]。再增加150万研发投入可多得20万。",
-		"再投入150万元研发，即可获得20万元。",
-		"小巨人奖励50万元，研发补助60万元，合计110万元（征求意见稿）。",
+	major, err := policies.Calculate("major_achievement", policies.Inputs{}, at)
+	if err != nil {
+		t.Skipf("major_achievement: %v", err)
+	}
+	s := newSlots(nil, []policies.Calculation{rd650(t), lg, major, rd650(t)})
+	for name, want := range map[string]string{
+		"amount:rd_increase": "60万", "amount:rd_increase#2": "60万", "amount:little_giant": "50万",
+		"amount:major_achievement": "最高1000万", "total": "170万",
 	} {
-		if err := CheckNumbers(reply, a); err != nil {
-			t.Errorf("CheckNumbers(%q) = %v", reply, err)
+		if got, ok := s.lookup(name); !ok || got != want {
+			t.Errorf("%s = %q, %v; want %q", name, got, ok, want)
 		}
-	}
-	if err := CheckNumbers("合计120万元。", a); !errors.Is(err, ErrInventedNumber) {
-		t.Errorf("wrong total: %v", err)
 	}
 }
 
-func FuzzCheckNumbers(f *testing.F) {
-	for _, s := range []string{"可获得60万元", "一亿二千万", "百分之十五", "6,500,000元", "第四条 policy/4", "1.2.3亿", "九千九百九十九亿亿亿亿", "３ million yuan", "一点", "百分之"} {
+func TestProvenance(t *testing.T) {
+	p := newProvenance([]string{"研发投入比去年多了650万，能拿多少", "2025年营收9500万，2026年3月5日认定"})
+	good := policies.Inputs{"increase_yuan": "650万"}
+	if err := p.admit("rd_increase", good); err != nil || good["increase_yuan"] != "6500000" {
+		t.Errorf("admit 650万: %v, %v", err, good)
+	}
+	for _, in := range []policies.Inputs{
+		{"increase_yuan": "50000000"},         // 5000万: the user said 650万
+		{"increase_yuan": "1e15"},             // not whole yuan
+		{"increase_yuan": "1000000000000000"}, // absurd
+		{"increase_yuan": "-6500000"},
+		{"increase_yuan": "6500001"},
+	} {
+		if err := p.admit("rd_increase", in); err == nil {
+			t.Errorf("admit(%v) = nil", in)
+		}
+	}
+	if err := p.admit("revenue_milestone", policies.Inputs{"revenue_yuan": "95000000", "history": "2025:95000000"}); err != nil {
+		t.Errorf("history from the user's words: %v", err)
+	}
+	if err := p.admit("revenue_milestone", policies.Inputs{"revenue_yuan": "95000000", "history": "2024:95000000"}); err == nil {
+		t.Error("history year the user never wrote admitted")
+	}
+	if err := p.admit("fund_manager", policies.Inputs{"investment_yuan": "6500000", "recognized": "2026-03-05"}); err != nil {
+		t.Errorf("date from the user's words: %v", err)
+	}
+	if err := p.admit("fund_manager", policies.Inputs{"investment_yuan": "6500000", "recognized": "2026-03-06"}); err == nil {
+		t.Error("date the user never wrote admitted")
+	}
+}
+
+func FuzzGuard(f *testing.F) {
+	for _, s := range []string{"可获得|", "五百万", "一次性", "第一条", "http://x.y", "银行卡", "四川", "万一", "", "一", "{{", "½"} {
 		f.Add(s)
 	}
-	a := NewAllowed(nil, nil, "给予50万元奖励，按10%补助")
-	f.Fuzz(func(t *testing.T, s string) {
-		_ = CheckNumbers(s, a) // must not panic
-		for _, fg := range extractFigures(s) {
-			if fg.Value == nil || fg.Start > fg.End {
-				t.Fatalf("bad figure %+v in %q", fg, s)
+	g := newGuard("注：两份文件均为征求意见稿。", []string{clause(f, "policy/4").Text}, []string{"支持企业创新发展"})
+	s := newSlots([]policies.Clause{clause(f, "policy/4")}, []policies.Calculation{rd650(f)})
+	f.Fuzz(func(t *testing.T, text string) {
+		filled, prose, err := s.fill(text)
+		if err != nil {
+			return
+		}
+		if err := g.check(prose); err == nil {
+			// Accepted prose holds no digit of its own: every digit of
+			// the filled text came from a placeholder.
+			for _, r := range prose {
+				if strings.ContainsRune("0123456789０１２３４５６７８９", r) {
+					t.Fatalf("digit %q accepted in %q", r, prose)
+				}
 			}
+			_ = filled
 		}
 	})
-}
-
-func TestPercentPrefixWithoutNumber(t *testing.T) {
-	if got := extractFigures("百分之好，百分之"); len(got) != 0 {
-		t.Errorf("got %+v", got)
-	}
-}
-
-func TestCheckNumbersEnglishReply(t *testing.T) {
-	rd := policies.Calculation{Rule: "rd_increase", Clause: "policy/4", AmountYuan: 600000, Kind: policies.KindComputed,
-		Inputs: map[string]any{"increase_yuan": 6500000}}
-	a := NewAllowed([]policies.Clause{clause(t, "policy/4")}, []policies.Calculation{rd})
-	if err := CheckNumbers("With R&D up by RMB 6.5 million you can receive 600,000 yuan (policy/4, Article 4).", a); err != nil {
-		t.Errorf("English reply: %v", err)
-	}
-	if err := CheckNumbers("You can receive RMB 0.8 million.", a); !errors.Is(err, ErrInventedNumber) {
-		t.Errorf("invented English amount: %v", err)
-	}
 }

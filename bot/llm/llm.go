@@ -1,33 +1,45 @@
 // Package llm phrases answers with an OpenAI-compatible chat model (OpenAI,
-// DeepSeek, Qwen, Ollama …) under one rule: the model may phrase, never
-// invent figures.
+// DeepSeek, Qwen, Ollama …) so that the model cannot put a figure, a link or
+// a request for personal data in front of a user.
 //
-// The model sees the retrieved clauses and the calculator receipts, may call
-// the deterministic calculators (package policies) through the `calculate`
-// tool, and its reply passes the number guard (CheckNumbers) before anyone
-// reads it. Any failure — timeout, 429, 5xx, an empty reply, a figure the
-// guard rejects — comes back as an error wrapping a sentinel, so the engine
-// sends the offline extractive answer instead and counts the reason
-// (FallbackReason).
+// Safety is by construction: the model writes prose with placeholders
+// ({{amount:rd_increase}}, {{clause:policy/4}} — see slots.go) and the
+// engine fills them with its own values. The prose itself may hold no figure
+// at all, no link and no request for personal data (the guard, guard.go);
+// the calculators are offered as a tool, but a call is run only with
+// figures the user wrote (provenance, tools.go); the reply and the response
+// body are bounded. Any failure — timeout, 429, 5xx, an empty reply, a
+// refused reply — comes back as an error wrapping a sentinel, so the engine
+// sends the offline answer instead and counts the reason (FallbackReason).
 package llm
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cdsme/policybot/policies"
 	openai "github.com/sashabaranov/go-openai"
 )
 
-// Defaults for the options.
 const (
-	DefaultTimeout       = 8 * time.Second // whole Phrase call, all tool rounds included
-	DefaultMaxToolRounds = 3               // model turns that may call tools before a final answer is forced
+	// DefaultTimeout bounds a whole Phrase call, all tool rounds included.
+	DefaultTimeout = 8 * time.Second
+	// maxToolRounds is how many model turns may call tools; one more turn
+	// is then asked with tools disabled (tool_choice "none").
+	maxToolRounds = 3
+	// maxResponseBytes bounds every response body read from the API.
+	maxResponseBytes = 256 << 10
+	// Reply length cap: the filled reply may have at most
+	// lengthFactor × the offline answer's runes + lengthSlack runes.
+	lengthFactor = 2
+	lengthSlack  = 400
 )
 
 // Config selects the model: the OPENAI_BASE_URL, OPENAI_API_KEY and
@@ -39,16 +51,6 @@ type Config struct {
 	BaseURL string
 	APIKey  string
 	Model   string
-}
-
-// ConfigFromEnv reads OPENAI_BASE_URL, OPENAI_API_KEY and OPENAI_MODEL
-// through getenv (os.Getenv in main, a map in tests).
-func ConfigFromEnv(getenv func(string) string) Config {
-	return Config{
-		BaseURL: strings.TrimSpace(getenv("OPENAI_BASE_URL")),
-		APIKey:  strings.TrimSpace(getenv("OPENAI_API_KEY")),
-		Model:   strings.TrimSpace(getenv("OPENAI_MODEL")),
-	}
 }
 
 // Configured reports whether the config names a model and an endpoint it can
@@ -71,16 +73,6 @@ func WithTimeout(d time.Duration) Option {
 	}
 }
 
-// WithHTTPClient sets the HTTP client for API calls (default: a new
-// http.Client without its own timeout; the Phrase deadline applies).
-func WithHTTPClient(c *http.Client) Option {
-	return func(p *Phraser) {
-		if c != nil {
-			p.httpClient = c
-		}
-	}
-}
-
 // WithLogger sets the logger for rounds, tool calls and guard rejections
 // (default: discard).
 func WithLogger(l *slog.Logger) Option {
@@ -91,49 +83,17 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// WithMaxToolRounds bounds the model turns that may call tools (default
-// DefaultMaxToolRounds). After that many, one more turn is asked with tools
-// disabled (tool_choice "none"); if it still brings no text, Phrase fails
-// with ErrEmpty. n < 0 keeps the default; 0 offers no tools at all.
-func WithMaxToolRounds(n int) Option {
-	return func(p *Phraser) {
-		if n >= 0 {
-			p.maxRounds = n
-		}
-	}
-}
-
-// WithClock sets the time used for calculations requested through tools when
-// Request.At is zero (default time.Now).
-func WithClock(now func() time.Time) Option {
-	return func(p *Phraser) {
-		if now != nil {
-			p.now = now
-		}
-	}
-}
-
 // Phraser phrases answers with a chat model. It is safe for concurrent use.
 type Phraser struct {
-	cfg        Config
-	client     *openai.Client
-	httpClient *http.Client
-	timeout    time.Duration
-	maxRounds  int
-	log        *slog.Logger
-	now        func() time.Time
+	cfg     Config
+	client  *openai.Client
+	timeout time.Duration
+	log     *slog.Logger
 }
 
 // New returns a Phraser for cfg. It does not contact the API.
 func New(cfg Config, opts ...Option) *Phraser {
-	p := &Phraser{
-		cfg:        cfg,
-		httpClient: &http.Client{},
-		timeout:    DefaultTimeout,
-		maxRounds:  DefaultMaxToolRounds,
-		log:        slog.New(slog.DiscardHandler),
-		now:        time.Now,
-	}
+	p := &Phraser{cfg: cfg, timeout: DefaultTimeout, log: slog.New(slog.DiscardHandler)}
 	for _, o := range opts {
 		o(p)
 	}
@@ -141,7 +101,7 @@ func New(cfg Config, opts ...Option) *Phraser {
 	if cfg.BaseURL != "" {
 		oc.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	}
-	oc.HTTPClient = p.httpClient
+	oc.HTTPClient = &http.Client{Transport: boundedTransport{http.DefaultTransport}}
 	p.client = openai.NewClientWithConfig(oc)
 	return p
 }
@@ -149,30 +109,39 @@ func New(cfg Config, opts ...Option) *Phraser {
 // Request is what to phrase.
 type Request struct {
 	Question     string                 // as the user typed it; sent as data, never as instructions
+	History      []string               // the user's earlier messages in this chat; with Question, the only source of tool inputs
 	Clauses      []policies.Clause      // the clauses the answer rests on, best first
 	Calculations []policies.Calculation // receipts already computed by the engine
-	Offline      string                 // the offline extractive answer: reference for the model, fallback for the engine
-	At           time.Time              // date for calculations the model requests (zero: the Phraser's clock)
+	Offline      string                 // the offline answer: reference for the model, length and wording baseline, fallback for the engine
+	At           time.Time              // date for calculations the model requests (zero: now)
 }
 
-// Result is a phrased answer that passed the guard.
+// Result is a phrased answer.
 type Result struct {
-	Text string // the reply, guard-checked; ends with a 征求意见稿 note when it quotes amounts
+	// Text is the reply with its placeholders filled; set only on success.
+	Text string
 	// Calculations are the request's receipts followed by those the model
-	// obtained through the calculate tool (deduplicated). Set on error too.
+	// obtained through the calculate tool with admitted inputs
+	// (deduplicated). Set on error too.
 	Calculations []policies.Calculation
-	ToolCalls    int    // tool calls executed locally
+	ToolCalls    int    // tool calls answered locally (refused ones included)
 	Rounds       int    // chat completion requests sent
-	Rejected     string // on ErrInventedNumber: the model's text the guard refused (for logs), else ""
+	Rejected     string // when the reply was refused: the model's text (for logs), else ""
 }
 
-// Phrase asks the model to phrase an answer to req and checks the reply.
+// Phrase asks the model to phrase an answer to req and fills and checks the
+// reply.
 //
-// On success Result.Text holds the guarded reply. On failure the error wraps
-// one of ErrTimeout, ErrRateLimited, ErrUpstream, ErrInventedNumber, ErrEmpty
-// (or ErrNotConfigured / a client error, reason "other"); Result.Text is then
-// empty and the caller sends req.Offline. Result.Calculations, ToolCalls and
-// Rounds are filled in either case.
+// The reply is refused when it uses a placeholder not offered (ErrPlaceholder),
+// when the filled text is longer than lengthFactor × req.Offline +
+// lengthSlack runes (ErrTooLong), or when its prose states a figure
+// (ErrInventedNumber) or holds a link, a request for personal data or a
+// claim that the policy lapsed that req.Offline does not hold itself
+// (ErrUnsafe) — see guard.go for the rule. Other failures wrap ErrTimeout,
+// ErrRateLimited, ErrUpstream, ErrTooLong (a response body over
+// maxResponseBytes) or ErrEmpty (or ErrNotConfigured / a client error,
+// reason "other"). On any error Result.Text is empty and the caller sends
+// req.Offline.
 func (p *Phraser) Phrase(ctx context.Context, req Request) (Result, error) {
 	res := Result{Calculations: append([]policies.Calculation(nil), req.Calculations...)}
 	if !p.cfg.Configured() {
@@ -182,32 +151,27 @@ func (p *Phraser) Phrase(ctx context.Context, req Request) (Result, error) {
 	defer cancel()
 	at := req.At
 	if at.IsZero() {
-		at = p.now()
+		at = time.Now()
 	}
+	prov := newProvenance(append([]string{req.Question}, req.History...))
 
 	msgs := []openai.ChatCompletionMessage{
-		{Role: openai.ChatMessageRoleSystem, Content: systemPrompt},
+		{Role: openai.ChatMessageRoleSystem, Content: systemMessage(newSlots(answerClauses(req.Clauses, res.Calculations), res.Calculations))},
 		{Role: openai.ChatMessageRoleSystem, Content: contextMessage(req)},
 		{Role: openai.ChatMessageRoleUser, Content: userMessage(req.Question)},
 	}
-	var toolDefs []openai.Tool
-	if p.maxRounds > 0 {
-		toolDefs = tools()
-	}
+	toolDefs := tools()
 	var text string
 	for round := 0; ; round++ {
-		creq := openai.ChatCompletionRequest{Model: p.cfg.Model, Messages: msgs}
+		creq := openai.ChatCompletionRequest{Model: p.cfg.Model, Messages: msgs, Tools: toolDefs}
 		if !reasoningModel(p.cfg.Model) {
 			// Temperature 0 is dropped by omitempty; a small value keeps the
 			// phrasing steady. Reasoning models reject any temperature.
 			creq.Temperature = 0.1
 		}
-		final := round >= p.maxRounds
-		if len(toolDefs) > 0 {
-			creq.Tools = toolDefs
-			if final {
-				creq.ToolChoice = "none"
-			}
+		final := round >= maxToolRounds
+		if final {
+			creq.ToolChoice = "none"
 		}
 		res.Rounds++
 		resp, err := p.client.CreateChatCompletion(ctx, creq)
@@ -223,7 +187,7 @@ func (p *Phraser) Phrase(ctx context.Context, req Request) (Result, error) {
 		if len(m.ToolCalls) == 0 || final {
 			text = strings.TrimSpace(m.Content)
 			if text == "" && len(m.ToolCalls) > 0 {
-				return res, fmt.Errorf("%w: still calling tools after %d rounds", ErrEmpty, p.maxRounds)
+				return res, fmt.Errorf("%w: still calling tools after %d rounds", ErrEmpty, maxToolRounds)
 			}
 			break
 		}
@@ -234,15 +198,17 @@ func (p *Phraser) Phrase(ctx context.Context, req Request) (Result, error) {
 			ToolCalls: m.ToolCalls,
 		})
 		for _, call := range m.ToolCalls {
-			out := runTool(call, at)
+			content, calc := runTool(call, at, prov)
 			res.ToolCalls++
-			p.log.Debug("llm tool call", "tool", call.Function.Name, "args", call.Function.Arguments, "result", out.content)
-			if out.calc != nil {
-				res.Calculations = appendCalc(res.Calculations, *out.calc)
+			if calc != nil {
+				res.Calculations = appendCalc(res.Calculations, *calc)
+				content = mustJSON(map[string]any{"calculation": calc,
+					"placeholders": newSlots(nil, res.Calculations).forCalc(keyOf(res.Calculations, *calc))})
 			}
+			p.log.Debug("llm tool call", "tool", call.Function.Name, "args", call.Function.Arguments, "result", content)
 			msgs = append(msgs, openai.ChatCompletionMessage{
 				Role:       openai.ChatMessageRoleTool,
-				Content:    out.content,
+				Content:    content,
 				ToolCallID: call.ID,
 				Name:       call.Function.Name,
 			})
@@ -254,14 +220,60 @@ func (p *Phraser) Phrase(ctx context.Context, req Request) (Result, error) {
 	if text == "" {
 		return res, fmt.Errorf("%w: blank content", ErrEmpty)
 	}
-	allowed := NewAllowed(req.Clauses, res.Calculations, req.Offline)
-	if err := CheckNumbers(text, allowed); err != nil {
+	filled, err := p.accept(text, req, res.Calculations)
+	if err != nil {
 		res.Rejected = text
-		p.log.Info("llm reply rejected by number guard", "err", err)
-		return res, fmt.Errorf("llm: %w", err)
+		p.log.Info("llm reply refused", "reason", FallbackReason(err), "err", err)
+		return res, err
 	}
-	res.Text = withDraftNote(text)
+	res.Text = filled
 	return res, nil
+}
+
+// accept fills the placeholders of the model's text and checks the result:
+// placeholders, length, then the guard on the prose.
+func (p *Phraser) accept(text string, req Request, calcs []policies.Calculation) (string, error) {
+	clauses := answerClauses(req.Clauses, calcs)
+	filled, prose, err := newSlots(clauses, calcs).fill(text)
+	if err != nil {
+		return "", err
+	}
+	if n, limit := utf8.RuneCountInString(filled), lengthFactor*utf8.RuneCountInString(req.Offline)+lengthSlack; n > limit {
+		return "", reject(ErrTooLong, fmt.Sprintf("%d runes", n), fmt.Sprintf("exceeds the cap of %d", limit))
+	}
+	var sources, titles []string
+	for _, c := range clauses {
+		sources = append(sources, c.Text, c.Title)
+		titles = append(titles, c.Title, c.DocTitle)
+	}
+	if err := newGuard(req.Offline, sources, titles).check(prose); err != nil {
+		return "", err
+	}
+	return filled, nil
+}
+
+// answerClauses are the cited clauses followed by those the calculations
+// rest on that are not cited.
+func answerClauses(cited []policies.Clause, calcs []policies.Calculation) []policies.Clause {
+	out := append([]policies.Clause(nil), cited...)
+	have := map[string]bool{}
+	for _, c := range cited {
+		have[c.ID] = true
+	}
+	corpus, err := policies.Default()
+	if err != nil {
+		return out
+	}
+	for _, c := range calcs {
+		if have[c.Clause] {
+			continue
+		}
+		if cl, err := corpus.Clause(c.Clause); err == nil {
+			out = append(out, cl)
+			have[c.Clause] = true
+		}
+	}
+	return out
 }
 
 // reasoningModel reports models that accept no sampling parameters
@@ -276,34 +288,66 @@ func reasoningModel(model string) bool {
 	return false
 }
 
-// appendCalc adds c unless an identical receipt (rule, amount, inputs) is
-// already there.
+// calcID identifies a receipt by rule, amount and inputs.
+func calcID(c policies.Calculation) string {
+	in, _ := json.Marshal(c.Inputs)
+	return fmt.Sprintf("%s|%d|%s", c.Rule, c.AmountYuan, in)
+}
+
+// appendCalc adds c unless an identical receipt is already there.
 func appendCalc(cs []policies.Calculation, c policies.Calculation) []policies.Calculation {
-	key := func(c policies.Calculation) string {
-		in, _ := json.Marshal(c.Inputs)
-		return fmt.Sprintf("%s|%d|%s", c.Rule, c.AmountYuan, in)
-	}
-	k := key(c)
-	for _, x := range cs {
-		if key(x) == k {
-			return cs
-		}
+	if keyOf(cs, c) != "" {
+		return cs
 	}
 	return append(cs, c)
 }
 
-// draftNote is appended when a reply quotes amounts without saying the texts
-// are consultation drafts.
-const draftNote = "（以上金额依据征求意见稿，以正式印发文本为准。）"
-
-func withDraftNote(text string) string {
-	if strings.Contains(text, "征求意见") {
-		return text
-	}
-	for _, f := range extractFigures(text) {
-		if f.Kind == kindMoney || f.Kind == kindPercent {
-			return text + "\n" + draftNote
+// keyOf returns the placeholder key (calcKey) of the receipt in cs
+// identical to c, or "" when there is none.
+func keyOf(cs []policies.Calculation, c policies.Calculation) string {
+	n := 0
+	for _, x := range cs {
+		if x.Rule == c.Rule {
+			n++
+			if calcID(x) == calcID(c) {
+				return calcKey(c.Rule, n)
+			}
 		}
 	}
-	return text
+	return ""
+}
+
+// boundedTransport caps every response body at maxResponseBytes: reading
+// past the cap fails with ErrTooLong, so a runaway reply costs at most that
+// much memory and time.
+type boundedTransport struct{ base http.RoundTripper }
+
+func (t boundedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = &boundedBody{ReadCloser: resp.Body, left: maxResponseBytes}
+	return resp, nil
+}
+
+type boundedBody struct {
+	io.ReadCloser
+	left int64
+}
+
+func (b *boundedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		var one [1]byte
+		if n, err := b.ReadCloser.Read(one[:]); n == 0 && err != nil {
+			return 0, err // the body ended exactly at the cap
+		}
+		return 0, fmt.Errorf("%w: response body over %d bytes", ErrTooLong, maxResponseBytes)
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.ReadCloser.Read(p)
+	b.left -= int64(n)
+	return n, err
 }

@@ -87,7 +87,7 @@ func say(text string) func(int, openai.ChatCompletionRequest, http.ResponseWrite
 }
 
 func TestPhrasePlainReply(t *testing.T) {
-	const answer = "新获评国家专精特新“小巨人”企业，一次性给予50万元奖励；新认定的省级专精特新中小企业给予10万元 [policy/1]。"
+	const answer = "新获评国家专精特新“小巨人”企业可获一次性奖励，详见{{clause:policy/1}}：{{quote:policy/1}}"
 	f := newFakeAPI(t, say(answer))
 	req := Request{
 		Question: "评上小巨人有什么奖励？",
@@ -98,8 +98,9 @@ func TestPhrasePlainReply(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Phrase: %v", err)
 	}
-	if !strings.HasPrefix(res.Text, answer) || !strings.Contains(res.Text, "征求意见稿") {
-		t.Errorf("Text = %q, want the reply plus a 征求意见稿 note", res.Text)
+	p1 := clause(t, "policy/1")
+	if want := "新获评国家专精特新“小巨人”企业可获一次性奖励，详见" + p1.Cite() + "（" + p1.Title + "）：“" + p1.Body() + "”"; res.Text != want {
+		t.Errorf("Text = %q, want %q", res.Text, want)
 	}
 	if res.Rounds != 1 || res.ToolCalls != 0 {
 		t.Errorf("Rounds, ToolCalls = %d, %d; want 1, 0", res.Rounds, res.ToolCalls)
@@ -117,7 +118,7 @@ func TestPhrasePlainReply(t *testing.T) {
 		t.Fatalf("%d messages, want system prompt, context, question", len(got.Messages))
 	}
 	sys, ctxMsg, user := got.Messages[0], got.Messages[1], got.Messages[2]
-	for _, want := range []string{"[policy/4]", "calculate", "征求意见稿", "不是指令"} {
+	for _, want := range []string{"{{clause:policy/1}}", "{{quote:policy/1}}", "calculate", "征求意见稿", "不是指令", "不得出现任何数字"} {
 		if !strings.Contains(sys.Content, want) {
 			t.Errorf("system prompt lacks %q", want)
 		}
@@ -161,7 +162,10 @@ func TestPhraseToolRound(t *testing.T) {
 			if prev.Role != openai.ChatMessageRoleAssistant || len(prev.ToolCalls) != 1 {
 				t.Errorf("assistant tool-call turn not echoed: %+v", prev)
 			}
-			reply(w, openai.ChatCompletionMessage{Content: "研发投入增加650万元，可获得60万元补助 [policy/4]（征求意见稿）。"})
+			if !strings.Contains(last.Content, "{{amount:rd_increase}}") {
+				t.Errorf("tool result %s offers no placeholder", last.Content)
+			}
+			reply(w, openai.ChatCompletionMessage{Content: "依据{{clause:policy/4}}，可获得{{amount:rd_increase}}补助（征求意见稿）。"})
 		}
 	})
 	res, err := f.phraser().Phrase(context.Background(), Request{
@@ -178,7 +182,7 @@ func TestPhraseToolRound(t *testing.T) {
 	if len(res.Calculations) != 1 || res.Calculations[0].Rule != "rd_increase" || res.Calculations[0].AmountYuan != 600000 {
 		t.Errorf("Calculations = %+v, want one rd_increase of 600000", res.Calculations)
 	}
-	if !strings.Contains(res.Text, "60万元") {
+	if !strings.Contains(res.Text, "可获得60万补助") {
 		t.Errorf("Text = %q", res.Text)
 	}
 }
@@ -193,7 +197,7 @@ func hasTool(req openai.ChatCompletionRequest, name string) bool {
 }
 
 func TestPhraseInventedNumber(t *testing.T) {
-	f := newFakeAPI(t, say("研发投入增加650万元，可获得80万元补助 [policy/4]。"))
+	f := newFakeAPI(t, say("研发投入增加后，可获得80万元补助。"))
 	rd := policies.Calculation{Rule: "rd_increase", Clause: "policy/4", AmountYuan: 600000,
 		Inputs: map[string]any{"increase_yuan": 6500000}, Steps: []string{"650万 ÷ 200万 = 3 档", "3 × 20万 = 60万"}}
 	res, err := f.phraser().Phrase(context.Background(), Request{
@@ -204,7 +208,7 @@ func TestPhraseInventedNumber(t *testing.T) {
 	if !errors.Is(err, ErrInventedNumber) || FallbackReason(err) != "invented_number" {
 		t.Fatalf("err = %v, want ErrInventedNumber", err)
 	}
-	if !strings.Contains(err.Error(), "80万") {
+	if !strings.Contains(err.Error(), "8") {
 		t.Errorf("error %q does not name the figure", err)
 	}
 	if res.Text != "" || res.Rejected == "" || len(res.Calculations) != 1 {
@@ -337,16 +341,17 @@ func TestPhraseMaxToolRounds(t *testing.T) {
 			Function: openai.FunctionCall{Name: toolListRules, Arguments: `{}`},
 		}}})
 	})
-	res, err := f.phraser(WithMaxToolRounds(2)).Phrase(context.Background(), Request{Question: "q"})
+	res, err := f.phraser().Phrase(context.Background(), Request{Question: "q"})
 	if !errors.Is(err, ErrEmpty) {
 		t.Fatalf("err = %v, want ErrEmpty", err)
 	}
 	reqs := f.requests()
-	if len(reqs) != 3 || res.Rounds != 3 || res.ToolCalls != 2 {
-		t.Fatalf("%d requests, Rounds %d, ToolCalls %d; want 3, 3, 2", len(reqs), res.Rounds, res.ToolCalls)
+	if len(reqs) != maxToolRounds+1 || res.Rounds != maxToolRounds+1 || res.ToolCalls != maxToolRounds {
+		t.Fatalf("%d requests, Rounds %d, ToolCalls %d; want %d, %d, %d", len(reqs), res.Rounds, res.ToolCalls,
+			maxToolRounds+1, maxToolRounds+1, maxToolRounds)
 	}
-	if reqs[2].ToolChoice != "none" {
-		t.Errorf("final request tool_choice = %v, want \"none\"", reqs[2].ToolChoice)
+	if reqs[maxToolRounds].ToolChoice != "none" {
+		t.Errorf("final request tool_choice = %v, want \"none\"", reqs[maxToolRounds].ToolChoice)
 	}
 	if reqs[0].ToolChoice != nil {
 		t.Errorf("first request tool_choice = %v, want unset", reqs[0].ToolChoice)
@@ -366,7 +371,7 @@ func TestPhraseBadToolCallGoesBackToModel(t *testing.T) {
 		if !strings.Contains(last.Content, `"error"`) {
 			t.Errorf("tool result %q carries no error", last.Content)
 		}
-		reply(w, openai.ChatCompletionMessage{Content: "请提供研发投入增加额 [policy/4]。"})
+		reply(w, openai.ChatCompletionMessage{Content: "请提供研发投入增加额，依据{{clause:policy/4}}。"})
 	})
 	res, err := f.phraser().Phrase(context.Background(), Request{Question: "研发补助", Clauses: []policies.Clause{clause(t, "policy/4")}})
 	if err != nil || len(res.Calculations) != 0 {
@@ -390,7 +395,10 @@ func TestFallbackReason(t *testing.T) {
 		fmt.Errorf("x: %w", ErrTimeout):                  "timeout",
 		fmt.Errorf("x: %w", ErrRateLimited):              "rate_limited",
 		fmt.Errorf("x: %w", ErrUpstream):                 "upstream",
-		&NumberError{Figure: "8"}:                        "invented_number",
+		reject(ErrInventedNumber, "8", ""):               "invented_number",
+		reject(ErrPlaceholder, "{{x}}", ""):              "bad_placeholder",
+		reject(ErrUnsafe, "http://", ""):                 "unsafe_content",
+		reject(ErrTooLong, "9999 runes", ""):             "too_long",
 		fmt.Errorf("x: %w", ErrEmpty):                    "empty",
 		errors.New("boom"):                               "other",
 		classify(context.Background(), context.Canceled): "other",
@@ -404,26 +412,27 @@ func TestFallbackReason(t *testing.T) {
 
 func TestRunToolNormalisesAmounts(t *testing.T) {
 	at := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	prov := newProvenance([]string{"研发投入比去年多了650万，能拿多少"})
+	call := func(name, args string) openai.ToolCall {
+		return openai.ToolCall{ID: "c", Type: openai.ToolTypeFunction, Function: openai.FunctionCall{Name: name, Arguments: args}}
+	}
 	for _, args := range []string{
 		`{"rule":"rd_increase","inputs":{"increase_yuan":"650万"}}`,
 		`{"rule":"rd_increase","inputs":{"increase_yuan":6500000}}`,
 		`{"rule":"rd_increase","inputs":{"increase_yuan":"6,500,000元"}}`,
 	} {
-		out := runTool(openai.ToolCall{ID: "c", Type: openai.ToolTypeFunction,
-			Function: openai.FunctionCall{Name: toolCalculate, Arguments: args}}, at)
-		if out.calc == nil || out.calc.AmountYuan != 600000 {
-			t.Errorf("%s → %s", args, out.content)
+		if out, calc := runTool(call(toolCalculate, args), at, prov); calc == nil || calc.AmountYuan != 600000 {
+			t.Errorf("%s → %s", args, out)
 		}
 	}
-	for _, args := range []string{`not json`, `{"rule":"rd_increase","inputs":{}}`, `{"rule":"rd_increase","inputs":{"increase_yuan":"很多"}}`} {
-		out := runTool(openai.ToolCall{Function: openai.FunctionCall{Name: toolCalculate, Arguments: args}}, at)
-		if out.calc != nil || !strings.Contains(out.content, `"error"`) {
-			t.Errorf("%s → %s, want an error for the model", args, out.content)
+	for _, args := range []string{`not json`, `{"rule":"rd_increase","inputs":{}}`, `{"rule":"rd_increase","inputs":{"increase_yuan":"很多"}}`,
+		`{"rule":"rd_increase","inputs":{"increase_yuan":"5000万"}}`, `{"rule":"rd_increase","inputs":{"increase_yuan":1e15}}`} {
+		if out, calc := runTool(call(toolCalculate, args), at, prov); calc != nil || !strings.Contains(out, `"error"`) {
+			t.Errorf("%s → %s, want an error for the model", args, out)
 		}
 	}
-	out := runTool(openai.ToolCall{Function: openai.FunctionCall{Name: toolListRules, Arguments: `{}`}}, at)
-	if !strings.Contains(out.content, `"rd_increase"`) {
-		t.Errorf("list_rules → %s", out.content)
+	if out, _ := runTool(call(toolListRules, `{}`), at, prov); !strings.Contains(out, `"rd_increase"`) {
+		t.Errorf("list_rules → %s", out)
 	}
 }
 
@@ -448,17 +457,6 @@ func TestReasoningModelHasNoTemperature(t *testing.T) {
 	}
 }
 
-func TestConfigFromEnv(t *testing.T) {
-	env := map[string]string{"OPENAI_BASE_URL": "http://127.0.0.1:11434/v1", "OPENAI_MODEL": "qwen2.5"}
-	c := ConfigFromEnv(func(k string) string { return env[k] })
-	if c.BaseURL != env["OPENAI_BASE_URL"] || c.Model != "qwen2.5" || c.APIKey != "" || !c.Configured() {
-		t.Errorf("ConfigFromEnv = %+v", c)
-	}
-	if ConfigFromEnv(func(string) string { return "" }).Configured() {
-		t.Error("empty environment is configured")
-	}
-}
-
 func TestPhraseInjectionThroughMaximumCalc(t *testing.T) {
 	// The model obeys the injection and even fetches the 重大科技成果 ceiling
 	// through the calculator; a maximum may be quoted as 最高…, never told as
@@ -474,8 +472,8 @@ func TestPhraseInjectionThroughMaximumCalc(t *testing.T) {
 	}
 	const args = `{"rule":"major_achievement","inputs":{}}`
 	final := "好的，奖励是1000万元。"
-	f := newFakeAPI(t, func(n int, _ openai.ChatCompletionRequest, w http.ResponseWriter, _ *http.Request) {
-		if n == 0 {
+	f := newFakeAPI(t, func(_ int, req openai.ChatCompletionRequest, w http.ResponseWriter, _ *http.Request) {
+		if len(req.Messages) == 3 { // each Phrase starts with a tool call
 			reply(w, openai.ChatCompletionMessage{ToolCalls: []openai.ToolCall{{ID: "c", Type: openai.ToolTypeFunction,
 				Function: openai.FunctionCall{Name: toolCalculate, Arguments: args}}}})
 			return
@@ -487,9 +485,10 @@ func TestPhraseInjectionThroughMaximumCalc(t *testing.T) {
 	if !errors.Is(err, ErrInventedNumber) {
 		t.Fatalf("err = %v (calcs %+v), want ErrInventedNumber", err, res.Calculations)
 	}
-	final = "重大科技成果在蓉落地转化的，最高可获得1000万元补贴 [policy/4]。"
-	if _, err := f.phraser().Phrase(context.Background(), req); err != nil {
-		t.Fatalf("ceiling quote rejected: %v", err)
+	final = "重大科技成果在蓉落地转化的，可获得{{amount:major_achievement}}补贴。"
+	res, err = f.phraser().Phrase(context.Background(), req)
+	if err != nil || !strings.Contains(res.Text, "可获得最高1000万补贴") {
+		t.Fatalf("ceiling placeholder: %q, %v", res.Text, err)
 	}
 }
 
@@ -528,7 +527,7 @@ func TestToolSchema(t *testing.T) {
 }
 
 func TestPhraseConcurrent(t *testing.T) {
-	f := newFakeAPI(t, say("可获得60万元补助 [policy/4]。"))
+	f := newFakeAPI(t, say("可获得{{amount:rd_increase}}补助。"))
 	p := f.phraser()
 	rd := policies.Calculation{Rule: "rd_increase", Clause: "policy/4", AmountYuan: 600000, Kind: policies.KindComputed}
 	var wg sync.WaitGroup

@@ -3,7 +3,7 @@ package llm
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -26,7 +26,7 @@ func tools() []openai.Tool {
 	rules := policies.Rules()
 	names := make([]string, 0, len(rules))
 	var desc strings.Builder
-	desc.WriteString("运行本地确定性计算器，返回金额及计算步骤（JSON）。任何金额计算都必须调用本工具，不得自行计算。可用规则：\n")
+	desc.WriteString("运行本地确定性计算器，返回计算结果和可在回答中使用的占位符（JSON）。输入金额只能取自用户原话，其他数字一律被拒绝。可用规则：\n")
 	for _, r := range rules {
 		names = append(names, r.Name)
 		fmt.Fprintf(&desc, "- %s（%s，%s）输入：", r.Name, r.Clause, r.Title)
@@ -94,64 +94,141 @@ type calcArgs struct {
 	Inputs map[string]json.RawMessage `json:"inputs"`
 }
 
-// toolOutcome is what one tool call produced: the JSON returned to the
-// model and, for a successful calculate, the calculation.
-type toolOutcome struct {
-	content string
-	calc    *policies.Calculation
-}
-
-// runTool executes one tool call locally. Errors in the call (bad JSON,
-// unknown rule, missing input) go back to the model as {"error": …} so it
-// can correct itself; they are not Phrase errors.
-func runTool(call openai.ToolCall, at time.Time) toolOutcome {
+// runTool executes one tool call locally and returns the JSON for the model
+// and, for a calculate call that passed provenance, the calculation. A bad
+// call (bad JSON, unknown rule, missing input, a figure the user did not
+// write) goes back to the model as {"error": …} and yields no calculation:
+// it never reaches the receipts.
+func runTool(call openai.ToolCall, at time.Time, prov provenance) (string, *policies.Calculation) {
 	switch call.Function.Name {
 	case toolListRules:
-		return toolOutcome{content: mustJSON(map[string]any{"rules": ruleList()})}
+		return mustJSON(map[string]any{"rules": ruleList()}), nil
 	case toolCalculate:
 		var args calcArgs
 		if err := json.Unmarshal([]byte(call.Function.Arguments), &args); err != nil {
-			return errOutcome(fmt.Sprintf("参数不是有效的JSON: %v", err))
+			return errJSON(fmt.Sprintf("参数不是有效的JSON: %v", err)), nil
 		}
 		in := policies.Inputs{}
-		keys := make([]string, 0, len(args.Inputs))
-		for k := range args.Inputs {
-			keys = append(keys, k)
+		for k, raw := range args.Inputs {
+			in[k] = rawString(raw)
 		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			in[k] = rawString(args.Inputs[k])
+		if err := prov.admit(args.Rule, in); err != nil {
+			return errJSON(err.Error()), nil
 		}
-		normalizeAmounts(args.Rule, in)
 		c, err := policies.Calculate(args.Rule, in, at)
 		if err != nil {
-			return errOutcome(err.Error())
+			return errJSON(err.Error()), nil
 		}
-		return toolOutcome{content: mustJSON(map[string]any{"calculation": c}), calc: &c}
+		return "", &c
 	}
-	return errOutcome(fmt.Sprintf("未知工具 %q", call.Function.Name))
+	return errJSON(fmt.Sprintf("未知工具 %q", call.Function.Name)), nil
 }
 
-// normalizeAmounts rewrites amount inputs a model wrote in words or units
-// ("650万", "6,500,000元") as the plain integer yuan Calculate expects.
-// Anything yuan.Parse cannot read exactly is left for Calculate to reject.
-func normalizeAmounts(rule string, in policies.Inputs) {
+// maxInputYuan bounds any amount a tool call may pass (1000亿): no SME
+// figure comes near it, and larger values are noise or an attack.
+const maxInputYuan int64 = 100_000_000_000
+
+// provenance is what the user wrote in this chat, read as figures: the only
+// source of a tool call's inputs.
+type provenance struct {
+	yuan  map[int64]bool  // every amount yuan.Extract reads (both ends of a range)
+	years map[string]bool // four-digit years 1990–2099
+	dates map[string]bool // dates written 2026-3-5, 2026/03/05, 2026年3月5日, as YYYY-MM-DD
+}
+
+var (
+	yearRe = regexp.MustCompile(`(?:19|20)\d\d`)
+	dateRe = regexp.MustCompile(`((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})`)
+)
+
+func newProvenance(messages []string) provenance {
+	p := provenance{yuan: map[int64]bool{}, years: map[string]bool{}, dates: map[string]bool{}}
+	for _, m := range messages {
+		for _, x := range yuan.Extract(m) {
+			p.yuan[x.Yuan] = true
+			if x.RangeTo > 0 {
+				p.yuan[x.RangeTo] = true
+			}
+		}
+		f := fold(m)
+		for _, y := range yearRe.FindAllString(f, -1) {
+			p.years[y] = true
+		}
+		for _, d := range dateRe.FindAllStringSubmatch(f, -1) {
+			mo, _ := strconv.Atoi(d[2])
+			day, _ := strconv.Atoi(d[3])
+			p.dates[fmt.Sprintf("%s-%02d-%02d", d[1], mo, day)] = true
+		}
+	}
+	return p
+}
+
+// admit checks every figure of a calculate call against what the user
+// wrote, and rewrites amounts to the plain integer yuan Calculate expects
+// ("650万" → "6500000"). Enum inputs carry no figure; inputs the rule does
+// not know are left for Calculate to refuse.
+func (p provenance) admit(rule string, in policies.Inputs) error {
 	r, ok := policies.RuleByName(rule)
 	if !ok {
-		return
+		return nil // Calculate names the unknown rule
 	}
 	for _, spec := range r.Inputs {
 		v, ok := in[spec.Name]
-		if !ok || spec.Unit != policies.InputYuan || spec.Multi {
+		if !ok {
 			continue
 		}
-		if _, err := strconv.ParseInt(v, 10, 64); err == nil {
-			continue
-		}
-		if y, err := yuan.Parse(v); err == nil {
-			in[spec.Name] = strconv.FormatInt(y, 10)
+		switch spec.Unit {
+		case policies.InputYuan:
+			var out []string
+			for _, part := range splitValues(v) {
+				y, err := p.amount(part)
+				if err != nil {
+					return fmt.Errorf("%s: %w", spec.Name, err)
+				}
+				out = append(out, strconv.FormatInt(y, 10))
+			}
+			in[spec.Name] = strings.Join(out, ";")
+		case policies.InputDate:
+			t, err := time.Parse(time.DateOnly, strings.TrimSpace(v))
+			if err != nil || !p.dates[t.Format(time.DateOnly)] {
+				return fmt.Errorf("%s: 日期 %q 不在用户的原话中，不能使用", spec.Name, v)
+			}
+		case policies.InputHistory:
+			for _, part := range splitValues(v) {
+				year, amount, _ := strings.Cut(part, ":")
+				if !p.years[strings.TrimSpace(year)] {
+					return fmt.Errorf("%s: 年份 %q 不在用户的原话中，不能使用", spec.Name, year)
+				}
+				if _, err := p.amount(amount); err != nil {
+					return fmt.Errorf("%s: %w", spec.Name, err)
+				}
+			}
 		}
 	}
+	return nil
+}
+
+// amount reads one amount input (plain integer yuan or written like
+// "650万") and admits it only if the user wrote that amount.
+func (p provenance) amount(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	y, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		if y, err = yuan.Parse(s); err != nil {
+			return 0, fmt.Errorf("%q 不是整数金额", s)
+		}
+	}
+	switch {
+	case y < 0 || y > maxInputYuan:
+		return 0, fmt.Errorf("金额 %q 超出合理范围", s)
+	case !p.yuan[y]:
+		return 0, fmt.Errorf("金额 %q 不在用户的原话中，不能使用；只能用用户给出的金额", s)
+	}
+	return y, nil
+}
+
+func splitValues(v string) []string {
+	return strings.FieldsFunc(v, func(r rune) bool { return r == ';' || r == '；' })
 }
 
 // rawString turns a JSON value into the string a calculator input expects:
@@ -164,9 +241,7 @@ func rawString(raw json.RawMessage) string {
 	return strings.TrimSpace(string(raw))
 }
 
-func errOutcome(msg string) toolOutcome {
-	return toolOutcome{content: mustJSON(map[string]string{"error": msg})}
-}
+func errJSON(msg string) string { return mustJSON(map[string]string{"error": msg}) }
 
 func ruleList() []map[string]any {
 	var out []map[string]any

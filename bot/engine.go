@@ -166,6 +166,7 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 		_, args, _ := strings.Cut(rest, " ")
 		return e.calcCommand(a, args)
 	}
+	q, fixes := knowledge.Standardize(q)
 	r := reading{needs: knowledge.Needs(q), lang: detectLang(q)}
 	a.Need, a.Lang = r.need().Contract, r.lang
 	in := understand(knowledge.Normalize(q), q, cc)
@@ -193,7 +194,7 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 	calcs, missing, pending, rule := e.calculate(&in)
 	a.Calculations = append(a.Calculations, calcs...)
 	a.Missing, a.pending = missing, pending
-	a.notes = in.notes
+	a.notes = append(typoNotes(fixes), in.notes...)
 	a.rule = rule
 	rule = primaryRule(rule, a.Calculations, a.Citations)
 	if rule != "" {

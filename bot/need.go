@@ -212,3 +212,15 @@ func detectLang(q string) string {
 	}
 	return "zh"
 }
+
+// typoNotes say which words were read as another, so a wrong correction
+// is visible to the user.
+func typoNotes(fixes []knowledge.Fix) []string {
+	var out []string
+	for _, f := range fixes {
+		if f.Kind == "typo" {
+			out = append(out, fmt.Sprintf("“%s”按“%s”理解。", f.From, f.To))
+		}
+	}
+	return out
+}

@@ -73,6 +73,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runBill(ctx, rest, getenv, stdin, stdout, stderr)
 	case "push":
 		return runPush(ctx, rest, getenv, stdin, stdout, stderr)
+	case "gen":
+		return runGen(ctx, rest, getenv, stdin, stdout, stderr)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/cdsme/policybot/bot"
+	"github.com/cdsme/policybot/internal/questiongen"
 )
 
 // evalCase is one line of an evaluation file (DESIGN.md).
@@ -21,6 +22,9 @@ type evalCase struct {
 	Clauses    []string `json:"clauses"`
 	AmountYuan *int64   `json:"amount_yuan"`
 	Answerable *bool    `json:"answerable"`
+	// Class, optional, groups cases for per-class accuracy: parts joined by
+	// "/", the first the top-level class (internal/questiongen writes them).
+	Class string `json:"class"`
 }
 
 func (c evalCase) answerable() bool { return c.Answerable == nil || *c.Answerable }
@@ -33,6 +37,7 @@ type evalReport struct {
 	AmountOK, WithAmount    int
 	ScopeOK                 int
 	Misses                  []string
+	Classes                 questiongen.Tally // cases that carry a class
 }
 
 func runEval(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -124,6 +129,7 @@ func evaluate(ctx context.Context, eng *bot.Engine, cases []evalCase) evalReport
 				miss = append(miss, fmt.Sprintf("amount: got %v want %d", got, *c.AmountYuan))
 			}
 		}
+		r.Classes.Add(c.Class, len(miss) == 0)
 		if len(miss) > 0 {
 			r.Misses = append(r.Misses, fmt.Sprintf("%s — %s", c.Q, strings.Join(miss, "; ")))
 		}
@@ -153,6 +159,9 @@ func printReport(w io.Writer, r evalReport) {
 		for _, m := range r.Misses {
 			fmt.Fprintf(w, "  - %s\n", m)
 		}
+	}
+	if !r.Classes.Empty() {
+		r.Classes.Write(w)
 	}
 	fmt.Fprintf(w, "cases:        %d\n", r.Cases)
 	fmt.Fprintf(w, "top-1:        %s\n", pct(r.Top1, r.WithGold))

@@ -187,12 +187,8 @@ func shortError(err error) string {
 
 func (c *config) validate() error {
 	if c.webhookURL != "" {
-		u, err := url.Parse(c.webhookURL)
-		if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-			return errors.New("telegram: webhook URL must be an absolute http(s) URL (Telegram needs https)")
-		}
-		if !webhookPath.MatchString(u.Path) || u.RawPath != "" || strings.Contains(u.Path, "//") {
-			return fmt.Errorf("telegram: webhook URL %s needs a path of its own, e.g. /telegram/hook (letters, digits, . _ ~ - /), not %q", u.Redacted(), u.Path)
+		if _, err := CheckWebhookURL(c.webhookURL); err != nil {
+			return err
 		}
 		if !webhookSecret.MatchString(c.webhookSecret) {
 			return errors.New("telegram: webhook mode needs a secret of 1-256 characters A-Z a-z 0-9 _ -")
@@ -212,6 +208,22 @@ func (c *config) validate() error {
 		}
 	}
 	return nil
+}
+
+// CheckWebhookURL checks a webhook URL (TELEGRAM_WEBHOOK_URL) and returns
+// its path, where WebhookHandler is to be mounted: an absolute http(s) URL
+// whose path is its own — not empty, not "/", only letters, digits and
+// . _ ~ - / (no pattern characters, escapes, empty or dot segments). Whether the
+// path clashes with the caller's other routes is the caller's to check.
+func CheckWebhookURL(raw string) (path string, err error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return "", errors.New("telegram: webhook URL must be an absolute http(s) URL (Telegram needs https)")
+	}
+	if !webhookPath.MatchString(u.Path) || u.RawPath != "" || strings.Contains(u.Path+"/", "/./") || strings.Contains(u.Path+"/", "/../") {
+		return "", fmt.Errorf("telegram: webhook URL %s needs a path of its own, e.g. /telegram/hook (letters, digits, . _ ~ - /), not %q", u.Redacted(), u.Path)
+	}
+	return u.Path, nil
 }
 
 // Run sets the command menu (setMyCommands) and then, in long polling

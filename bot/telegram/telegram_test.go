@@ -620,7 +620,8 @@ func TestNewValidation(t *testing.T) {
 		"webhook root path":  {testToken, conv, []Option{WithWebhook("https://x.example/", "abc")}},
 		"webhook pattern":    {testToken, conv, []Option{WithWebhook("https://x.example/tg/{id}", "abc")}},
 		"webhook escaped":    {testToken, conv, []Option{WithWebhook("https://x.example/a%20b", "abc")}},
-		"webhook dot dot":    {testToken, conv, []Option{WithWebhook("https://x.example/a//b", "abc")}},
+		"webhook empty seg":  {testToken, conv, []Option{WithWebhook("https://x.example/a//b", "abc")}},
+		"webhook dot dot":    {testToken, conv, []Option{WithWebhook("https://x.example/a/../b", "abc")}},
 		"bad command":        {testToken, conv, []Option{WithCommandHandler("Bad-Name", func(context.Context, Command) (bot.Reply, error) { return bot.Reply{}, nil })}},
 		"nil handler":        {testToken, conv, []Option{WithCommandHandler("x", nil)}},
 	} {

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -33,50 +34,172 @@ const DefaultHTTPAddr = "127.0.0.1:8080"
 // shutdownGrace bounds a graceful shutdown on SIGTERM.
 const shutdownGrace = 10 * time.Second
 
-// runServe runs the web chat (and console), the Telegram bot if configured,
-// until ctx is done; then it shuts down gracefully.
+// runServe runs the web chat (and console), the Telegram bot and the push
+// workers if configured, until ctx is done; then it shuts down gracefully.
+// The environment is read and checked before anything starts: a bad value
+// is a usageError (exit status 2), never a panic.
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
-	cfg, err := readConfig(getenv)
+	cfg, err := readServeConfig(getenv)
 	if err != nil {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	if cfg.secretRandom {
+		log.Warn("BOT_SECRET not set: feedback buttons stop working after a restart and user hashes change")
+	}
 
-	rdb, closeRedis, err := openRedis(getenv("REDIS_URL"), log)
+	rdb, closeRedis, err := openRedis(cfg.redisURL, log)
 	if err != nil {
 		return err
 	}
 	defer closeRedis()
 
-	corpus, ix, err := newIndex(ctx, cfg)
+	m := newServeMetrics()
+	app, err := buildEngine(ctx, cfg, rdb, m, log)
 	if err != nil {
 		return err
 	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	metrics := web.NewMetrics(reg)
+	go trimEvery(ctx, app.exchanges, trimInterval, log)
 
-	secret := getenv("BOT_SECRET")
-	if secret == "" {
+	var adapter *telegram.Adapter
+	if cfg.telegramToken != "" {
+		if adapter, err = buildTelegram(cfg, getenv, app, rdb, m, log); err != nil {
+			return err
+		}
+		stopPush, err := startPush(ctx, rdb, telegramSender{adapter}, log, getenv)
+		if err != nil {
+			return err
+		}
+		defer stopPush()
+	} else {
+		log.Info("TELEGRAM_BOT_TOKEN not set: web chat only")
+	}
+
+	handler, err := buildHTTP(cfg, app, rdb, m, adapter, log)
+	if err != nil {
+		return err
+	}
+	return serveHTTP(ctx, cfg.httpAddr, handler, adapter, stdout, log)
+}
+
+// serveConfig is serve's environment (README, "Configuration").
+type serveConfig struct {
+	config
+	httpAddr      string
+	redisURL      string
+	secret        string // BOT_SECRET, or a random key (secretRandom)
+	secretRandom  bool
+	staffToken    string
+	telegramToken string
+	telegramOpts  []telegram.Option
+}
+
+func readServeConfig(getenv func(string) string) (serveConfig, error) {
+	base, err := readConfig(getenv)
+	if err != nil {
+		return serveConfig{}, err
+	}
+	c := serveConfig{
+		config:        base,
+		httpAddr:      getenv("HTTP_ADDR"),
+		redisURL:      getenv("REDIS_URL"),
+		secret:        getenv("BOT_SECRET"),
+		staffToken:    getenv("STAFF_TOKEN"),
+		telegramToken: getenv("TELEGRAM_BOT_TOKEN"),
+	}
+	if c.httpAddr == "" {
+		c.httpAddr = DefaultHTTPAddr
+	}
+	if c.secret == "" {
 		var b [16]byte
 		_, _ = rand.Read(b[:])
-		secret = hex.EncodeToString(b[:])
-		log.Warn("BOT_SECRET not set: feedback buttons stop working after a restart and user hashes change")
+		c.secret, c.secretRandom = hex.EncodeToString(b[:]), true
+	}
+	if c.telegramToken == "" {
+		return c, nil
+	}
+	if c.telegramOpts, err = telegram.OptionsFromEnv(getenv); err != nil {
+		return c, usageError{err}
+	}
+	if u := getenv("TELEGRAM_WEBHOOK_URL"); u != "" {
+		if err := checkWebhookURL(u); err != nil {
+			return c, usageError{fmt.Errorf("TELEGRAM_WEBHOOK_URL: %w", err)}
+		}
+	}
+	return c, nil
+}
+
+// appRoutes are the paths bot/web serves on the same server (its routes
+// method; TestAppRoutesAreServed keeps the two in step). A pattern ending
+// in "/" is a subtree.
+var appRoutes = []string{"/", "/api/", "/staff/", "/static/", "/healthz", "/metrics"}
+
+// checkWebhookURL refuses a webhook URL whose path is not a plain path of
+// its own (telegram.CheckWebhookURL) or that the web chat already serves:
+// mounted there, it would panic (a conflicting pattern) or silently take
+// the route over.
+func checkWebhookURL(raw string) error {
+	path, err := telegram.CheckWebhookURL(raw)
+	if err != nil {
+		return err
+	}
+	for _, r := range appRoutes {
+		switch {
+		case r == "/":
+			continue // only "/" itself, which CheckWebhookURL refuses
+		case path == r, strings.HasSuffix(r, "/") && (strings.HasPrefix(path, r) || path == strings.TrimSuffix(r, "/")):
+			return fmt.Errorf("path %s clashes with the web chat's %s: choose another, e.g. /telegram/hook", path, r)
+		}
+	}
+	return nil
+}
+
+// serveMetrics are the counters /metrics shows: the web chat's and the
+// Telegram adapter's lost replies.
+type serveMetrics struct {
+	reg  *prometheus.Registry
+	web  *web.Metrics
+	lost *prometheus.CounterVec
+}
+
+func newServeMetrics() serveMetrics {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	lost := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "policybot_telegram_replies_lost_total",
+		Help: "Telegram replies given up on, by reason (retries_exhausted, rejected, queue_full, not_redelivered).",
+	}, []string{"reason"})
+	for _, r := range []string{telegram.LostRetriesExhausted, telegram.LostRejected, telegram.LostQueueFull, telegram.LostNotRedelivered} {
+		lost.WithLabelValues(r) // shown as 0 from the start
+	}
+	reg.MustRegister(lost)
+	return serveMetrics{reg: reg, web: web.NewMetrics(reg), lost: lost}
+}
+
+// serveApp is the channel-free part: the engine and its conversation log.
+type serveApp struct {
+	eng       *bot.Engine
+	exchanges *redisstore.ExchangeLog
+}
+
+func buildEngine(ctx context.Context, cfg serveConfig, rdb redis.UniversalClient, m serveMetrics, log *slog.Logger) (serveApp, error) {
+	corpus, ix, err := newIndex(ctx, cfg.config)
+	if err != nil {
+		return serveApp{}, err
 	}
 	exchanges := redisstore.NewExchangeLog(rdb, redisstore.Options{})
-	go trimEvery(ctx, exchanges, trimInterval, log)
 	opts := []bot.Option{
 		bot.WithLogger(log),
 		bot.WithExchangeLog(exchanges),
 		bot.WithChatMemory(redisstore.NewChatMemory(rdb)),
 		bot.WithRateLimiter(redisstore.NewRateLimiter(rdb, redisstore.RateOptions{})),
-		bot.WithObserver(metrics),
-		bot.WithSecret(secret),
+		bot.WithObserver(m.web),
+		bot.WithSecret(cfg.secret),
 	}
 	if !cfg.issued.IsZero() {
 		opts = append(opts, bot.WithIssued(cfg.issued))
@@ -87,57 +210,75 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	} else {
 		log.Info("offline mode: answers are extractive, amounts from the calculators (set OPENAI_API_KEY and OPENAI_MODEL for LLM phrasing)")
 	}
-	eng := bot.NewEngine(corpus, ix, opts...)
+	return serveApp{eng: bot.NewEngine(corpus, ix, opts...), exchanges: exchanges}, nil
+}
 
+// buildTelegram builds the adapter with the push and staff commands; its
+// lost replies are counted in /metrics.
+func buildTelegram(cfg serveConfig, getenv func(string) string, app serveApp, rdb redis.UniversalClient, m serveMetrics, log *slog.Logger) (*telegram.Adapter, error) {
+	pushStore := asynqpush.NewStore(rdb)
+	opts := append(cfg.telegramOpts[:len(cfg.telegramOpts):len(cfg.telegramOpts)],
+		telegram.WithLogger(log), telegram.WithUserHashSalt(cfg.secret),
+		telegram.WithLostReplyObserver(func(reason string) { m.lost.WithLabelValues(reason).Inc() }),
+		telegram.WithStaffCommandHandler("stats", staffStats(app.exchanges, time.Now)),
+		telegram.WithMenuCommand("subscribe", "订阅红利账单（附企业资料 JSON）", pushSubscribeCommand(pushStore)),
+		telegram.WithMenuCommand("bill", "查看我的红利账单", pushBillCommand(pushStore, getenv, time.Now)),
+		telegram.WithMenuCommand("unsubscribe", "退订账单推送", pushUnsubscribeCommand(pushStore)),
+		telegram.WithMenuCommand("deleteprofile", "删除我的企业资料", pushForgetCommand(pushStore)))
+	adapter, err := telegram.New(cfg.telegramToken, forgetAll{app.eng, pushStore}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("telegram: %w", err)
+	}
+	return adapter, nil
+}
+
+// buildHTTP is the one HTTP server's handler: the web chat, console,
+// /healthz and /metrics, and the Telegram webhook when configured.
+func buildHTTP(cfg serveConfig, app serveApp, rdb redis.UniversalClient, m serveMetrics, adapter *telegram.Adapter, log *slog.Logger) (http.Handler, error) {
 	mux := http.NewServeMux()
-	mux.Handle("/", web.New(eng,
+	mux.Handle("/", web.New(app.eng,
 		web.WithLogger(log),
-		web.WithRegistry(reg),
-		web.WithMetrics(metrics),
-		web.WithStaffToken(getenv("STAFF_TOKEN")),
-		web.WithStaffHandler(console.New(exchanges, console.WithLogger(log))),
+		web.WithRegistry(m.reg),
+		web.WithMetrics(m.web),
+		web.WithStaffToken(cfg.staffToken),
+		web.WithStaffHandler(console.New(app.exchanges, console.WithLogger(log))),
 		web.WithHealthCheck(func(ctx context.Context) error { return rdb.Ping(ctx).Err() }),
 	))
-
-	errc := make(chan error, 2)
-	if token := getenv("TELEGRAM_BOT_TOKEN"); token != "" {
-		tgOpts, err := telegram.OptionsFromEnv(getenv)
-		if err != nil {
-			return usageError{err}
-		}
-		pushStore := asynqpush.NewStore(rdb)
-		tgOpts = append(tgOpts, telegram.WithLogger(log), telegram.WithUserHashSalt(secret),
-			telegram.WithStaffCommandHandler("stats", staffStats(exchanges, time.Now)),
-			telegram.WithMenuCommand("subscribe", "订阅红利账单（附企业资料 JSON）", pushSubscribeCommand(pushStore)),
-			telegram.WithMenuCommand("bill", "查看我的红利账单", pushBillCommand(pushStore, getenv, time.Now)),
-			telegram.WithMenuCommand("unsubscribe", "退订账单推送", pushUnsubscribeCommand(pushStore)),
-			telegram.WithMenuCommand("deleteprofile", "删除我的企业资料", pushForgetCommand(pushStore)))
-		adapter, err := telegram.New(token, forgetAll{eng, pushStore}, tgOpts...)
-		if err != nil {
-			return fmt.Errorf("telegram: %w", err)
-		}
-		stopPush, err := startPush(ctx, rdb, telegramSender{adapter}, log, getenv)
-		if err != nil {
-			return err
-		}
-		defer stopPush()
+	if adapter != nil {
 		if p := adapter.WebhookPath(); p != "" {
-			mux.Handle(p, adapter.WebhookHandler())
+			if err := mount(mux, p, adapter.WebhookHandler()); err != nil {
+				return nil, usageError{fmt.Errorf("TELEGRAM_WEBHOOK_URL: %w", err)}
+			}
 		}
-		go func() { errc <- adapter.Run(ctx) }()
-	} else {
-		log.Info("TELEGRAM_BOT_TOKEN not set: web chat only")
 	}
+	return mux, nil
+}
 
-	addr := getenv("HTTP_ADDR")
-	if addr == "" {
-		addr = DefaultHTTPAddr
-	}
+// mount is mux.Handle returning the panic of a conflicting pattern as an
+// error (checkWebhookURL should have caught it first).
+func mount(mux *http.ServeMux, pattern string, h http.Handler) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("cannot serve %s: %v", pattern, p)
+		}
+	}()
+	mux.Handle(pattern, h)
+	return nil
+}
+
+// serveHTTP listens on addr and serves handler, with the Telegram adapter
+// (if any) running beside it, until ctx is done or either fails; then it
+// shuts the server down gracefully.
+func serveHTTP(ctx context.Context, addr string, handler http.Handler, adapter *telegram.Adapter, stdout io.Writer, log *slog.Logger) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on HTTP_ADDR %s: %w", addr, err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 2)
+	if adapter != nil {
+		go func() { errc <- adapter.Run(ctx) }()
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	go func() { errc <- srv.Serve(ln) }()
 	fmt.Fprintf(stdout, "policybot: web chat on http://%s\n", ln.Addr())
 	log.Info("serving", "addr", ln.Addr().String())

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/cdsme/policybot/bot/web"
 )
 
 // lineWriter hands each written line to a channel, so a test can wait for
@@ -34,6 +37,7 @@ func (w lineWriter) Write(p []byte) (int, error) {
 // records sendMessage calls.
 type fakeTelegram struct {
 	mu      sync.Mutex
+	reject  bool // answer sendMessage with 400
 	served  bool
 	sent    chan map[string]string
 	methods []string
@@ -71,6 +75,10 @@ func (f *fakeTelegram) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		select {
 		case f.sent <- fields:
 		default:
+		}
+		if f.reject {
+			io.WriteString(w, `{"ok":false,"error_code":400,"description":"Bad Request: chat not found"}`)
+			return
 		}
 		io.WriteString(w, `{"ok":true,"result":{"message_id":9,"date":1764000000,"chat":{"id":555,"type":"private"}}}`)
 	default:
@@ -259,4 +267,101 @@ func serveTestRedis() string {
 		rdb.Close()
 	}
 	return url
+}
+
+// TestServeWebhookPathErrors: a webhook URL without a path of its own, or
+// on a path the web chat serves, is a configuration error (exit status 2)
+// found before anything starts — not a panic ("pattern / conflicts"), and
+// not a webhook silently taking over /api/ask.
+func TestServeWebhookPathErrors(t *testing.T) {
+	for _, u := range []string{
+		"https://bot.example.org", "https://bot.example.org/", "https://bot.example.org/api/ask",
+		"https://bot.example.org/api", "https://bot.example.org/staff/", "https://bot.example.org/staff",
+		"https://bot.example.org/staff/exchanges", "https://bot.example.org/healthz", "https://bot.example.org/metrics",
+		"https://bot.example.org/static/app.js", "https://bot.example.org/tg/{id}",
+	} {
+		envs := map[string]string{
+			"HTTP_ADDR": "127.0.0.1:0", "TELEGRAM_BOT_TOKEN": "1:a",
+			"TELEGRAM_API_URL":     "http://127.0.0.1:1", // never reached
+			"TELEGRAM_WEBHOOK_URL": u, "TELEGRAM_WEBHOOK_SECRET": "s3cret",
+		}
+		var err error
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					t.Errorf("%s: panic %v", u, p)
+				}
+			}()
+			err = run(context.Background(), []string{"serve"}, env(envs), strings.NewReader(""), io.Discard, io.Discard)
+		}()
+		var ue usageError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), "TELEGRAM_WEBHOOK_URL") {
+			t.Errorf("%s: err = %v, want a usage error naming TELEGRAM_WEBHOOK_URL", u, err)
+		}
+	}
+	if err := checkWebhookURL("https://bot.example.org/telegram/hook-1"); err != nil {
+		t.Errorf("a path of its own: %v", err)
+	}
+}
+
+// TestAppRoutesAreServed keeps appRoutes in step with bot/web: each is
+// answered by the web handler (not 404), and a path outside them is not.
+func TestAppRoutesAreServed(t *testing.T) {
+	eng, err := newEngine(context.Background(), env(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := web.New(eng)
+	probe := map[string]string{ // a path each route serves
+		"/": "/", "/api/": "/api/ask", "/staff/": "/staff/", "/static/": "/static/app.js", "/healthz": "/healthz", "/metrics": "/metrics",
+	}
+	for _, r := range appRoutes {
+		p, ok := probe[r]
+		if !ok {
+			t.Errorf("no probe for %s", r)
+			continue
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", p, nil))
+		if rec.Code == http.StatusNotFound {
+			t.Errorf("GET %s: 404, but appRoutes lists %s", p, r)
+		}
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/telegram/hook", nil))
+	if rec.Code != http.StatusNotFound {
+		t.Errorf("GET /telegram/hook: %d, want 404 (a route appRoutes does not know)", rec.Code)
+	}
+}
+
+// TestServeCountsLostReplies: a reply Telegram refuses is counted in
+// /metrics (policybot_telegram_replies_lost_total), through the adapter's
+// observer.
+func TestServeCountsLostReplies(t *testing.T) {
+	tg := &fakeTelegram{sent: make(chan map[string]string, 4), reject: true}
+	tgSrv := httptest.NewServer(tg)
+	defer tgSrv.Close()
+	base, stop := startServe(t, map[string]string{
+		"HTTP_ADDR": "127.0.0.1:0", "TELEGRAM_BOT_TOKEN": "123:abc", "TELEGRAM_API_URL": tgSrv.URL,
+	})
+	defer stop()
+	select {
+	case <-tg.sent:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no telegram reply attempted")
+	}
+	want := `policybot_telegram_replies_lost_total{reason="rejected"} 1`
+	var m []byte
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		r, err := http.Get(base + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, _ = io.ReadAll(r.Body)
+		r.Body.Close()
+		if strings.Contains(string(m), want) {
+			return
+		}
+	}
+	t.Errorf("lost reply not counted:\n%s", grepLines(string(m), "policybot_telegram"))
 }

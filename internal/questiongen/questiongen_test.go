@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -293,10 +294,14 @@ func TestEngineSample(t *testing.T) {
 	r := rand.New(rand.NewPCG(testSeed, 300))
 	r.Shuffle(len(cases), func(i, j int) { cases[i], cases[j] = cases[j], cases[i] })
 	var tally Tally
-	var misses []string
+	var misses, panics []string
 	for _, c := range cases[:sampleN] {
-		a := eng.Ask(ctx, c.Q)
+		a, p := ask(ctx, eng, c.Q)
 		why := failure(c, a)
+		if p != nil {
+			why = fmt.Sprint("panic: ", p)
+			panics = append(panics, c.Q+" — "+why)
+		}
 		tally.Add(c.Class, why == "")
 		if why != "" {
 			misses = append(misses, c.Q+" — "+why)
@@ -308,9 +313,18 @@ func TestEngineSample(t *testing.T) {
 	for _, m := range misses {
 		t.Log("miss:", m)
 	}
+	for _, p := range panics {
+		t.Error("engine panicked:", p)
+	}
 	if got, _ := tally.Ratio("all"); got < minSampleAccuracy {
 		t.Errorf("sample accuracy %.3f < bar %.2f", got, minSampleAccuracy)
 	}
+}
+
+// ask is eng.Ask that turns a panic into a reported failure of one question.
+func ask(ctx context.Context, eng *bot.Engine, question string) (a bot.Answer, panicked any) {
+	defer func() { panicked = recover() }()
+	return eng.Ask(ctx, question), nil
 }
 
 // failure says how the answer misses the case ("" when it does not).

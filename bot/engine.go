@@ -193,8 +193,14 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 	a.Citations = e.citations(res.Hits)
 	calcs, missing, pending, rule := e.calculate(&in)
 	a.Calculations = append(a.Calculations, calcs...)
+	if t, ok := total(a.Calculations, in); ok {
+		a.Calculations = append(a.Calculations, t)
+	}
+	a.Reading = e.readingOf(a.Calculations, in.mentions, q)
 	a.Missing, a.pending = missing, pending
-	a.notes = append(typoNotes(fixes), in.notes...)
+	a.notes = append(guessNotes(in.guesses, payouts(a.Calculations), r.lang), typoNotes(fixes)...)
+	a.notes = append(a.notes, readingNote(a.Reading, e)...)
+	a.notes = append(a.notes, in.notes...)
 	a.rule = rule
 	rule = primaryRule(rule, a.Calculations, a.Citations)
 	if rule != "" {
@@ -331,6 +337,9 @@ func (e *Engine) calculate(in *intent) (calcs []policies.Calculation, missing, p
 		switch {
 		case err == nil:
 			calcs = append(calcs, c)
+		case errors.Is(err, policies.ErrMissingInput) && in.asksMax && len(call.inputs) == 0 && len(policies.Maximum(call.name, at)) > 0:
+			// "研发补贴一年最多多少": the cap answers; no figure is needed.
+			calcs = append(calcs, policies.Maximum(call.name, at)...)
 		case errors.Is(err, policies.ErrMissingInput) && errors.As(err, &ie):
 			// Ask for every required figure at once, not one per turn.
 			if call.ask != "" {

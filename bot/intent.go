@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -19,6 +20,12 @@ type intent struct {
 	notes     []string // how the question was read, for the answer
 	asksMoney bool
 	followUp  bool
+	// asksMax: "最多/上限/cap" — with no figures, the rule's cap answers.
+	asksMax bool
+	// asksTotal: "一共/合计/in total" — several amounts are also summed.
+	asksTotal bool
+	guesses   []yuan.Mention // the user's own estimates, checked, never inputs
+	mentions  []yuan.Mention // the figures read as inputs, for the reading
 }
 
 type ruleCall struct {
@@ -36,9 +43,9 @@ type trigger struct {
 }
 
 var triggers = []trigger{
-	{rule: "fund_manager", match: regexp.MustCompile(`引导基金|参股基金|基金管理|(管理机构|管理人).*基金|基金.*(管理机构|管理人|股权投资额|投资额)|基金.{0,2}投了|fund manag|guidance fund`),
+	{rule: "fund_manager", match: regexp.MustCompile(`引导基金|参股基金|基金管理|(管理机构|管理人).*基金|基金.*(管理机构|管理人|股权投资额)|fund manag|guidance fund`),
 		suppress: []string{"equity_investment", "little_giant", "provincial_sme", "innovative_sme"}},
-	{rule: "equity_investment", match: regexp.MustCompile(`股权投资|股权机构|invest(ed|ing|s)? .{0,20}in (a |an |one |the )?(provincial|specialized|srdi|little giant|sme|startup)|创业投资|创投|风投|投资机构|(给|对|向)[^，。,]{0,12}投(了|资了)|\bvc\b|venture|equity invest|investor|投资(了)?(一家|省级|专精特新|这家|企业)`),
+	{rule: "equity_investment", match: regexp.MustCompile(`股权投资|股权机构|投(了|资了|资)?\s*([0-9]{1,2}|[一二两三四五六七八九十]{1,3})\s*家|中早期|早期投资|天使轮|\ba轮|\bb轮|pre-a|angel round|series a|invest(ed|ing|s)? .{0,20}in (a |an |one |the )?(provincial|specialized|srdi|little giant|sme|startup)|创业投资|创投|风投|投资机构|(给|对|向)[^，。,]{0,12}投(了|资了)|\bvc\b|venture|equity invest|investor|投资(了)?(一家|省级|专精特新|这家|企业)`),
 		suppress: []string{"little_giant", "provincial_sme", "innovative_sme"}},
 	{rule: "little_giant", match: regexp.MustCompile(`小巨人|little giant`)},
 	{rule: "provincial_sme", match: regexp.MustCompile(`省级|省专精特新|provincial`)},
@@ -71,9 +78,18 @@ var (
 // since yuan.Extract reports offsets into it).
 func understand(norm, raw string, cc ChatContext) intent {
 	in := intent{asksMoney: reAsksMoney.MatchString(reCountAsk.ReplaceAllString(norm, ""))}
-	in.followUp = cc.LastQuestion != "" && (reFollowUp.MatchString(norm) || len([]rune(norm)) <= 8)
-	mentions, belowNotes := readBounds(raw, yuan.Extract(raw))
+	in.asksMax = reAsksMax.MatchString(norm)
+	in.asksTotal = reAsksTotal.MatchString(norm)
+	fig := readFigures(raw, yuan.Extract(raw))
+	in.guesses = fig.guesses
+	in.followUp = cc.LastQuestion != "" && isFollowUp(norm, raw, fig.ms)
+	mentions, belowNotes := readBounds(raw, fig.ms)
+	in.mentions = mentions
 	in.notes = append(in.notes, belowNotes...)
+	var fromTo *[2]yuan.Mention
+	if fig.from >= 0 {
+		fromTo = &[2]yuan.Mention{mentions[fig.from], mentions[fig.from+1]}
+	}
 	var names []string
 	suppressed := map[string]bool{}
 	for _, t := range triggers {
@@ -125,7 +141,10 @@ func understand(norm, raw string, cc ChatContext) intent {
 	}
 	owned := ownMentions(raw, mentions, names)
 	for _, n := range names {
-		calls := buildCalls(n, norm, raw, owned[n], cc, in.followUp)
+		calls := buildCalls(n, norm, raw, owned[n], cc, in.followUp, fromTo)
+		if len(calls) > 1 && calls[0].name == calls[1].name && maps.Equal(calls[0].inputs, calls[1].inputs) {
+			in.asksTotal = true // "3个人入选": the same award several times
+		}
 		in.rules = append(in.rules, calls...)
 	}
 	for _, m := range mentions {
@@ -173,7 +192,7 @@ func readBounds(raw string, ms []yuan.Mention) ([]yuan.Mention, []string) {
 
 // reClauseBreak splits a question into the parts that each speak of one
 // matter ("研发投入增加650万，数字化投资200万").
-var reClauseBreak = regexp.MustCompile(`[，。,;；！？!?\n]|和|以及|另外|还有|并且|同时|\band\b`)
+var reClauseBreak = regexp.MustCompile(`[，。,;；！？!?\n()（）]|和|以及|另外|还有|并且|同时|\band\b`)
 
 // ownMentions gives each amount to the rule it is said of: the rule whose
 // words come last before it in its part of the question, else one named
@@ -274,7 +293,7 @@ var standardLevels = []struct {
 // buildCalls maps a question's amounts onto one rule's inputs. Several calls
 // come back when the question leaves a choice open (a range, or "标准" with
 // no level): each is computed and shown.
-func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, followUp bool) []ruleCall {
+func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, followUp bool, fromTo *[2]yuan.Mention) []ruleCall {
 	in := map[string]string{}
 	if followUp && cc.LastRule == rule {
 		for k, v := range cc.Inputs {
@@ -326,12 +345,16 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		}
 		return one("investment_yuan")
 	case "equity_investment":
-		var inv []string
+		var own []yuan.Mention
 		for i, m := range ms {
 			if cueBefore(raw, ms, i, reAlreadyAwarded) {
 				in["already_awarded_this_year_yuan"] = itoa(m.Yuan)
 				continue
 			}
+			own = append(own, m)
+		}
+		var inv []string
+		for _, m := range perItem(raw, own) { // "投了3家每家600万"
 			inv = append(inv, itoa(m.Yuan))
 		}
 		if len(inv) > 0 {
@@ -352,6 +375,8 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 				calls = append(calls, ruleCall{name: rule, inputs: c})
 			}
 			return calls
+		case len(ms) >= 2 && owns(ms, fromTo):
+			in["previous_max_revenue_yuan"], in["revenue_yuan"] = itoa(fromTo[0].Yuan), itoa(fromTo[1].Yuan)
 		case len(ms) >= 2:
 			last, this := yearRoles(raw, ms, reRevenueThis)
 			in["previous_max_revenue_yuan"], in["revenue_yuan"] = itoa(ms[last].Yuan), itoa(ms[this].Yuan)
@@ -360,6 +385,11 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		}
 		return []ruleCall{{name: rule, inputs: in}}
 	case "rd_increase":
+		if owns(ms, fromTo) {
+			in["rd_last_year_yuan"], in["rd_this_year_yuan"] = itoa(fromTo[0].Yuan), itoa(fromTo[1].Yuan)
+			delete(in, "increase_yuan")
+			return []ruleCall{{name: rule, inputs: in}}
+		}
 		c := ruleCall{name: rule, inputs: rdInputs(raw, ms, in)}
 		if len(ms) == 0 && reIncrease.MatchString(norm) {
 			c.ask = "increase_yuan"
@@ -380,6 +410,11 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		}
 		return []ruleCall{{name: rule, inputs: in}}
 	case "standard":
+		if items := standardItems(norm); len(items) > 1 {
+			// "一项国际标准和两项行业标准": every approved standard, summed.
+			in["level"] = strings.Join(items, ";")
+			return []ruleCall{{name: rule, inputs: in}}
+		}
 		var levels []string
 		for _, l := range standardLevels {
 			if l.re.MatchString(norm) {
@@ -405,6 +440,13 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		}
 		return []ruleCall{{name: rule, inputs: in}}
 	case "talent":
+		people := 1
+		for _, c := range yuan.Counts(norm) {
+			if strings.Contains("人名位个", c.Unit) || strings.HasPrefix(c.Unit, "people") || strings.HasPrefix(c.Unit, "talent") || strings.HasPrefix(c.Unit, "person") {
+				people = c.N
+				norm = norm[:c.Start] + strings.Repeat(" ", c.End-c.Start) + norm[c.End:]
+			}
+		}
 		var progs []string
 		if strings.Contains(norm, "建圈强链") {
 			progs = append(progs, "industry_chain")
@@ -418,7 +460,14 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		if len(progs) == 0 {
 			progs = []string{"rongpiao_individual", "rongpiao_team", "industry_chain"}
 		}
-		return fanOut(rule, in, "program", progs)
+		calls := fanOut(rule, in, "program", progs)
+		if len(calls) == 1 && people > 1 {
+			// "我们有3个人入选": the award for each of them.
+			for range min(people, 20) - 1 {
+				calls = append(calls, ruleCall{name: rule, inputs: clone(calls[0].inputs)})
+			}
+		}
+		return calls
 	case "effective_date":
 		if d := reDate.FindStringSubmatch(raw); d != nil {
 			in["issued"] = isoDate(d)
@@ -487,25 +536,21 @@ func rdInputs(raw string, ms []yuan.Mention, in map[string]string) map[string]st
 	return in
 }
 
-// yearRoles picks last year's and this year's figure: by 去年/今年 (or
-// thisCue, e.g. 增加到, 突破) before them, else first and last in order.
+// yearRoles picks last year's and this year's figure. Each figure takes
+// the year word nearest to it within its part of the question (between
+// punctuation, parentheses or the next figure): the closest one before it
+// ("去年500万，今年930万", "Last year 5 million"), else the closest one after
+// it ("6 million last year and 12.5 million this year", "100 million this
+// year (last year it was 80 million)"). thisCue (增加到, 突破) also marks
+// this year's figure. Figures no year word reaches are first and last in
+// order.
 func yearRoles(raw string, ms []yuan.Mention, thisCue *regexp.Regexp) (last, this int) {
 	last, this = -1, -1
-	// Chinese puts 去年 before the figure; English may put it after ("6
-	// million last year and 12.5 million this year") unless the sentence
-	// opens with it ("Last year 5 million, this year 9.3 million").
-	enFirst := reYearEN.MatchString(knowledge.Normalize(raw[:ms[0].Start]))
-	enCue := func(i int, re *regexp.Regexp) bool {
-		if enFirst {
-			return cueBefore(raw, ms, i, re)
-		}
-		return cueAfter(raw, ms, i, re)
-	}
 	for i := range ms {
-		switch {
-		case cueBefore(raw, ms, i, reLastYearZH) || enCue(i, reLastYearEN):
+		switch nearestYear(raw, ms, i, thisCue) {
+		case "last":
 			last = i
-		case cueBefore(raw, ms, i, reThisYearZH) || enCue(i, reThisYearEN) || cueBefore(raw, ms, i, thisCue):
+		case "this":
 			this = i
 		}
 	}
@@ -526,12 +571,57 @@ func yearRoles(raw string, ms []yuan.Mention, thisCue *regexp.Regexp) (last, thi
 	return last, this
 }
 
+// nearestYear is "last", "this" or "" for figure i (see yearRoles).
+func nearestYear(raw string, ms []yuan.Mention, i int, thisCue *regexp.Regexp) string {
+	seg := segmentAround(raw, ms[i])
+	lo, hi := seg[0], seg[1]
+	if i > 0 {
+		lo = max(lo, ms[i-1].End)
+	}
+	if i+1 < len(ms) {
+		hi = min(hi, ms[i+1].Start)
+	}
+	hi = max(hi, ms[i].End)
+	before, after := knowledge.Normalize(raw[lo:ms[i].Start]), knowledge.Normalize(raw[ms[i].End:hi])
+	lastEnd := func(re *regexp.Regexp, s string) int {
+		locs := re.FindAllStringIndex(s, -1)
+		if len(locs) == 0 {
+			return -1
+		}
+		return locs[len(locs)-1][1]
+	}
+	lb := max(lastEnd(reLastYearZH, before), lastEnd(reLastYearEN, before))
+	tb := max(lastEnd(reThisYearZH, before), lastEnd(reThisYearEN, before), lastEnd(thisCue, before))
+	switch {
+	case lb >= 0 && lb > tb:
+		return "last"
+	case tb >= 0:
+		return "this"
+	}
+	firstStart := func(res ...*regexp.Regexp) int {
+		best := -1
+		for _, re := range res {
+			if loc := re.FindStringIndex(after); loc != nil && (best < 0 || loc[0] < best) {
+				best = loc[0]
+			}
+		}
+		return best
+	}
+	la, ta := firstStart(reLastYearZH, reLastYearEN), firstStart(reThisYearZH, reThisYearEN)
+	switch {
+	case la >= 0 && (ta < 0 || la < ta):
+		return "last"
+	case ta >= 0:
+		return "this"
+	}
+	return ""
+}
+
 var (
 	reLastYearZH = regexp.MustCompile(`去年|上年|上一年|前一年|往年`)
 	reThisYearZH = regexp.MustCompile(`今年|本年|这一年|当年`)
 	reLastYearEN = regexp.MustCompile(`(?i)\b(last|previous|prior) year`)
 	reThisYearEN = regexp.MustCompile(`(?i)\b(this|current) year`)
-	reYearEN     = regexp.MustCompile(`(?i)\b(last|previous|prior|this|current) year`)
 )
 
 // cueAfter reports whether the words right after amount i (up to the next
@@ -552,7 +642,7 @@ var reRevenueThis = regexp.MustCompile(`突破|超过|达到|涨到|增长到|�
 func cueBefore(raw string, ms []yuan.Mention, i int, re *regexp.Regexp) bool {
 	from := 0
 	if i > 0 {
-		from = ms[i-1].End
+		from = min(ms[i-1].End, ms[i].Start)
 	}
 	return re.MatchString(knowledge.Normalize(raw[from:ms[i].Start]))
 }
@@ -610,4 +700,65 @@ func pad2(n int) string {
 		return "0" + strconv.Itoa(n)
 	}
 	return strconv.Itoa(n)
+}
+
+var (
+	reCountThenLevel = regexp.MustCompile(`^\s*(的)?\s*$`)
+	reLevelThenCount = regexp.MustCompile(`^(技术)?(标准)?\s*(共|各|有|)\s*$`)
+	reAsksMax        = regexp.MustCompile(`最高|最多|上限|封顶|顶格|至多|\b(max|maximum|cap|capped|at most|upper limit|ceiling)\b`)
+	reAsksTotal      = regexp.MustCompile(`一共|合计|总共|共计|总计|加起来|加在一起|\b(in total|altogether|combined|total)\b`)
+	// reAnaphora: the question points back at the last one ("这个", "它").
+	reAnaphora = regexp.MustCompile(`这个|那个|这项|那项|该项|它|上面|刚才|同样|也是|\b(it|that|this one|same)\b`)
+)
+
+// owns reports whether ms holds both figures of a from → to pair.
+func owns(ms []yuan.Mention, ft *[2]yuan.Mention) bool {
+	return ft != nil && slices.Contains(ms, ft[0]) && slices.Contains(ms, ft[1])
+}
+
+// isFollowUp says whether a question leans on the one before: it opens
+// with 那/如果/what about, ends in 呢, points back ("这个"), or is only a
+// figure ("650万"). A complete question — however short, "申报材料有哪些" —
+// starts afresh.
+func isFollowUp(norm, raw string, ms []yuan.Mention) bool {
+	if reFollowUp.MatchString(norm) || reAnaphora.MatchString(norm) {
+		return true
+	}
+	rest := raw
+	for i := len(ms) - 1; i >= 0; i-- {
+		rest = rest[:ms[i].Start] + rest[ms[i].End:]
+	}
+	return len(ms) > 0 && len([]rune(strings.Trim(knowledge.Normalize(rest), " ，。,.?？!！元呢吧"))) <= 2
+}
+
+// standardItems lists a standard's level once per standard said: a count
+// before the level ("两项国家标准") or after it ("国家标准一项") repeats it.
+// It returns nil unless the question counts or lists standards.
+func standardItems(norm string) []string {
+	counts := yuan.Counts(norm)
+	var items []string
+	counted := false
+	for _, l := range standardLevels {
+		for _, loc := range l.re.FindAllStringIndex(norm, -1) {
+			n, found := 1, false
+			for _, c := range counts { // a count just before the level: 两项国家标准
+				if c.End <= loc[0] && reCountThenLevel.MatchString(norm[c.End:loc[0]]) {
+					n, found = c.N, true
+				}
+			}
+			for _, c := range counts { // else one just after it: 国家标准一项
+				if !found && c.Start >= loc[1] && reLevelThenCount.MatchString(norm[loc[1]:c.Start]) {
+					n, found = c.N, true
+				}
+			}
+			counted = counted || found
+			for range min(n, 20) {
+				items = append(items, l.name)
+			}
+		}
+	}
+	if !counted {
+		return nil
+	}
+	return items
 }

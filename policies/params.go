@@ -36,6 +36,8 @@ type Param struct {
 	Quote  string // verbatim clause text; a Value may override it
 	Unit   string
 	Values []ParamValue
+	// MaximumOf names the calculator whose amount this parameter caps.
+	MaximumOf string
 }
 
 // ParamValue is a parameter's value over a validity period. From and To are
@@ -58,8 +60,9 @@ type Params struct {
 type paramYAML struct {
 	Clause string `yaml:"clause"`
 	Quote  string `yaml:"quote"`
-	Unit   string `yaml:"unit"`
-	Values []struct {
+	Unit      string `yaml:"unit"`
+	MaximumOf string `yaml:"maximum_of"`
+	Values    []struct {
 		Value   int64  `yaml:"value"`
 		Written string `yaml:"written"`
 		Quote   string `yaml:"quote"`
@@ -121,7 +124,10 @@ func LoadParams(raw []byte) (*Params, error) {
 	ps := &Params{byName: map[string]int{}}
 	for _, name := range names {
 		y := m[name]
-		p := Param{Name: name, Clause: y.Clause, Quote: y.Quote, Unit: y.Unit}
+		p := Param{Name: name, Clause: y.Clause, Quote: y.Quote, Unit: y.Unit, MaximumOf: y.MaximumOf}
+		if p.MaximumOf != "" && p.Unit != UnitYuan {
+			return nil, fmt.Errorf("parameter %s: maximum_of needs unit yuan", name)
+		}
 		if p.Clause == "" {
 			return nil, fmt.Errorf("parameter %s: no clause: every parameter must cite the clause that sets it", name)
 		}

@@ -1,0 +1,292 @@
+package bot
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/cdsme/policybot/knowledge"
+	"github.com/cdsme/policybot/policies"
+	"github.com/cdsme/policybot/yuan"
+)
+
+// Roles by structure: before any rule reads the figures, the shapes of the
+// sentence say what some of them are, whatever the rule.
+//
+//   - a guess: "贴息是35万吗", "能拿100万不", "is it 350,000?" — the user's
+//     own estimate, checked against the calculation and never an input;
+//   - from → to: "从400万涨到1000万", "由9000万增至1.2亿", "400万→1000万",
+//     "rose from 4 million to 10 million" — the old and the new value;
+//   - per item with a count: "投了3家每家600万", "3家各600万" — N items;
+//   - a grouped bare number beside money: "the LPR amount is 450,000".
+
+var (
+	// reGuessAfter: the figure closes a yes/no question.
+	reGuessAfter = regexp.MustCompile(`^\s*(元|块钱|块)?\s*(吗|嘛|么|不|没|没有|对吗|对不对|是吗|是不是|吧|没错吧)\s*([?？。!！,，;；]|$)|(?i)^\s*(yuan|rmb)?\s*(,?\s*(right|correct))?\s*\?`)
+	// reGuessBefore: the figure is what the user thinks they get or the
+	// amount is.
+	reGuessBefore  = regexp.MustCompile(`(是|就是|会是|应该是|有|给|贴|(拿|领|得|补|奖)(到|了)?)\s*$|(?i)\b(is it|is that|is the \w+( \w+)?|be|get|receive|gives?)\s*$`)
+	reFromCue      = regexp.MustCompile(`(从|由|自)\s*$|(?i)\bfrom\s*$`)
+	reToCue        = regexp.MustCompile(`^\s*(元|块)?\s*(去年|上年|今年|(?i:(last|this|previous) year))?\s*(猛|一下子|直接)?(增加|增长|增|涨|提高|提升|上升|升|加|变|跃|冲|跳|翻)?(了)?\s*(到|至|成|为)|^\s*(→|->|=>|~)|(?i)^\s*(yuan|rmb)?\s*((last|this|previous) year)?\s*(to|up to)\b`)
+	rePerItem      = regexp.MustCompile(`(每家|每个|每笔|每项|各|每一家|每家企业|均为|都是|分别是)\s*$|(?i)\b(each|per (company|firm|enterprise|investee))\s*$`)
+	reGroupedBare  = regexp.MustCompile(`(^|[^0-9.,])([0-9]{1,3}(?:,[0-9]{3})+)([^0-9%.,]|$)`)
+	reArrow        = regexp.MustCompile(`^\s*(元)?\s*(→|->|=>)`)
+	reBareNotMoney = regexp.MustCompile(`^\s*(%|年|家|人|个|项|名|次|天|号|月|元?/)`)
+)
+
+// figures are a question's amounts after the structural reading.
+type figures struct {
+	ms      []yuan.Mention // inputs, in order
+	guesses []yuan.Mention // the user's own estimates, to check
+	from    int            // index in ms of a from → to pair's old value, -1 if none
+}
+
+// readFigures finds the roles the sentence's structure gives.
+func readFigures(raw string, ms []yuan.Mention) figures {
+	f := figures{from: -1}
+	ms = append(ms, groupedBare(raw, ms)...)
+	slices.SortFunc(ms, func(a, b yuan.Mention) int { return a.Start - b.Start })
+	for _, m := range ms {
+		seg := segmentAround(raw, m)
+		before, after := knowledge.Normalize(raw[seg[0]:m.Start]), knowledge.Normalize(raw[m.End:seg[1]])
+		if m.RangeTo == 0 && reGuessAfter.MatchString(after) && reGuessBefore.MatchString(before) {
+			f.guesses = append(f.guesses, m)
+			continue
+		}
+		f.ms = append(f.ms, m)
+	}
+	// A range said as a change ("from 4 million to 10 million", "从300万到500万")
+	// is two values, old and new.
+	for i, m := range f.ms {
+		if m.RangeTo > m.Yuan && reFromCue.MatchString(knowledge.Normalize(raw[max(0, m.Start-12):m.Start])) {
+			lo, hi := m, m
+			lo.RangeTo, hi.Yuan, hi.RangeTo = 0, m.RangeTo, 0
+			f.ms = slices.Insert(slices.Delete(f.ms, i, i+1), i, lo, hi)
+			f.from = i
+			return f
+		}
+	}
+	for i := 0; i+1 < len(f.ms); i++ {
+		a, b := f.ms[i], f.ms[i+1]
+		lead := knowledge.Normalize(raw[max(0, a.Start-12):a.Start])
+		if reFromCue.MatchString(lead) && reToCue.MatchString(knowledge.Normalize(raw[a.End:b.Start])) ||
+			reArrow.MatchString(raw[a.End:b.Start]) {
+			f.from = i
+			break
+		}
+	}
+	return f
+}
+
+// segmentAround is the part of the question, between punctuation, that
+// holds m.
+func segmentAround(raw string, m yuan.Mention) [2]int {
+	start, end := 0, len(raw)
+	for _, b := range reClauseBreak.FindAllStringIndex(raw, -1) {
+		if b[1] <= m.Start {
+			start = b[1]
+		}
+		if b[0] >= m.End && end == len(raw) {
+			end = b[0]
+		}
+	}
+	// A question mark right after the figure belongs to it.
+	if end < len(raw) && strings.ContainsRune("?？", rune(raw[end])) || strings.HasPrefix(raw[end:], "？") {
+		end += len(string([]rune(raw[end:])[0]))
+	}
+	return [2]int{start, end}
+}
+
+// groupedBare reads "450,000" as yuan when the question already speaks of
+// money: a comma-grouped number is an amount, not a year or a count.
+func groupedBare(raw string, ms []yuan.Mention) []yuan.Mention {
+	if len(ms) == 0 {
+		return nil
+	}
+	var out []yuan.Mention
+	for _, loc := range reGroupedBare.FindAllStringSubmatchIndex(raw, -1) {
+		s, e := loc[4], loc[5]
+		if slices.ContainsFunc(ms, func(m yuan.Mention) bool { return s < m.End && e > m.Start }) ||
+			reBareNotMoney.MatchString(raw[e:]) {
+			continue
+		}
+		v, err := strconv.ParseInt(strings.ReplaceAll(raw[s:e], ",", ""), 10, 64)
+		if err != nil || v <= 0 || v > yuan.MaxYuan {
+			continue
+		}
+		out = append(out, yuan.Mention{Yuan: v, Text: raw[s:e], Start: s, End: e})
+	}
+	return out
+}
+
+// perItem expands "投了3家每家600万" into three amounts: a figure said per
+// item, with the number of items counted before it in the question.
+func perItem(raw string, ms []yuan.Mention) []yuan.Mention {
+	counts := yuan.Counts(raw)
+	var out []yuan.Mention
+	for _, m := range ms {
+		n := 1
+		if rePerItem.MatchString(knowledge.Normalize(raw[max(0, m.Start-15):m.Start])) {
+			for _, c := range counts {
+				if c.End <= m.Start && isItemUnit(c.Unit) {
+					n = c.N
+				}
+			}
+		}
+		for range min(n, 20) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func isItemUnit(u string) bool {
+	return strings.Contains("家个笔项", u) || strings.HasPrefix(u, "compan") || strings.HasPrefix(u, "enterprise") ||
+		strings.HasPrefix(u, "firm") || strings.HasPrefix(u, "startup") || strings.HasPrefix(u, "invest") || strings.HasPrefix(u, "project")
+}
+
+// guessNotes check the user's own estimates against the calculations, yes
+// or no first.
+func guessNotes(guesses []yuan.Mention, amounts []int64, lang string) []string {
+	var out []string
+	for _, g := range guesses {
+		switch {
+		case len(amounts) == 0:
+			continue
+		case slices.Contains(amounts, g.Yuan) && lang == "en":
+			out = append(out, fmt.Sprintf("Yes: %s is what the calculation below gives.", yuan.Format(g.Yuan)))
+		case slices.Contains(amounts, g.Yuan):
+			out = append(out, fmt.Sprintf("是的，按条文计算正是%s（计算见下）。", yuan.Format(g.Yuan)))
+		case lang == "en":
+			out = append(out, fmt.Sprintf("No: not %s — by the clause it is %s (calculation below).", yuan.Format(g.Yuan), yuan.Format(amounts[0])))
+		default:
+			out = append(out, fmt.Sprintf("不是%s：按条文计算是%s（计算见下）。", yuan.Format(g.Yuan), yuan.Format(amounts[0])))
+		}
+	}
+	return out
+}
+
+// payouts are the amounts a user could be told they get: the total if
+// there is one, else each calculation's.
+func payouts(cs []policies.Calculation) []int64 {
+	var out []int64
+	for _, c := range cs {
+		if c.Rule == RuleTotal {
+			return []int64{c.AmountYuan}
+		}
+		if c.Kind != policies.KindUnstated {
+			out = append(out, c.AmountYuan)
+		}
+	}
+	return out
+}
+
+// RuleTotal is the rule name of the calculation that sums several others.
+const RuleTotal = "total"
+
+// total sums the amounts of a question that names several matters ("评上
+// 小巨人，营收也首次过亿，加起来多少") or the same award several times ("3个人
+// 入选"). Alternatives (each standard level, each end of a range) are not
+// summed: they are answers to choose from, not items.
+func total(cs []policies.Calculation, in intent) (policies.Calculation, bool) {
+	if !in.asksTotal || len(cs) < 2 {
+		return policies.Calculation{}, false
+	}
+	for _, m := range in.mentions {
+		if m.RangeTo > m.Yuan {
+			return policies.Calculation{}, false
+		}
+	}
+	t := policies.Calculation{Rule: RuleTotal, Clause: cs[0].Clause, Title: "合计", Kind: policies.KindComputed, Inputs: map[string]any{}}
+	var parts []string
+	for _, c := range cs {
+		r, _ := policies.RuleByName(c.Rule)
+		if r.NotPayout || c.Kind == policies.KindUnstated || c.Dates != nil {
+			continue
+		}
+		if !sameAward(cs, c) {
+			return policies.Calculation{}, false // alternatives of one rule
+		}
+		if c.Kind == policies.KindMaximum {
+			t.Kind = policies.KindMaximum
+		}
+		t.AmountYuan += c.AmountYuan
+		parts = append(parts, fmt.Sprintf("%s（%s）", yuan.Format(c.AmountYuan), c.Title))
+		for _, p := range c.Params {
+			if !slices.ContainsFunc(t.Params, func(x policies.ParamRef) bool { return x.Name == p.Name }) {
+				t.Params = append(t.Params, p)
+			}
+		}
+	}
+	if len(parts) < 2 {
+		return policies.Calculation{}, false
+	}
+	t.Steps = []string{strings.Join(parts, " + ") + " = " + yuan.Format(t.AmountYuan)}
+	t.Notes = []string{"不同事项分别计算后相加；同一事项涉及市级同类奖励补助政策的，按就高不就低原则执行，不重复享受。"}
+	return t, true
+}
+
+// sameAward reports whether every calculation of c's rule has the same
+// inputs: the same award counted once per person or item.
+func sameAward(cs []policies.Calculation, c policies.Calculation) bool {
+	for _, o := range cs {
+		if o.Rule == c.Rule && fmt.Sprint(o.Inputs) != fmt.Sprint(c.Inputs) {
+			return false
+		}
+	}
+	return true
+}
+
+// readingOf lists the figures the calculations took from the question,
+// with the user's words for each.
+func (e *Engine) readingOf(cs []policies.Calculation, ms []yuan.Mention, q string) []ReadFigure {
+	out := []ReadFigure{}
+	for _, c := range cs {
+		for _, name := range sortedKeys(c.Inputs) {
+			var vals []int64
+			switch v := c.Inputs[name].(type) {
+			case int64:
+				vals = []int64{v}
+			case []int64:
+				vals = v
+			}
+			for _, v := range vals {
+				for _, m := range ms {
+					if m.Yuan == v || m.RangeTo == v {
+						seg := segmentAround(q, m)
+						out = append(out, ReadFigure{Rule: c.Rule, Input: name, Yuan: v, Said: strings.TrimSpace(q[seg[0]:min(seg[1], m.End+len("元"))])})
+						break
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+func sortedKeys(m map[string]any) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+// readingNote opens a calculated answer with what was read ("按您所说：上年度
+// 研发投入400万，本年度研发投入1000万"), so a misreading shows at once.
+func readingNote(rs []ReadFigure, e *Engine) []string {
+	if len(rs) == 0 {
+		return nil
+	}
+	var parts []string
+	for _, r := range rs {
+		p := fmt.Sprintf("%s %s", e.inputLabel(r.Rule, r.Input), yuan.Format(r.Yuan))
+		if !slices.Contains(parts, p) {
+			parts = append(parts, p)
+		}
+	}
+	return []string{"按您所说：" + strings.Join(parts, "，") + "。"}
+}

@@ -1,0 +1,92 @@
+package yuan
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Count is a number of things said in a text: "3家", "两项", "four
+// standards". Start and End are byte offsets of the whole match.
+type Count struct {
+	N          int
+	Unit       string // the measure word or noun as written: 家, 项, 个, companies …
+	Start, End int
+}
+
+// MaxCount bounds a count: larger numbers are not counts of items a
+// question lists (years, phone numbers) and are skipped.
+const MaxCount = 99
+
+var (
+	reCountZH = regexp.MustCompile(`([0-9]{1,2}|[一二两三四五六七八九十]{1,3})\s*(家|项|个|名|位|笔|条|部|人)`)
+	reCountEN = regexp.MustCompile(`(?i)\b([0-9]{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:[a-z-]+\s+){0,2}?(compan(?:y|ies)|enterprises?|firms?|startups?|standards?|people|persons?|talents?|investments?|investees?|projects?)\b`)
+)
+
+var enNumbers = map[string]int{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+	"eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+
+// Counts returns the counts of things in s, in order. A number followed by
+// 万/亿 is money, not a count, and is skipped, as are counts above MaxCount.
+func Counts(s string) []Count {
+	var out []Count
+	for _, m := range reCountZH.FindAllStringSubmatchIndex(s, -1) {
+		if m[0] > 0 && isDigitByte(s[m[0]-1]) {
+			continue // "2026年3家" reads 3, not 63
+		}
+		n, ok := cnCount(s[m[2]:m[3]])
+		if !ok || n == 0 || n > MaxCount {
+			continue
+		}
+		out = append(out, Count{N: n, Unit: s[m[4]:m[5]], Start: m[0], End: m[1]})
+	}
+	for _, m := range reCountEN.FindAllStringSubmatchIndex(s, -1) {
+		w := strings.ToLower(s[m[2]:m[3]])
+		n, ok := enNumbers[w]
+		if !ok {
+			n, _ = strconv.Atoi(w)
+		}
+		if n == 0 || n > MaxCount {
+			continue
+		}
+		out = append(out, Count{N: n, Unit: strings.ToLower(s[m[4]:m[5]]), Start: m[0], End: m[1]})
+	}
+	return out
+}
+
+func isDigitByte(b byte) bool { return b >= '0' && b <= '9' }
+
+// cnCount reads 3, 两, 十二, 二十, 二十三 (up to 99).
+func cnCount(s string) (int, bool) {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n, true
+	}
+	digit := func(r rune) (int, bool) {
+		i := strings.IndexRune("零一二三四五六七八九", r)
+		if r == '两' {
+			return 2, true
+		}
+		if i < 0 {
+			return 0, false
+		}
+		return i / 3, true // IndexRune is a byte offset; each rune is 3 bytes
+	}
+	r := []rune(s)
+	switch {
+	case len(r) == 1 && r[0] == '十':
+		return 10, true
+	case len(r) == 1:
+		return digit(r[0])
+	case len(r) == 2 && r[0] == '十':
+		d, ok := digit(r[1])
+		return 10 + d, ok
+	case len(r) == 2 && r[1] == '十':
+		d, ok := digit(r[0])
+		return 10 * d, ok
+	case len(r) == 3 && r[1] == '十':
+		a, ok1 := digit(r[0])
+		b, ok2 := digit(r[2])
+		return 10*a + b, ok1 && ok2
+	}
+	return 0, false
+}

@@ -58,8 +58,8 @@ type Params struct {
 }
 
 type paramYAML struct {
-	Clause string `yaml:"clause"`
-	Quote  string `yaml:"quote"`
+	Clause    string `yaml:"clause"`
+	Quote     string `yaml:"quote"`
 	Unit      string `yaml:"unit"`
 	MaximumOf string `yaml:"maximum_of"`
 	Values    []struct {

@@ -20,20 +20,25 @@ import (
 //
 //  1. A character Unicode classes as a number is a figure: Arabic and
 //     full-width digits, 〇, circled and Roman numerals, fractions,
-//     superscripts.
+//     superscripts; so are 🔟 and 💯.
 //  2. A Chinese numeral character (零一二两三…十百千万亿, 大写 壹贰叁…拾佰仟,
-//     萬億兩 before folding, the colloquial 俩仨廿卅, and 半 and 倍, which
-//     state a fraction or a multiple) is a figure unless it stands
-//     (a) inside a lexicalised word of noFigureWords (一次性, 一定, 统一, 第一,
-//     万一, 十分, 四川 …), or (b) with its neighbours copied verbatim from a
-//     clause the answer cites: the numeral, the Han character before it (if
-//     any) and the Han character after it occur together in the clause's text
-//     or title (一企一策, 四方平台). Even then it is a figure when it reads as a
-//     quantity: when it touches another numeral (二十, 一万), when a measure,
-//     unit or money word follows it (一项, 十分钟, 第一条, 两级, 三年), or when
-//     no Han character follows it (“奖励五”).
+//     萬億兩 before folding, the colloquial 幺俩仨廿卅, the old 弌弍弎, and
+//     双, 半 and 倍, which state a multiple or a fraction) is a figure
+//     unless it stands (a) inside a lexicalised word of noFigureWords
+//     (一次性, 一定, 统一, 第一, 万一, 十分, 四川 …), or (b) with its
+//     neighbours copied verbatim from a clause the answer cites: the
+//     numeral, the Han character before it (if any) and the Han character
+//     after it occur together in the clause's text or title (校企双进,
+//     四方平台). Even then it is a figure when it reads as a quantity: when
+//     it touches another numeral (二十, 一万), when a measure, unit or money
+//     word follows it (一项, 十分钟, 第一条, 两级, 三年), or when no Han
+//     character follows it (“奖励五”).
 //  3. An English number word is a figure: zero … twenty, thirty … ninety,
-//     hundred, thousand, million, billion, half, dozen, twice … (numberWords).
+//     hundred, thousand, million, billion, half, dozen, twice …, and so are
+//     pinyin numerals (wan, bai, qian) and currency names (yuan, rmb)
+//     (numberWords). A currency sign (¥, $) is a figure, and so is 元/块
+//     after a Latin letter ("lOO元" reads as 100元): amounts come only from
+//     placeholders, so prose needs neither.
 //  4. Verbatim copies of the cited clauses' titles and documents' titles are
 //     not read (they are the engine's text: 《…三年实施方案（2023—2025）》).
 //
@@ -49,11 +54,12 @@ import (
 
 // chineseNumerals are the numeral characters of rule 2, after folding
 // (traditional forms are listed too, in case folding misses one).
-const chineseNumerals = "零一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億兩俩仨廿卅卌皕半倍"
+const chineseNumerals = "零一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億兩幺弌弍弎俩仨廿卅卌皕双半倍"
 
 // measureWords follow a numeral that counts or measures something: a numeral
-// (even inside an allowed word) before one of them reads as a quantity.
-const measureWords = "元块角毛分厘个项类种条款档家名人位次回遍年月日天号钟周岁季期批轮笔份件台套张本页成折级届层步亩吨米斤倍%‰万亿千百十美欧镑刀户所"
+// (even inside an allowed word) before one of them reads as a quantity. 之
+// is here for fractions (十分之一).
+const measureWords = "元块角毛分厘个项类种条款档家名人位次回遍年月日天号钟周岁季期批轮笔份件台套张本页成折级届层步亩吨米斤倍%‰万亿千百十美欧镑刀户所之"
 
 // noFigureWords are lexicalised words that contain a numeral character but
 // state no figure. Keep it short: anything that might read as a count
@@ -65,6 +71,14 @@ var noFigureWords = []string{
 	"一点", "十分", "四川", "半导体",
 }
 
+var noFigureRunes = func() [][]rune {
+	out := make([][]rune, len(noFigureWords))
+	for i, w := range noFigureWords {
+		out[i] = []rune(w)
+	}
+	return out
+}()
+
 // numberWords are English number words (rule 3), matched as whole words.
 var numberWords = map[string]bool{}
 
@@ -73,7 +87,9 @@ func init() {
 		eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty
 		thirty forty fourty fifty sixty seventy eighty ninety hundred hundreds thousand thousands
 		million millions billion billions trillion trillions half halves quarter quarters dozen dozens
-		twice thrice double triple quadruple tenfold hundredfold lakh crore mn bn mln bln`) {
+		twice thrice double triple quadruple tenfold hundredfold lakh crore mn bn mln bln
+		wan bai qian baiwan qianwan shiwan yiwan
+		yuan rmb cny renminbi kuai usd hkd eur dollar dollars buck bucks`) {
 		numberWords[w] = true
 	}
 }
@@ -86,8 +102,9 @@ var linkPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`[a-z0-9-]+\s*(?:\(dot\)|\[dot\]|\bdot\b|点|。)\s*(?:com|cn|net|org|gov|edu|io|top|xyz|info|cc|me|app|site|vip|shop|example)\b`),
 }
 
-// personalWords ask for personal, account or payment data; lapseWords
-// claim the policy was abolished, withdrawn or has lapsed. Both are matched
+// personalWords ask for personal, account or payment data or send the user
+// elsewhere (二维码, 链接); lapseWords claim the policy was abolished,
+// withdrawn or has lapsed. Both are matched
 // on the folded prose with spaces removed ("银 行 卡" is 银行卡).
 var (
 	personalWords = []string{
@@ -167,13 +184,22 @@ func (g guard) check(prose string) error {
 	for _, t := range g.titles {
 		f = strings.ReplaceAll(f, t, "|")
 	}
+	prev := ' ' // the last rune that is not a space
 	for _, r := range f {
-		if unicode.IsNumber(r) {
+		switch {
+		case unicode.IsNumber(r) || r == '🔟' || r == '💯':
 			return reject(ErrInventedNumber, string(r), "a digit or numeral")
+		case unicode.Is(unicode.Sc, r):
+			return reject(ErrInventedNumber, string(r), "a currency sign")
+		case (r == '元' || r == '块') && prev < utf8.RuneSelf && unicode.IsLetter(prev):
+			return reject(ErrInventedNumber, string([]rune{prev, r}), "a unit after a Latin letter")
+		}
+		if r != ' ' {
+			prev = r
 		}
 	}
 	if w := englishNumber(f); w != "" {
-		return reject(ErrInventedNumber, w, "an English number word")
+		return reject(ErrInventedNumber, w, "a number or currency word")
 	}
 	return g.checkChinese(f)
 }
@@ -194,8 +220,7 @@ func (g guard) checkChinese(f string) error {
 	rs := []rune(f)
 	lexical := make([]bool, len(rs))
 	for i := range rs {
-		for _, w := range noFigureWords {
-			wr := []rune(w)
+		for _, wr := range noFigureRunes {
 			if !hasRunesAt(rs, i, wr) {
 				continue
 			}

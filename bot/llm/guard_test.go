@@ -57,6 +57,14 @@ func TestGuardProse(t *testing.T) {
 		{"文件为征求意见稿，以正式印发文本为准。", nil, ""},
 		{"《成都市优质中小企业梯度培育三年实施方案（2023—2025）》提出梯度培育。", nil, ""}, // a verbatim document title
 		{"With your R&D increase you can receive | under |.", nil, ""},
+		{"《|》提出“校企双进”。", ErrInventedNumber, "企双进"}, // plan wording, plan not cited
+		{"lOO 元", ErrInventedNumber, "o元"},
+		{"¥ 即可", ErrInventedNumber, "¥"},
+		{"You get lOO yuan", ErrInventedNumber, "yuan"},
+		{"wu bai wan", ErrInventedNumber, "bai"},
+		{"奖励🔟", ErrInventedNumber, "🔟"},
+		{"弍份", ErrInventedNumber, "弍份"},
+		{"再领双份", ErrInventedNumber, "双份"},
 		// figures
 		{"您将另获500万元奖励", ErrInventedNumber, "5"},
 		{"五百万元", ErrInventedNumber, "五百万"},
@@ -68,6 +76,8 @@ func TestGuardProse(t *testing.T) {
 		{"补助减半发放", ErrInventedNumber, "减半发"},
 		{"分两项奖励", ErrInventedNumber, "两项"},
 		{"十分钟内到账", ErrInventedNumber, "十分钟"},
+		{"按十分之一补助", ErrInventedNumber, "十分之"},
+		{"一半", ErrInventedNumber, "一半"},
 		{"见第一条", ErrInventedNumber, "第一条"},
 		{"按第四条执行", ErrInventedNumber, "四条"},
 		{"有效期三年", ErrInventedNumber, "三年"},
@@ -112,6 +122,20 @@ func TestGuardProse(t *testing.T) {
 	}
 }
 
+// A numeral with its neighbours copied from a cited clause is wording, not
+// a figure; the same words pass only while that clause is cited.
+func TestGuardVerbatimClauseWording(t *testing.T) {
+	g := guardFor(t, "", "plan/6", "plan/15")
+	for _, prose := range []string{"可参加“校企双进”活动。", "依托“银企校院”四方平台对接融资。"} {
+		if err := g.check(prose); err != nil {
+			t.Errorf("check(%q) = %v", prose, err)
+		}
+		if err := guardFor(t, "", "policy/4").check(prose); !errors.Is(err, ErrInventedNumber) {
+			t.Errorf("without the clause, check(%q) = %v", prose, err)
+		}
+	}
+}
+
 // Words the offline answer uses itself are not refused.
 func TestGuardOfflineWording(t *testing.T) {
 	g := newGuard("请登录 www.example.gov.cn 办理，需提供身份证。", nil, nil)
@@ -137,6 +161,7 @@ func TestSlotsFill(t *testing.T) {
 	for _, bad := range []string{
 		"{{amount:little_giant}}", "{{total}}", "{{amount:rd_increase#2}}", "{{clause:policy/9}}",
 		"{{secret}}", "{{amount:rd_increase}", "{amount:rd_increase}", "{{amount:rd_increase}}}",
+		"可获得{{amount:rd_increase}} {{amount:rd_increase}}",
 	} {
 		if _, _, err := s.fill(bad); !errors.Is(err, ErrPlaceholder) {
 			t.Errorf("fill(%q) = %v, want ErrPlaceholder", bad, err)

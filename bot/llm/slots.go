@@ -24,8 +24,8 @@ import (
 //
 // for every calculation of the answer (the engine's and those the model
 // obtained through the calculate tool) and every clause it cites or a
-// calculation rests on. A placeholder not offered, or a stray brace,
-// rejects the reply (ErrPlaceholder).
+// calculation rests on. A placeholder not offered, two placeholders with
+// nothing between them, or a stray brace rejects the reply (ErrPlaceholder).
 
 // slot is one placeholder offered for an answer.
 type slot struct {
@@ -140,6 +140,10 @@ func (s slots) fill(text string) (filled, prose string, err error) {
 		v, ok := s.lookup(name)
 		if !ok {
 			return "", "", reject(ErrPlaceholder, text[m[0]:m[1]], "is not offered for this answer")
+		}
+		if last > 0 && strings.TrimSpace(text[last:m[0]]) == "" {
+			// 50万10万 would read as one new figure.
+			return "", "", reject(ErrPlaceholder, text[m[0]:m[1]], "follows another placeholder directly")
 		}
 		f.WriteString(text[last:m[0]])
 		f.WriteString(v)

@@ -7,26 +7,29 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/cdsme/policybot/internal/needs"
 	"github.com/cdsme/policybot/internal/redistest"
 )
-
-// testDB is the dedicated database the integration tests flush; never 0.
-const testDB = 15
 
 // backend is a Redis the behaviour tests run against.
 type backend = redistest.Backend
 
-// forEachBackend runs f against miniredis and the real Redis (db testDB).
+// forEachBackend runs f against miniredis and the real Redis (the
+// database REDIS_URL names; see internal/redistest).
 func forEachBackend(t *testing.T, f func(t *testing.T, b backend)) {
 	t.Helper()
-	redistest.ForEach(t, testDB, f)
+	redistest.ForEach(t, f)
 }
 
-// realRedis is testDB of the real Redis, flushed.
+// realRedis is the real Redis test database, flushed, ours until the test
+// ends.
 func realRedis(t testing.TB) *redis.Client {
 	t.Helper()
-	return redistest.Real(t, testDB)
+	return redistest.Real(t)
 }
+
+// TestMain sums up the tests skipped for want of Redis in one line.
+func TestMain(m *testing.M) { needs.Main(m) }
 
 // clock is an injected clock tests move by hand.
 type clock struct {

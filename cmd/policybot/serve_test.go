@@ -14,9 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/cdsme/policybot/bot/web"
+	"github.com/cdsme/policybot/internal/redistest"
 )
 
 // lineWriter hands each written line to a channel, so a test can wait for
@@ -96,7 +95,7 @@ func TestServeWebAndTelegram(t *testing.T) {
 		"TELEGRAM_API_URL":   tgSrv.URL,
 		"STAFF_TOKEN":        "s3cret",
 		"BOT_SECRET":         "k",
-		"REDIS_URL":          serveTestRedis(),
+		"REDIS_URL":          serveTestRedis(t),
 	}
 	base, stop := startServe(t, envs)
 
@@ -253,20 +252,15 @@ func grepLines(s, sub string) string {
 	return strings.Join(out, "\n")
 }
 
-// serveTestRedis is the real Redis when one is configured (CI), on DB 12:
-// other packages' tests flush their own DBs concurrently. Unset, serve uses
-// its embedded Redis.
-func serveTestRedis() string {
+// serveTestRedis is the real Redis test database when REDIS_URL is set
+// (CI), flushed and this test's until it ends (internal/redistest); unset,
+// serve uses its embedded Redis.
+func serveTestRedis(t *testing.T) string {
 	if os.Getenv("REDIS_URL") == "" {
 		return ""
 	}
-	const url = "redis://127.0.0.1:6379/12"
-	if opt, err := redis.ParseURL(url); err == nil {
-		rdb := redis.NewClient(opt)
-		rdb.FlushDB(context.Background()) // a clean DB; errors show up in serve itself
-		rdb.Close()
-	}
-	return url
+	redistest.Real(t)
+	return redistest.URL(t)
 }
 
 // TestServeWebhookPathErrors: a webhook URL without a path of its own, or

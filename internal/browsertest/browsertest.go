@@ -12,6 +12,8 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/cdsme/policybot/internal/needs"
 )
 
 // findChromium returns the browser to drive ($CHROMIUM, /usr/bin/chromium or
@@ -36,19 +38,16 @@ func findChromium() string {
 
 // Start returns a browser context bounded by timeout, closed when the test
 // ends. Without Chromium the test fails when CI=true (CI installs it) and is
-// skipped otherwise; it is also skipped under -short outside CI.
+// skipped otherwise, counted in needs.Main's summary line; it is also
+// skipped under -short outside CI.
 func Start(t testing.TB, timeout time.Duration) context.Context {
 	t.Helper()
-	ci := os.Getenv("CI") == "true"
-	if testing.Short() && !ci {
-		t.Skip("browser test skipped in -short mode")
+	if testing.Short() && !needs.CI() {
+		needs.Unavailable(t, "Chromium", "skipped in -short mode")
 	}
 	chromium := findChromium()
 	if chromium == "" {
-		if ci {
-			t.Fatal("chromium not found (CI=true): install it with `apt-get install -y chromium`")
-		}
-		t.Skip("chromium not installed; run `apt-get update && apt-get install -y chromium`")
+		needs.Unavailable(t, "Chromium", "not installed; run `apt-get update && apt-get install -y chromium`")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,

@@ -44,7 +44,7 @@ func benchSchedule(b *testing.B, rdb redis.UniversalClient, m *miniredis.Minired
 		b.StopTimer()
 		if m != nil {
 			m.FlushAll()
-		} else if err := rdb.FlushDB(ctx).Err(); err != nil { // DB 13 only
+		} else if err := rdb.FlushDB(ctx).Err(); err != nil { // the test database only (redistest)
 			b.Fatal(err)
 		}
 		s := NewStore(rdb)

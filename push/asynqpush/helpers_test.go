@@ -12,30 +12,22 @@ import (
 	"github.com/cdsme/policybot/push"
 )
 
-// testDB is the database the real-Redis tests flush: other packages flush
-// 15 concurrently; never 0.
-const testDB = 13
-
 // backend is a Redis the behaviour tests run against.
 type backend = redistest.Backend
 
-// forEachBackend runs f against miniredis and the real Redis (db testDB).
+// forEachBackend runs f against miniredis and the real Redis (the
+// database REDIS_URL names; see internal/redistest).
 func forEachBackend(t *testing.T, f func(t *testing.T, b backend)) {
 	t.Helper()
-	redistest.ForEach(t, testDB, f)
+	redistest.ForEach(t, f)
 }
 
-// realRedis is testDB of the real Redis, flushed.
+// realRedis is the real Redis test database, flushed, ours until the test
+// ends.
 func realRedis(t testing.TB) *redis.Client {
 	t.Helper()
-	return redistest.Real(t, testDB)
+	return redistest.Real(t)
 }
-
-// redisOptions and redisURL name the real test database, for the worker
-// subprocess of the kill test.
-func redisOptions(t testing.TB) *redis.Options { return redistest.Options(t, testDB) }
-
-func redisURL(t testing.TB) string { return redistest.URL(t, testDB) }
 
 func designProfile(t testing.TB) push.Profile {
 	t.Helper()

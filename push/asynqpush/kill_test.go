@@ -15,6 +15,8 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/cdsme/policybot/internal/needs"
+	"github.com/cdsme/policybot/internal/redistest"
 	"github.com/cdsme/policybot/push"
 )
 
@@ -34,7 +36,7 @@ func TestMain(m *testing.M) {
 		runChildWorker()
 		return
 	}
-	os.Exit(m.Run())
+	needs.Main(m)
 }
 
 // recorder is the fake Telegram: a send takes sendLatency, then "Telegram
@@ -61,7 +63,6 @@ func runChildWorker() {
 	if err != nil {
 		os.Exit(2)
 	}
-	opt.DB = testDB
 	rdb := redis.NewClient(opt)
 	if _, err := startWorker(rdb); err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -100,7 +101,7 @@ func TestKillWorkerMidRun(t *testing.T) {
 	}
 
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"=1", "REDIS_URL_PUSH="+redisURL(t))
+	cmd.Env = append(os.Environ(), childEnv+"=1", "REDIS_URL_PUSH="+redistest.URL(t))
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -3,16 +3,18 @@ package knowledge
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math"
 
-	openai "github.com/sashabaranov/go-openai"
+	"github.com/philippgille/chromem-go"
 )
 
-// EmbeddingFunc turns a text into a vector. The index L2-normalises whatever
-// it returns, so any OpenAI-compatible model or local function will do; it
-// must be safe for concurrent use and return vectors of one fixed length.
-type EmbeddingFunc func(ctx context.Context, text string) ([]float32, error)
+// EmbeddingFunc turns a text into a vector: chromem-go's type, so any of its
+// embedders fits too. The index L2-normalises whatever it returns, so any
+// model or local function will do; it must be safe for concurrent use and
+// return vectors of one fixed length. knowledge makes no network calls
+// itself: a remote embedder (EMBEDDING_MODEL) is built by cmd/policybot and
+// passed in with WithEmbedding.
+type EmbeddingFunc = chromem.EmbeddingFunc
 
 // DefaultEmbeddingDims is the size of the built-in hashed embedding.
 const DefaultEmbeddingDims = 512
@@ -88,33 +90,5 @@ func normalized(f EmbeddingFunc) EmbeddingFunc {
 			return nil, errors.New("embedding: empty vector")
 		}
 		return unitVector(append([]float32(nil), v...)), nil
-	}
-}
-
-// OpenAIEmbedding returns an EmbeddingFunc that calls an OpenAI-compatible
-// /embeddings endpoint (OpenAI, DeepSeek, Qwen, Ollama …). An empty baseURL
-// means OpenAI's. The app passes OPENAI_BASE_URL, OPENAI_API_KEY and
-// EMBEDDING_MODEL. Each call is one HTTP request; errors name the model.
-func OpenAIEmbedding(baseURL, apiKey, model string) EmbeddingFunc {
-	cfg := openai.DefaultConfig(apiKey)
-	if baseURL != "" {
-		cfg.BaseURL = baseURL
-	}
-	client := openai.NewClientWithConfig(cfg)
-	return func(ctx context.Context, text string) ([]float32, error) {
-		if text == "" {
-			text = " " // the API rejects empty input
-		}
-		resp, err := client.CreateEmbeddings(ctx, openai.EmbeddingRequestStrings{
-			Input: []string{text},
-			Model: openai.EmbeddingModel(model),
-		})
-		if err != nil {
-			return nil, fmt.Errorf("embedding model %s: %w", model, err)
-		}
-		if len(resp.Data) == 0 || len(resp.Data[0].Embedding) == 0 {
-			return nil, fmt.Errorf("embedding model %s: empty response", model)
-		}
-		return resp.Data[0].Embedding, nil
 	}
 }

@@ -77,8 +77,9 @@ type options struct {
 // Option configures New.
 type Option func(*options)
 
-// WithEmbedding replaces the built-in local embedder, e.g. with
-// OpenAIEmbedding. The index normalises its vectors. A nil f keeps the
+// WithEmbedding replaces the built-in local embedder, e.g. with a remote
+// model's (cmd/policybot builds one for EMBEDDING_MODEL). The index
+// normalises its vectors. A nil f keeps the
 // default.
 func WithEmbedding(f EmbeddingFunc) Option {
 	return func(o *options) {

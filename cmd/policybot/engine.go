@@ -51,7 +51,7 @@ func newIndex(ctx context.Context, cfg config) (*policies.Corpus, *knowledge.Ind
 		if base == "" {
 			base = "https://api.openai.com/v1"
 		}
-		opts = append(opts, knowledge.WithEmbedding(knowledge.OpenAIEmbedding(base, cfg.openAIKey, cfg.embeddingModel)))
+		opts = append(opts, knowledge.WithEmbedding(openAIEmbedding(base, cfg.openAIKey, cfg.embeddingModel)))
 	}
 	ix, err := knowledge.NewContext(ctx, corpus, opts...)
 	if err != nil {

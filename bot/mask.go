@@ -27,6 +27,22 @@ func MaskPersonal(s string) string {
 	return s
 }
 
+// MaskChatContext returns c with its text masked (MaskPersonal): the last
+// question and the remembered inputs. Chat memories store only this, so a
+// phone or ID number typed in a question never sits in Redis for the
+// context's lifetime. Masking keeps amounts, so follow-ups still work.
+func MaskChatContext(c ChatContext) ChatContext {
+	c.LastQuestion = MaskPersonal(c.LastQuestion)
+	if c.Inputs != nil {
+		in := make(map[string]string, len(c.Inputs))
+		for k, v := range c.Inputs {
+			in[k] = MaskPersonal(v)
+		}
+		c.Inputs = in
+	}
+	return c
+}
+
 // HashUser returns a short keyed hash (HMAC-SHA256, 16 hex digits) of a
 // channel-scoped user or chat id, so that logs never hold raw ids while the
 // same user still maps to the same value.

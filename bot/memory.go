@@ -26,6 +26,11 @@ type MemoryLog struct {
 
 var _ ExchangeLog = (*MemoryLog)(nil)
 
+// ErrBadCursor is wrapped by the ExchangeLog implementations' List (this one
+// and bot/redisstore's) when the cursor is not one a List returned, so
+// callers can tell bad input from a store failure.
+var ErrBadCursor = errors.New("bad cursor")
+
 // NewMemoryLog returns an empty in-process exchange log.
 func NewMemoryLog() *MemoryLog { return &MemoryLog{} }
 
@@ -155,7 +160,7 @@ func (l *MemoryLog) List(ctx context.Context, q ExchangeQuery) ([]Exchange, stri
 		msPart, id, ok := strings.Cut(q.Cursor, ":")
 		ms, err := strconv.ParseInt(msPart, 10, 64)
 		if !ok || err != nil || id == "" {
-			return nil, "", errors.New("memory log: list: bad cursor")
+			return nil, "", fmt.Errorf("memory log: list: %w", ErrBadCursor)
 		}
 		curMs, curID = ms, id
 	}
@@ -238,11 +243,13 @@ func (m *MemoryChat) Load(ctx context.Context, chatHash string) (ChatContext, er
 	return e.c, nil
 }
 
-// Save keeps the context for ttl (DefaultChatTTL when ttl <= 0).
+// Save keeps the context for ttl (DefaultChatTTL when ttl <= 0), masked
+// (MaskChatContext) as the Redis store keeps it.
 func (m *MemoryChat) Save(ctx context.Context, chatHash string, c ChatContext, ttl time.Duration) error {
 	if ttl <= 0 {
 		ttl = DefaultChatTTL
 	}
+	c = MaskChatContext(c)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.m == nil {

@@ -138,3 +138,17 @@ func TestMemoryChat(t *testing.T) {
 		t.Errorf("Load after Delete: %+v", got)
 	}
 }
+
+// TestMemoryChatMasks: the in-process chat memory keeps masked text, as
+// the Redis one does.
+func TestMemoryChatMasks(t *testing.T) {
+	ctx := context.Background()
+	m := NewMemoryChat()
+	if err := m.Save(ctx, "c", ChatContext{LastQuestion: "电话 138-1234-5678 能补多少"}, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := m.Load(ctx, "c")
+	if got.LastQuestion != "电话 138****5678 能补多少" {
+		t.Errorf("LastQuestion = %q", got.LastQuestion)
+	}
+}

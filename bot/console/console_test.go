@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cdsme/policybot/bot"
+	"github.com/cdsme/policybot/bot/redisstore"
+	"github.com/cdsme/policybot/internal/redistest"
 	"github.com/cdsme/policybot/policies"
 )
 
@@ -333,4 +336,36 @@ func TestStorageError(t *testing.T) {
 	if !strings.Contains(logged.String(), "connection refused") {
 		t.Error("error not logged")
 	}
+}
+
+// TestListBadCursor: a cursor no List returned is the staff member's bad
+// input (400 with a plain message), not a server failure (500), on both
+// conversation logs.
+func TestListBadCursor(t *testing.T) {
+	check := func(t *testing.T, l bot.ExchangeLog) {
+		var logged strings.Builder
+		h := New(l, WithClock(func() time.Time { return testNow }), WithLogger(slog.New(slog.NewTextHandler(&logged, nil))))
+		for _, cur := range []string{"garbage", "12:", ":x", "abc:def"} {
+			rec := get(t, h, "/staff/exchanges?cursor="+url.QueryEscape(cur))
+			if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "翻页参数") {
+				t.Errorf("cursor %q: %d %s", cur, rec.Code, rec.Body)
+			}
+		}
+		if logged.Len() != 0 {
+			t.Errorf("bad input logged as an error: %s", logged.String())
+		}
+		if rec := get(t, h, "/staff/exchanges?cursor="); rec.Code != 200 {
+			t.Errorf("empty cursor: %d", rec.Code)
+		}
+	}
+	t.Run("memory", func(t *testing.T) { check(t, seed(t, standard()...)) })
+	t.Run("redis", func(t *testing.T) {
+		l := redisstore.NewExchangeLog(redistest.Real(t), redisstore.Options{Now: func() time.Time { return testNow }})
+		for _, e := range standard() {
+			if err := l.Append(context.Background(), e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		check(t, l)
+	})
 }

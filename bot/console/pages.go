@@ -138,6 +138,10 @@ func (c *Console) list(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ex, next, err := c.store.List(r.Context(), f.Query)
+	if errors.Is(err, bot.ErrBadCursor) {
+		c.fail(w, r, http.StatusBadRequest, "翻页参数（cursor）无效，请从第一页重新浏览。", nil)
+		return
+	}
 	if err != nil {
 		c.fail(w, r, http.StatusInternalServerError, "读取对话记录失败，请稍后再试。", err)
 		return

@@ -38,12 +38,14 @@ func (m *ChatMemory) Load(ctx context.Context, chatHash string) (bot.ChatContext
 	return c, nil
 }
 
-// Save keeps the context for ttl (bot.DefaultChatTTL when ttl <= 0).
+// Save keeps the context for ttl (bot.DefaultChatTTL when ttl <= 0). The
+// text in it is masked first (bot.MaskChatContext): Redis never holds a raw
+// phone or ID number.
 func (m *ChatMemory) Save(ctx context.Context, chatHash string, c bot.ChatContext, ttl time.Duration) error {
 	if ttl <= 0 {
 		ttl = bot.DefaultChatTTL
 	}
-	b, err := json.Marshal(c)
+	b, err := json.Marshal(bot.MaskChatContext(c))
 	if err != nil {
 		return fmt.Errorf("redisstore: save chat: %w", err)
 	}

@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,6 +68,36 @@ func TestChatMemory(t *testing.T) {
 		}
 		if got, _ := m.Load(ctx, "c2"); got.LastClause != "" {
 			t.Errorf("Load after Delete: %+v", got)
+		}
+	})
+}
+
+// TestChatMemoryMasks: the stored context holds masked text only, so a
+// phone or ID number in the last question never sits in Redis.
+func TestChatMemoryMasks(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		m := NewChatMemory(b.RDB)
+		c := bot.ChatContext{LastQuestion: "我电话13812345678，身份证510104199001011234，研发投入650万",
+			Inputs: map[string]string{"increase_yuan": "6500000", "card": "6222021234567890123"}}
+		if err := m.Save(ctx, "c1", c, time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		raw := b.RDB.Get(ctx, chatKey("c1")).Val()
+		for _, pii := range []string{"13812345678", "510104199001011234", "6222021234567890123"} {
+			if strings.Contains(raw, pii) {
+				t.Errorf("stored context holds %s: %s", pii, raw)
+			}
+		}
+		got, err := m.Load(ctx, "c1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(got.LastQuestion, "650万") || got.Inputs["increase_yuan"] != "6500000" {
+			t.Errorf("masking lost the amounts: %+v", got)
+		}
+		if c.LastQuestion != "我电话13812345678，身份证510104199001011234，研发投入650万" {
+			t.Error("Save changed the caller's context")
 		}
 	})
 }

@@ -3,7 +3,6 @@ package redisstore
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -349,7 +348,7 @@ func parseCursor(s string) (int64, string, error) {
 	msPart, id, ok := strings.Cut(s, ":")
 	ms, err := strconv.ParseInt(msPart, 10, 64)
 	if !ok || err != nil || id == "" {
-		return 0, "", errors.New("bad cursor")
+		return 0, "", bot.ErrBadCursor
 	}
 	return ms, id, nil
 }

@@ -112,4 +112,14 @@ func TestRedisDown(t *testing.T) {
 	if ok {
 		t.Error("Allow with Redis down: ok")
 	}
+	check("Refund", r.Refund(ctx, "k"))
+	ss := NewStaffSessions(rdb)
+	_, err = ss.Create(ctx, "v", time.Hour)
+	check("staff Create", err)
+	_, ok, err = ss.Get(ctx, "id")
+	check("staff Get", err)
+	if ok {
+		t.Error("staff Get with Redis down: ok")
+	}
+	check("staff Delete", ss.Delete(ctx, "id"))
 }

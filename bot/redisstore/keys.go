@@ -58,3 +58,7 @@ func chatKey(chatHash string) string { return keyPrefix + "chat:" + chatHash }
 // rateKey is the rate-limit key handed to redis_rate, which puts its own
 // "rate:" in front: the Redis key is "rate:policybot:rate:<key>".
 func rateKey(key string) string { return keyPrefix + "rate:" + key }
+
+// staffSessionKey holds one staff console session, under the SHA-256 of its
+// id (hex): a copy of the database does not give away live cookies.
+func staffSessionKey(idHash string) string { return keyPrefix + "staff:session:" + idHash }

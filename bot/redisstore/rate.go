@@ -22,6 +22,7 @@ type RateOptions struct {
 // RateLimiter is the Redis bot.RateLimiter (GCRA, github.com/go-redis/redis_rate),
 // shared by every replica.
 type RateLimiter struct {
+	rdb   redis.UniversalClient
 	l     *redis_rate.Limiter
 	limit redis_rate.Limit
 }
@@ -40,6 +41,7 @@ func NewRateLimiter(rdb redis.UniversalClient, opt RateOptions) *RateLimiter {
 		opt.Burst = opt.Rate
 	}
 	return &RateLimiter{
+		rdb:   rdb,
 		l:     redis_rate.NewLimiter(rdb),
 		limit: redis_rate.Limit{Rate: opt.Rate, Period: opt.Period, Burst: opt.Burst},
 	}
@@ -62,10 +64,39 @@ func (r *RateLimiter) Allow(ctx context.Context, key string) (bool, time.Duratio
 	return false, retry, nil
 }
 
-// Reset clears the key's limit (staff unblocking a user).
-func (r *RateLimiter) Reset(ctx context.Context, key string) error {
-	if err := r.l.Reset(ctx, rateKey(key)); err != nil {
-		return fmt.Errorf("redisstore: rate reset: %w", err)
+// Refund gives back one request taken for key, so that only some outcomes
+// count against the limit (the staff login charges wrong tokens only). A
+// refund never raises the allowance above Burst.
+func (r *RateLimiter) Refund(ctx context.Context, key string) error {
+	interval := r.limit.Period.Seconds() / float64(r.limit.Rate)
+	if err := refundScript.Run(ctx, r.rdb, []string{rateLibPrefix + rateKey(key)}, interval).Err(); err != nil {
+		return fmt.Errorf("redisstore: rate refund: %w", err)
 	}
 	return nil
 }
+
+// rateLibPrefix is what redis_rate puts in front of its keys.
+const rateLibPrefix = "rate:"
+
+// refundScript moves redis_rate's GCRA state (the "theoretical arrival
+// time", seconds since 2017-01-01 on the Redis clock) back by one emission
+// interval. redis_rate's own AllowN(-1) cannot do it: it never writes a
+// time that is not in the future, so a refund to a full bucket is lost.
+//
+// KEYS[1] -> redis_rate's key   ARGV[1] -> emission interval, seconds
+var refundScript = redis.NewScript(`
+redis.replicate_commands()
+local tat = redis.call("GET", KEYS[1])
+if not tat then
+  return 0
+end
+local now = redis.call("TIME")
+now = (now[1] - 1483228800) + (now[2] / 1000000)
+local new_tat = tonumber(tat) - tonumber(ARGV[1])
+if new_tat <= now then
+  redis.call("DEL", KEYS[1])
+else
+  redis.call("SET", KEYS[1], new_tat, "EX", math.ceil(new_tat - now))
+end
+return 1
+`)

@@ -8,9 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alicebob/miniredis/v2"
 	"github.com/chromedp/chromedp"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/cdsme/policybot/bot"
+	"github.com/cdsme/policybot/bot/redisstore"
 	"github.com/cdsme/policybot/bot/web"
 	"github.com/cdsme/policybot/internal/browsertest"
 )
@@ -47,7 +50,11 @@ func TestBrowserConsole(t *testing.T) {
 		}
 	}
 	quiet := slog.New(slog.DiscardHandler)
+	rdb := redis.NewClient(&redis.Options{Addr: miniredis.RunT(t).Addr()})
+	defer rdb.Close()
 	srv := httptest.NewServer(web.New(nopConv{}, web.WithLogger(quiet), web.WithStaffToken("t"),
+		web.WithStaffSessions(redisstore.NewStaffSessions(rdb)),
+		web.WithLoginLimiter(redisstore.NewRateLimiter(rdb, redisstore.RateOptions{Rate: 1, Period: web.LoginInterval, Burst: web.LoginBurst})),
 		web.WithStaffHandler(New(memlog, WithLogger(quiet)))))
 	defer srv.Close()
 

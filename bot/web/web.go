@@ -7,12 +7,18 @@
 //
 //	GET  /               chat page (embedded HTML; JS and CSS under /static/)
 //	GET  /static/...     embedded assets
-//	POST /api/ask        {"q","session"} -> {"exchange_id","answer","answered","citations","calculations","buttons"}
-//	POST /api/feedback   {"data","session"[,"verdict","reason","exchange_id"]} -> {"message"}
-//	POST /api/forget     {"session"} -> {"message"}
+//	POST /api/ask        {"q"} -> {"exchange_id","answer","answered","citations","calculations","buttons"}
+//	POST /api/feedback   {"data"[,"verdict","reason","exchange_id"]} -> {"message"}
+//	POST /api/forget     {} -> {"message"} (and a new session)
 //	GET  /healthz        200 "ok" (or JSON with the Redis state, see WithHealthCheck)
 //	GET  /metrics        Prometheus text format
 //	     /staff/...      WithStaffHandler, behind staff auth; GET/POST /staff/login, POST /staff/logout
+//
+// The chat session is the server's: a random id in a signed, HttpOnly,
+// SameSite cookie (policybot_session), issued to any request without a
+// valid one. The /api/* requests are limited per client address as well
+// (WithAddressLimiter), so dropping the cookie does not lift the engine's
+// per-session limit. Logs name sessions by their hash only.
 //
 // Wiring (cmd/policybot):
 //
@@ -22,7 +28,12 @@
 //	eng := bot.NewEngine(corpus, ix, bot.WithObserver(m), ...)
 //	h := web.New(eng,
 //		web.WithLogger(log), web.WithRegistry(reg), web.WithMetrics(m),
+//		web.WithSecret(getenv("BOT_SECRET")),
+//		web.WithTrustedProxyHeader(getenv("TRUSTED_PROXY_HEADER")),
+//		web.WithAddressLimiter(redisstore.NewRateLimiter(rdb, ...)),
 //		web.WithStaffToken(getenv("STAFF_TOKEN")),
+//		web.WithStaffSessions(redisstore.NewStaffSessions(rdb)),
+//		web.WithLoginLimiter(redisstore.NewRateLimiter(rdb, web.LoginRate)),
 //		web.WithStaffHandler(console),            // when the console exists
 //		web.WithHealthCheck(func(ctx context.Context) error { return rdb.Ping(ctx).Err() }))
 //	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
@@ -40,9 +51,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
-	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -51,7 +60,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"golang.org/x/time/rate"
 )
 
 // Channel is the bot.Message.Channel of web chat messages.
@@ -89,8 +97,11 @@ type Server struct {
 	healthTimeout time.Duration
 	mux           *http.ServeMux
 
-	loginMu sync.Mutex
-	logins  map[string]*rate.Limiter // staff login attempts per remote address
+	secret        []byte // signs chat sessions, keys the hashes in logs
+	proxyHeader   string // TRUSTED_PROXY_HEADER
+	addrLimiter   bot.RateLimiter
+	staffSessions StaffSessions
+	loginLimiter  LoginLimiter
 }
 
 // Option configures a Server.
@@ -131,6 +142,34 @@ func WithStaffToken(token string) Option { return func(s *Server) { s.staffToken
 // /staff/login and /staff/logout are served by this package.
 // Without it an authenticated /staff/ shows a placeholder page.
 func WithStaffHandler(h http.Handler) Option { return func(s *Server) { s.staff = h } }
+
+// WithSecret sets BOT_SECRET: it signs the chat session cookies and keys
+// the hashes that stand for sessions and addresses in logs and limiter keys
+// (a session's hash is the engine's user hash when the engine has the same
+// secret). Default: a random key per process, so sessions end on restart.
+func WithSecret(secret string) Option {
+	return func(s *Server) {
+		if secret != "" {
+			s.secret = []byte(secret)
+		}
+	}
+}
+
+// WithTrustedProxyHeader names the header a trusted reverse proxy puts the
+// client address in (TRUSTED_PROXY_HEADER, e.g. X-Forwarded-For or
+// X-Real-IP). Its last entry, the one the proxy added, is the address the
+// chat and the staff login are limited by; without the header (or the
+// option) the socket address is. Set it only behind a proxy that sets the
+// header, or clients can claim any address.
+func WithTrustedProxyHeader(name string) Option {
+	return func(s *Server) { s.proxyHeader = http.CanonicalHeaderKey(strings.TrimSpace(name)) }
+}
+
+// WithAddressLimiter limits the /api/* requests per client address, beside
+// the engine's limit per session: a client that drops its session cookie
+// gets a new session, not a new allowance. Without it only the engine
+// limits.
+func WithAddressLimiter(l bot.RateLimiter) Option { return func(s *Server) { s.addrLimiter = l } }
 
 // WithClock sets the clock used for message times and latencies (default time.Now).
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
@@ -173,6 +212,9 @@ func New(conv bot.Conversation, opts ...Option) *Server {
 	}
 	if s.askTimeout <= 0 {
 		s.askTimeout = DefaultAskTimeout
+	}
+	if len(s.secret) == 0 {
+		s.secret = randomSecret()
 	}
 	if s.reg == nil {
 		s.reg = prometheus.NewRegistry()
@@ -267,7 +309,7 @@ func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
-	s.ensureSessionCookie(w, r)
+	s.chatSession(w, r)
 	if r.Method == http.MethodHead {
 		return
 	}
@@ -276,10 +318,10 @@ func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
 
 // ---- JSON API ----
 
-// AskRequest is the body of POST /api/ask.
+// AskRequest is the body of POST /api/ask. The session comes from the
+// cookie; a "session" field is ignored.
 type AskRequest struct {
-	Q       string `json:"q"`
-	Session string `json:"session"`
+	Q string `json:"q"`
 }
 
 // AskResponse is the body answered by POST /api/ask: the bot.Reply fields.
@@ -304,15 +346,9 @@ type ButtonJSON struct {
 // feedback metric under WithSelfCounting.
 type FeedbackRequest struct {
 	Data       string `json:"data"`
-	Session    string `json:"session"`
 	Verdict    string `json:"verdict,omitempty"`
 	Reason     string `json:"reason,omitempty"`
 	ExchangeID string `json:"exchange_id,omitempty"`
-}
-
-// ForgetRequest is the body of POST /api/forget.
-type ForgetRequest struct {
-	Session string `json:"session"`
 }
 
 // MessageResponse is {"message": "..."}.
@@ -347,7 +383,7 @@ func replyJSON(r bot.Reply) AskResponse {
 }
 
 func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
-	req, session, ok := readPost(s, w, r, func(q *AskRequest) string { return q.Session })
+	req, session, ok := readPost[AskRequest](s, w, r)
 	if !ok {
 		return
 	}
@@ -372,14 +408,14 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 	})
 	elapsed := s.now().Sub(start)
 	if errors.Is(err, bot.ErrRateLimited) {
-		s.log.InfoContext(r.Context(), "web ask rate limited", "session", session)
+		s.log.InfoContext(r.Context(), "web ask rate limited", "user", s.userRef(session))
 		w.Header().Set("Retry-After", retryAfter(err))
 		writeError(w, http.StatusTooManyRequests, "提问太频繁了，请稍等片刻再问。")
 		return
 	}
 	if err != nil {
 		s.metrics.Failed(Channel, elapsed)
-		s.log.ErrorContext(r.Context(), "web ask failed", "err", err, "session", session, "elapsed", elapsed)
+		s.log.ErrorContext(r.Context(), "web ask failed", "err", err, "user", s.userRef(session), "elapsed", elapsed)
 		writeError(w, http.StatusInternalServerError, "抱歉，暂时无法回答，请稍后再试或拨打12345热线咨询。")
 		return
 	}
@@ -390,7 +426,7 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleFeedback(w http.ResponseWriter, r *http.Request) {
-	req, session, ok := readPost(s, w, r, func(q *FeedbackRequest) string { return q.Session })
+	req, session, ok := readPost[FeedbackRequest](s, w, r)
 	if !ok {
 		return
 	}
@@ -404,12 +440,12 @@ func (s *Server) handleFeedback(w http.ResponseWriter, r *http.Request) {
 	}
 	ack, err := s.conv.Feedback(r.Context(), bot.Feedback{Channel: Channel, UserID: session, Data: req.Data, Reason: reason, Time: s.now()})
 	if errors.Is(err, bot.ErrBadCallback) {
-		s.log.WarnContext(r.Context(), "web feedback rejected", "session", session)
+		s.log.WarnContext(r.Context(), "web feedback rejected", "user", s.userRef(session))
 		writeError(w, http.StatusBadRequest, "按钮已失效或数据无效，请重新提问后再反馈。(invalid or expired button)")
 		return
 	}
 	if err != nil {
-		s.log.ErrorContext(r.Context(), "web feedback failed", "err", err, "session", session)
+		s.log.ErrorContext(r.Context(), "web feedback failed", "err", err, "user", s.userRef(session))
 		writeError(w, http.StatusInternalServerError, "抱歉，反馈暂时无法记录，请稍后再试。")
 		return
 	}
@@ -419,28 +455,32 @@ func (s *Server) handleFeedback(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, MessageResponse{Message: ack})
 }
 
+// handleForget deletes what the session left (exchanges, chat context) and
+// starts a new session, so later questions are not tied to the old one.
 func (s *Server) handleForget(w http.ResponseWriter, r *http.Request) {
-	_, session, ok := readPost(s, w, r, func(q *ForgetRequest) string { return q.Session })
-	if !ok {
+	if !allowMethod(w, r, http.MethodPost) || !s.addressAllowed(w, r) || !s.decode(w, r, &struct{}{}) {
 		return
 	}
-	if err := s.conv.Forget(r.Context(), bot.Message{Channel: Channel, UserID: session, ChatID: session, Time: s.now()}); err != nil {
-		s.log.ErrorContext(r.Context(), "web forget failed", "err", err, "session", session)
-		writeError(w, http.StatusInternalServerError, "抱歉，暂时无法删除记录，请稍后再试。")
-		return
+	if session, ok := s.sessionFromCookie(r); ok {
+		if err := s.conv.Forget(r.Context(), bot.Message{Channel: Channel, UserID: session, ChatID: session, Time: s.now()}); err != nil {
+			s.log.ErrorContext(r.Context(), "web forget failed", "err", err, "user", s.userRef(session))
+			writeError(w, http.StatusInternalServerError, "抱歉，暂时无法删除记录，请稍后再试。")
+			return
+		}
+		s.log.InfoContext(r.Context(), "web session forgotten", "user", s.userRef(session))
 	}
-	s.log.InfoContext(r.Context(), "web session forgotten", "session", session)
+	s.newChatSession(w, r)
 	writeJSON(w, http.StatusOK, MessageResponse{Message: "已删除与本会话有关的全部记录。"})
 }
 
-// readPost takes a POST with a JSON body naming a session: method, body and
-// session id are checked, and any failure is answered here.
-func readPost[T any](s *Server, w http.ResponseWriter, r *http.Request, sessionOf func(*T) string) (req T, session string, ok bool) {
-	if !allowMethod(w, r, http.MethodPost) || !s.decode(w, r, &req) {
+// readPost takes a POST with a JSON body within the client address's
+// allowance, and returns it with the session (from the cookie, or newly
+// issued); any failure is answered here.
+func readPost[T any](s *Server, w http.ResponseWriter, r *http.Request) (req T, session string, ok bool) {
+	if !allowMethod(w, r, http.MethodPost) || !s.addressAllowed(w, r) || !s.decode(w, r, &req) {
 		return req, "", false
 	}
-	session, ok = s.session(w, r, sessionOf(&req))
-	return req, session, ok
+	return req, s.chatSession(w, r), true
 }
 
 // decode reads a JSON body into v, answering 400/413 itself when it cannot.
@@ -475,61 +515,13 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
-// session returns the session id: the one in the body, else the session
-// cookie. An id that is present but malformed is refused with 400; when there
-// is none at all a new one is issued in an HttpOnly cookie.
-func (s *Server) session(w http.ResponseWriter, r *http.Request, fromBody string) (string, bool) {
-	if fromBody != "" {
-		if !validSession(fromBody) {
-			writeError(w, http.StatusBadRequest, "会话标识无效 (invalid session id)")
-			return "", false
-		}
-		return fromBody, true
-	}
-	return s.ensureSessionCookie(w, r), true
-}
-
-// ensureSessionCookie returns the session cookie's id, setting a new cookie
-// when there is none or it is malformed.
-func (s *Server) ensureSessionCookie(w http.ResponseWriter, r *http.Request) string {
-	if c, err := r.Cookie(SessionCookie); err == nil && validSession(c.Value) {
-		return c.Value
-	}
-	id := newSessionID()
-	http.SetCookie(w, &http.Cookie{
-		Name:     SessionCookie,
-		Value:    id,
-		Path:     "/",
-		MaxAge:   sessionCookieMaxAge,
-		HttpOnly: true,
-		Secure:   isHTTPS(r),
-		SameSite: http.SameSiteLaxMode,
-	})
-	return id
-}
-
-// validSession accepts 8–64 characters of [A-Za-z0-9_-].
-func validSession(id string) bool {
-	if len(id) < 8 || len(id) > maxSessionLen {
-		return false
-	}
-	for _, c := range []byte(id) {
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_':
-		default:
-			return false
-		}
-	}
-	return true
-}
-
 // retryAfter reads the wait from the engine's "…: retry after 3s" error, in
 // whole seconds (at least 1); 10 when it says none.
 func retryAfter(err error) string {
 	_, after, ok := strings.Cut(err.Error(), "retry after ")
 	if ok {
 		if d, perr := time.ParseDuration(strings.Fields(after + " x")[0]); perr == nil && d > 0 {
-			return strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10)
+			return seconds(d)
 		}
 	}
 	return "10"

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -124,7 +123,8 @@ const jsonCT = "application/json"
 func TestAskOK(t *testing.T) {
 	conv := &fakeConv{}
 	s, _ := newTest(t, conv)
-	rec := do(t, s, "POST", "/api/ask", "application/json; charset=utf-8", `{"q":"  研发投入比去年多了650万，能拿多少 ","session":"sess-abcdef12"}`)
+	cookie, id := chatCookie(t, s)
+	rec := do(t, s, "POST", "/api/ask", "application/json; charset=utf-8", `{"q":"  研发投入比去年多了650万，能拿多少 "}`, "Cookie", cookie)
 	if rec.Code != 200 {
 		t.Fatalf("status %d: %s", rec.Code, rec.Body)
 	}
@@ -144,7 +144,7 @@ func TestAskOK(t *testing.T) {
 	if diff := cmp.Diff([]ButtonJSON{{"👍 有帮助", goodData}, {"👎 没帮助", goodData + ":down"}}, resp.Buttons); diff != "" {
 		t.Errorf("buttons (-want +got):\n%s", diff)
 	}
-	want := []bot.Message{{Channel: "web", UserID: "sess-abcdef12", ChatID: "sess-abcdef12", Text: "研发投入比去年多了650万，能拿多少", Time: fixedNow}}
+	want := []bot.Message{{Channel: "web", UserID: id, ChatID: id, Text: "研发投入比去年多了650万，能拿多少", Time: fixedNow}}
 	if diff := cmp.Diff(want, conv.messages); diff != "" {
 		t.Errorf("message (-want +got):\n%s", diff)
 	}
@@ -167,38 +167,12 @@ func TestAskEmptySliceFieldsAreArrays(t *testing.T) {
 		return bot.Reply{Text: "不在文件范围内，请拨打12345。"}, nil
 	})
 	s, _ := newTest(t, conv)
-	rec := do(t, s, "POST", "/api/ask", jsonCT, `{"q":"北京有什么政策","session":"sess-abcdef12"}`)
+	rec := do(t, s, "POST", "/api/ask", jsonCT, `{"q":"北京有什么政策"}`)
 	body := rec.Body.String()
 	for _, want := range []string{`"citations":[]`, `"calculations":[]`, `"buttons":[]`, `"answered":false`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("body %s lacks %s", body, want)
 		}
-	}
-}
-
-func TestAskSessionCookieWhenNoSession(t *testing.T) {
-	conv := &fakeConv{}
-	s, _ := newTest(t, conv)
-	rec := do(t, s, "POST", "/api/ask", jsonCT, `{"q":"小巨人奖励多少"}`)
-	if rec.Code != 200 {
-		t.Fatalf("status %d: %s", rec.Code, rec.Body)
-	}
-	var c *http.Cookie
-	for _, k := range rec.Result().Cookies() {
-		if k.Name == SessionCookie {
-			c = k
-		}
-	}
-	if c == nil || !c.HttpOnly || !validSession(c.Value) {
-		t.Fatalf("session cookie %+v", c)
-	}
-	if conv.messages[0].UserID != c.Value {
-		t.Errorf("UserID %q, cookie %q", conv.messages[0].UserID, c.Value)
-	}
-	// The cookie is reused.
-	rec = do(t, s, "POST", "/api/ask", jsonCT, `{"q":"再问一次"}`, "Cookie", SessionCookie+"="+c.Value)
-	if rec.Code != 200 || conv.messages[1].UserID != c.Value || len(rec.Result().Cookies()) != 0 {
-		t.Errorf("second ask: %d, user %q, cookies %v", rec.Code, conv.messages[1].UserID, rec.Result().Cookies())
 	}
 }
 
@@ -209,21 +183,20 @@ func (f convFunc) Feedback(context.Context, bot.Feedback) (string, error)       
 func (f convFunc) Forget(context.Context, bot.Message) error                    { return nil }
 
 func TestAskErrors(t *testing.T) {
-	big := `{"q":"` + strings.Repeat("很", 6000) + `","session":"sess-abcdef12"}` // 18 KB
+	big := `{"q":"` + strings.Repeat("很", 6000) + `"}` // 18 KB
 	cases := []struct {
 		name, method, ctype, body string
 		code                      int
 		errPart                   string
 	}{
-		{"empty", "POST", jsonCT, `{"q":"   ","session":"sess-abcdef12"}`, 400, "问题不能为空"},
-		{"missing q", "POST", jsonCT, `{"session":"sess-abcdef12"}`, 400, "问题不能为空"},
+		{"empty", "POST", jsonCT, `{"q":"   "}`, 400, "问题不能为空"},
+		{"missing q", "POST", jsonCT, `{}`, 400, "问题不能为空"},
 		{"oversize", "POST", jsonCT, big, 413, "请求太大"},
 		{"bad json", "POST", jsonCT, `{"q":`, 400, "JSON"},
 		{"wrong type", "POST", jsonCT, `{"q":42}`, 400, "JSON"},
 		{"two values", "POST", jsonCT, `{"q":"a"}{"q":"b"}`, 400, "JSON"},
 		{"form content type", "POST", "application/x-www-form-urlencoded", `q=hi`, 400, "Content-Type"},
 		{"no content type", "POST", "", `{"q":"hi"}`, 400, "Content-Type"},
-		{"bad session", "POST", jsonCT, `{"q":"hi","session":"<script>"}`, 400, "会话"},
 		{"GET", "GET", "", "", 405, "方法"},
 	}
 	for _, tc := range cases {
@@ -252,7 +225,7 @@ func TestAskEngineErrorHidesDetails(t *testing.T) {
 	secret := "dial tcp 10.0.0.7:6379: connection refused (password=hunter2)"
 	conv := &fakeConv{err: errors.New(secret)}
 	s, logs := newTest(t, conv)
-	rec := do(t, s, "POST", "/api/ask", jsonCT, `{"q":"小巨人奖励","session":"sess-abcdef12"}`)
+	rec := do(t, s, "POST", "/api/ask", jsonCT, `{"q":"小巨人奖励"}`)
 	if rec.Code != 500 {
 		t.Fatalf("status %d", rec.Code)
 	}
@@ -271,15 +244,16 @@ func TestFeedback(t *testing.T) {
 	conv := &fakeConv{}
 	reg := prometheus.NewRegistry()
 	s, logs := newTest(t, conv, WithRegistry(reg), WithSelfCounting(""))
+	cookie, id := chatCookie(t, s)
 
-	rec := do(t, s, "POST", "/api/feedback", jsonCT, `{"data":"`+goodData+`","session":"sess-abcdef12","verdict":"down","reason":"没说申报时间","exchange_id":"ex-1"}`)
+	rec := do(t, s, "POST", "/api/feedback", jsonCT, `{"data":"`+goodData+`","verdict":"down","reason":"没说申报时间","exchange_id":"ex-1"}`, "Cookie", cookie)
 	if rec.Code != 200 {
 		t.Fatalf("status %d: %s", rec.Code, rec.Body)
 	}
 	if got := decodeJSON[MessageResponse](t, rec); got.Message != "谢谢反馈！" {
 		t.Errorf("message %q", got.Message)
 	}
-	want := []bot.Feedback{{Channel: "web", UserID: "sess-abcdef12", Data: goodData, Reason: "没说申报时间", Time: fixedNow}}
+	want := []bot.Feedback{{Channel: "web", UserID: id, Data: goodData, Reason: "没说申报时间", Time: fixedNow}}
 	if diff := cmp.Diff(want, conv.feedbacks); diff != "" {
 		t.Errorf("feedback (-want +got):\n%s", diff)
 	}
@@ -288,7 +262,7 @@ func TestFeedback(t *testing.T) {
 	}
 
 	// Tampered data.
-	rec = do(t, s, "POST", "/api/feedback", jsonCT, `{"data":"fb:forged","session":"sess-abcdef12"}`)
+	rec = do(t, s, "POST", "/api/feedback", jsonCT, `{"data":"fb:forged"}`)
 	if rec.Code != 400 {
 		t.Fatalf("tampered: status %d: %s", rec.Code, rec.Body)
 	}
@@ -296,7 +270,7 @@ func TestFeedback(t *testing.T) {
 		t.Errorf("tampered error %q", e.Error)
 	}
 	// Missing data.
-	if rec = do(t, s, "POST", "/api/feedback", jsonCT, `{"session":"sess-abcdef12"}`); rec.Code != 400 {
+	if rec = do(t, s, "POST", "/api/feedback", jsonCT, `{}`); rec.Code != 400 {
 		t.Errorf("missing data: status %d", rec.Code)
 	}
 
@@ -306,16 +280,26 @@ func TestFeedback(t *testing.T) {
 	}
 }
 
+// TestForget: /api/forget deletes the cookie's session and starts a new
+// one; without a session there is nothing to delete.
 func TestForget(t *testing.T) {
 	conv := &fakeConv{}
 	s, _ := newTest(t, conv)
-	rec := do(t, s, "POST", "/api/forget", jsonCT, `{"session":"sess-abcdef12"}`)
+	cookie, id := chatCookie(t, s)
+	rec := do(t, s, "POST", "/api/forget", jsonCT, `{}`, "Cookie", cookie)
 	if rec.Code != 200 {
 		t.Fatalf("status %d: %s", rec.Code, rec.Body)
 	}
-	want := []bot.Message{{Channel: "web", UserID: "sess-abcdef12", ChatID: "sess-abcdef12", Time: fixedNow}}
+	want := []bot.Message{{Channel: "web", UserID: id, ChatID: id, Time: fixedNow}}
 	if diff := cmp.Diff(want, conv.forgotten); diff != "" {
 		t.Errorf("forget (-want +got):\n%s", diff)
+	}
+	next := sessionCookie(t, rec)
+	if next == nil || strings.HasPrefix(next.Value, id+".") {
+		t.Errorf("no new session after forget: %+v", next)
+	}
+	if rec := do(t, s, "POST", "/api/forget", jsonCT, `{}`); rec.Code != 200 || len(conv.forgotten) != 1 {
+		t.Errorf("forget without a session: %d, engine calls %d", rec.Code, len(conv.forgotten))
 	}
 	if rec := do(t, s, "GET", "/api/forget", "", ""); rec.Code != 405 {
 		t.Errorf("GET forget: %d", rec.Code)
@@ -361,14 +345,14 @@ func TestMetricsAfterAsk(t *testing.T) {
 	conv := &fakeConv{obs: m}
 	s, _ := newTest(t, conv, WithRegistry(reg), WithMetrics(m))
 	m.Fallback("timeout") // as the engine does through bot.Observer
-	if rec := do(t, s, "POST", "/api/ask", jsonCT, `{"q":"小巨人奖励","session":"sess-abcdef12"}`); rec.Code != 200 {
+	if rec := do(t, s, "POST", "/api/ask", jsonCT, `{"q":"小巨人奖励"}`); rec.Code != 200 {
 		t.Fatalf("ask: %d", rec.Code)
 	}
-	if rec := do(t, s, "POST", "/api/feedback", jsonCT, `{"data":"`+goodData+`","session":"sess-abcdef12","verdict":"up"}`); rec.Code != 200 {
+	if rec := do(t, s, "POST", "/api/feedback", jsonCT, `{"data":"`+goodData+`","verdict":"up"}`); rec.Code != 200 {
 		t.Fatalf("feedback: %d", rec.Code)
 	}
 	conv.err = errors.New("boom")
-	if rec := do(t, s, "POST", "/api/ask", jsonCT, `{"q":"小巨人奖励","session":"sess-abcdef12"}`); rec.Code != 500 {
+	if rec := do(t, s, "POST", "/api/ask", jsonCT, `{"q":"小巨人奖励"}`); rec.Code != 500 {
 		t.Fatalf("failing ask: %d", rec.Code)
 	}
 	got := scrape(t, s)
@@ -389,7 +373,7 @@ func TestMetricsAfterAsk(t *testing.T) {
 
 func TestMetricsDefaults(t *testing.T) {
 	s, _ := newTest(t, &fakeConv{}, WithSelfCounting(ModeLLM))
-	if rec := do(t, s, "POST", "/api/ask", jsonCT, `{"q":"小巨人奖励","session":"sess-abcdef12"}`); rec.Code != 200 {
+	if rec := do(t, s, "POST", "/api/ask", jsonCT, `{"q":"小巨人奖励"}`); rec.Code != 200 {
 		t.Fatalf("ask: %d", rec.Code)
 	}
 	got := scrape(t, s)
@@ -410,7 +394,7 @@ func TestMetricsDefaults(t *testing.T) {
 func TestAskRateLimited(t *testing.T) {
 	conv := &fakeConv{err: fmt.Errorf("%w: retry after 3s", bot.ErrRateLimited)}
 	s, _ := newTest(t, conv)
-	rec := do(t, s, "POST", "/api/ask", jsonCT, `{"q":"小巨人奖励","session":"sess-abcdef12"}`)
+	rec := do(t, s, "POST", "/api/ask", jsonCT, `{"q":"小巨人奖励"}`)
 	if rec.Code != 429 || rec.Header().Get("Retry-After") != "3" {
 		t.Fatalf("status %d, Retry-After %q", rec.Code, rec.Header().Get("Retry-After"))
 	}
@@ -482,94 +466,4 @@ func TestIndexAndStatic(t *testing.T) {
 	if rec := do(t, s, "GET", "/nope", "", ""); rec.Code != 404 {
 		t.Errorf("/nope: %d", rec.Code)
 	}
-}
-
-func TestStaffAuth(t *testing.T) {
-	console := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, "console:"+r.URL.Path)
-	})
-
-	t.Run("no token configured", func(t *testing.T) {
-		s, _ := newTest(t, &fakeConv{}, WithStaffHandler(console))
-		for _, path := range []string{"/staff/", "/staff/logs", "/staff/login"} {
-			if rec := do(t, s, "GET", path, "", "", "Authorization", "Bearer "); rec.Code != 403 {
-				t.Errorf("%s: %d, want 403", path, rec.Code)
-			}
-		}
-		if rec := do(t, s, "POST", "/staff/login", "application/x-www-form-urlencoded", "token="); rec.Code != 403 {
-			t.Errorf("login: %d, want 403", rec.Code)
-		}
-	})
-
-	s, _ := newTest(t, &fakeConv{}, WithStaffToken("s3cret-token"), WithStaffHandler(console))
-	t.Run("wrong token", func(t *testing.T) {
-		for _, hdr := range [][]string{
-			{"Authorization", "Bearer wrong"},
-			{"Authorization", "Basic czNjcmV0LXRva2Vu"},
-			{"Cookie", StaffCookie + "=wrong"},
-			{},
-		} {
-			if rec := do(t, s, "GET", "/staff/logs", "", "", hdr...); rec.Code != 401 {
-				t.Errorf("%v: %d, want 401", hdr, rec.Code)
-			}
-		}
-		// A browser without a token is sent to the login form.
-		rec := do(t, s, "GET", "/staff/", "", "", "Accept", "text/html")
-		if rec.Code != 303 || rec.Header().Get("Location") != "/staff/login" {
-			t.Errorf("browser: %d %q", rec.Code, rec.Header().Get("Location"))
-		}
-	})
-	t.Run("right token", func(t *testing.T) {
-		rec := do(t, s, "GET", "/staff/logs", "", "", "Authorization", "Bearer s3cret-token")
-		if rec.Code != 200 || rec.Body.String() != "console:/staff/logs" {
-			t.Errorf("bearer: %d %q", rec.Code, rec.Body)
-		}
-		// The cookie holds a MAC of the token, never the token itself.
-		rec = do(t, s, "GET", "/staff/", "", "", "Cookie", StaffCookie+"=s3cret-token")
-		if rec.Code != 401 {
-			t.Errorf("raw token as cookie: %d, want 401", rec.Code)
-		}
-	})
-	t.Run("login form", func(t *testing.T) {
-		rec := do(t, s, "GET", "/staff/login", "", "")
-		if rec.Code != 200 || !strings.Contains(rec.Body.String(), `action="/staff/login"`) {
-			t.Errorf("login page: %d", rec.Code)
-		}
-		rec = do(t, s, "POST", "/staff/login", "application/x-www-form-urlencoded", "token=nope")
-		if rec.Code != 401 || len(rec.Result().Cookies()) != 0 {
-			t.Errorf("bad login: %d %v", rec.Code, rec.Result().Cookies())
-		}
-		rec = do(t, s, "POST", "/staff/login", "application/x-www-form-urlencoded", "token=s3cret-token")
-		if rec.Code != 303 || rec.Header().Get("Location") != "/staff/" {
-			t.Fatalf("login: %d %q", rec.Code, rec.Header().Get("Location"))
-		}
-		cs := rec.Result().Cookies()
-		if len(cs) != 1 || cs[0].Name != StaffCookie || !cs[0].HttpOnly || cs[0].SameSite != http.SameSiteStrictMode || strings.Contains(cs[0].Value, "s3cret") {
-			t.Fatalf("cookie %+v", cs)
-		}
-		rec = do(t, s, "GET", "/staff/", "", "", "Cookie", cs[0].String())
-		if rec.Code != 200 || rec.Body.String() != "console:/staff/" {
-			t.Errorf("after login: %d %q", rec.Code, rec.Body)
-		}
-		rec = do(t, s, "POST", "/staff/logout", "", "")
-		if rec.Code != 303 {
-			t.Errorf("logout: %d", rec.Code)
-		}
-	})
-	t.Run("login guessing is limited", func(t *testing.T) {
-		s, _ := newTest(t, &fakeConv{}, WithStaffToken("s3cret-token"))
-		codes := map[int]int{}
-		for i := 0; i < 20; i++ {
-			codes[do(t, s, "POST", "/staff/login", "application/x-www-form-urlencoded", "token=guess").Code]++
-		}
-		if codes[401] != loginBurst || codes[429] != 20-loginBurst {
-			t.Errorf("20 guesses at one instant: %v", codes)
-		}
-	})
-	t.Run("no console mounted", func(t *testing.T) {
-		s, _ := newTest(t, &fakeConv{}, WithStaffToken("s3cret-token"))
-		if rec := do(t, s, "GET", "/staff/", "", "", "Authorization", "Bearer s3cret-token"); rec.Code != 200 {
-			t.Errorf("placeholder: %d", rec.Code)
-		}
-	})
 }

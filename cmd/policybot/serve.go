@@ -97,6 +97,7 @@ type serveConfig struct {
 	staffToken    string
 	telegramToken string
 	telegramOpts  []telegram.Option
+	proxyHeader   string // TRUSTED_PROXY_HEADER
 }
 
 func readServeConfig(getenv func(string) string) (serveConfig, error) {
@@ -111,6 +112,7 @@ func readServeConfig(getenv func(string) string) (serveConfig, error) {
 		secret:        getenv("BOT_SECRET"),
 		staffToken:    getenv("STAFF_TOKEN"),
 		telegramToken: getenv("TELEGRAM_BOT_TOKEN"),
+		proxyHeader:   getenv("TRUSTED_PROXY_HEADER"),
 	}
 	if c.httpAddr == "" {
 		c.httpAddr = DefaultHTTPAddr
@@ -242,6 +244,12 @@ func buildHTTP(cfg serveConfig, app serveApp, rdb redis.UniversalClient, m serve
 		web.WithMetrics(m.web),
 		web.WithStaffToken(cfg.staffToken),
 		web.WithStaffHandler(console.New(app.exchanges, console.WithLogger(log))),
+		// issue 8: signed sessions, per-address limits, staff sessions in Redis
+		web.WithSecret(cfg.secret),
+		web.WithTrustedProxyHeader(cfg.proxyHeader),
+		web.WithAddressLimiter(redisstore.NewRateLimiter(rdb, redisstore.RateOptions{Rate: web.AddressRate, Burst: web.AddressBurst})),
+		web.WithStaffSessions(redisstore.NewStaffSessions(rdb)),
+		web.WithLoginLimiter(redisstore.NewRateLimiter(rdb, redisstore.RateOptions{Rate: 1, Period: web.LoginInterval, Burst: web.LoginBurst})),
 		web.WithHealthCheck(func(ctx context.Context) error { return rdb.Ping(ctx).Err() }),
 	))
 	if adapter != nil {

@@ -3,7 +3,6 @@
 "use strict";
 
 (function () {
-  var SESSION_KEY = "policybot.session";
   var log = document.getElementById("log");
   var form = document.getElementById("ask");
   var input = document.getElementById("q");
@@ -11,32 +10,9 @@
   var main = document.getElementById("main");
   var busy = false;
 
-  function randomID() {
-    var b = new Uint8Array(16);
-    window.crypto.getRandomValues(b);
-    var s = "";
-    for (var i = 0; i < b.length; i++) s += ("0" + b[i].toString(16)).slice(-2);
-    return s;
-  }
-
-  // The session id lives in localStorage; without it (private mode, storage
-  // disabled) we send none and the server keeps one in an HttpOnly cookie.
-  function session() {
-    try {
-      var id = window.localStorage.getItem(SESSION_KEY);
-      if (!id || !/^[A-Za-z0-9_-]{8,64}$/.test(id)) {
-        id = randomID();
-        window.localStorage.setItem(SESSION_KEY, id);
-      }
-      return id;
-    } catch (e) {
-      return "";
-    }
-  }
-
-  function resetSession() {
-    try { window.localStorage.removeItem(SESSION_KEY); } catch (e) { /* ignore */ }
-  }
+  // The session is the server's: a signed HttpOnly cookie the page never
+  // sees. Requests carry it (credentials: "same-origin"); /api/forget ends it
+  // and the server issues a fresh one.
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -149,7 +125,7 @@
       ack.textContent = msg;
     }
     function submit(b, reason) {
-      var body = { data: b.data, session: session(), exchange_id: exchangeID || "" };
+      var body = { data: b.data, exchange_id: exchangeID || "" };
       var v = verdictOf(b.text);
       if (v) body.verdict = v;
       if (reason) body.reason = reason;
@@ -227,7 +203,7 @@
     send.disabled = true;
     addUser(text);
     var pending = addPending();
-    post("/api/ask", { q: text, session: session() }).then(function (r) {
+    post("/api/ask", { q: text }).then(function (r) {
       renderReply(pending, r);
     }).catch(function (e) {
       renderError(pending, e.message || "网络错误，请稍后再试。");
@@ -259,8 +235,7 @@
 
   document.getElementById("forget").addEventListener("click", function () {
     if (!window.confirm("确定删除本会话的全部对话记录吗？")) return;
-    post("/api/forget", { session: session() }).then(function (r) {
-      resetSession();
+    post("/api/forget", {}).then(function (r) {
       log.textContent = "";
       var m = el("div", "msg bot");
       m.appendChild(el("div", "bubble", r.message || "已删除。"));

@@ -462,12 +462,14 @@ func TestPhraseInjectionThroughMaximumCalc(t *testing.T) {
 	// through the calculator; a maximum may be quoted as 最高…, never told as
 	// the user's award.
 	rule, ok := policies.RuleByName("major_achievement")
+	// A security test must not pass by skipping: if the rule changes
+	// shape, the test is to be rewritten for the new shape.
 	if !ok || rule.Kind != policies.KindMaximum {
-		t.Skip("major_achievement is not a maximum rule")
+		t.Fatal("major_achievement is not a maximum rule any more: rewrite this injection test for another maximum")
 	}
 	for _, in := range rule.Inputs {
 		if in.Required {
-			t.Skipf("major_achievement needs input %s", in.Name)
+			t.Fatalf("major_achievement needs input %s now: give it in the tool call below", in.Name)
 		}
 	}
 	const args = `{"rule":"major_achievement","inputs":{}}`

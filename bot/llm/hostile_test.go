@@ -230,7 +230,7 @@ func receipts(cs []policies.Calculation) string {
 // TestGoodReplyShown: a reply that keeps to the placeholders is filled with
 // the engine's values and shown (mode "llm"), no fallback counted.
 func TestGoodReplyShown(t *testing.T) {
-	const text = "根据{{clause:policy/4}}，您的研发投入增量补助为{{amount:rd_increase}}。计算过程：{{steps:rd_increase}}。" +
+	const text = "根据{{clause:policy/4}}，研发投入增加{{input:rd_increase.increase_yuan}}，补助为{{amount:rd_increase}}。计算过程：{{steps:rd_increase}}。" +
 		"{{advice:rd_increase}}。这一点十分重要：补助须统一申报，一定以审核为准；文件为征求意见稿，以正式印发文本为准。"
 	off := offline(t, q650)
 	if len(off.Calculations) != 1 {
@@ -238,7 +238,7 @@ func TestGoodReplyShown(t *testing.T) {
 	}
 	rd := off.Calculations[0]
 	p4 := clause(t, "policy/4")
-	want := "根据" + p4.Cite() + "（" + p4.Title + "），您的研发投入增量补助为60万。计算过程：" + strings.Join(rd.Steps, "；") + "。" +
+	want := "根据" + p4.Cite() + "（" + p4.Title + "），研发投入增加650万，补助为60万。计算过程：" + strings.Join(rd.Steps, "；") + "。" +
 		rd.NearMiss.Advice + "。这一点十分重要：补助须统一申报，一定以审核为准；文件为征求意见稿，以正式印发文本为准。"
 	c := newChat(t, say(text))
 	r := c.say(t, q650)
@@ -252,10 +252,19 @@ func TestGoodReplyShown(t *testing.T) {
 		t.Errorf("receipts %s", receipts(r.Calculations))
 	}
 	sys := c.api.requests()[0].Messages[0].Content
-	for _, p := range []string{"{{amount:rd_increase}}", "{{steps:rd_increase}}", "{{advice:rd_increase}}", "{{clause:policy/4}}", "{{quote:policy/4}}"} {
+	for _, p := range []string{"{{amount:rd_increase}}", "{{steps:rd_increase}}", "{{advice:rd_increase}}",
+		"{{input:rd_increase.increase_yuan}}", "{{clause:policy/4}}", "{{quote:policy/4}}"} {
 		if !strings.Contains(sys, p) {
 			t.Errorf("system prompt does not offer %s", p)
 		}
+	}
+
+	// An English reply.
+	c = newChat(t, say("Under {{clause:policy/4}}, an R&D increase of {{input:rd_increase.increase_yuan}} earns {{amount:rd_increase}}. "+
+		"Both documents are consultation drafts (征求意见稿)."))
+	r = c.say(t, q650)
+	if !strings.Contains(r.Text, "an R&D increase of 650万 earns 60万.") || c.obs.modes[0] != "llm" {
+		t.Errorf("English reply: %q (fallbacks %v)\n%s", r.Text, c.obs.fallbacks, c.log)
 	}
 }
 

@@ -124,9 +124,8 @@ type Result struct {
 	// obtained through the calculate tool with admitted inputs
 	// (deduplicated). Set on error too.
 	Calculations []policies.Calculation
-	ToolCalls    int    // tool calls answered locally (refused ones included)
-	Rounds       int    // chat completion requests sent
-	Rejected     string // when the reply was refused: the model's text (for logs), else ""
+	ToolCalls    int // tool calls answered locally (refused ones included)
+	Rounds       int // chat completion requests sent
 }
 
 // Phrase asks the model to phrase an answer to req and fills and checks the
@@ -222,8 +221,8 @@ func (p *Phraser) Phrase(ctx context.Context, req Request) (Result, error) {
 	}
 	filled, err := p.accept(text, req, res.Calculations)
 	if err != nil {
-		res.Rejected = text
-		p.log.Info("llm reply refused", "reason", FallbackReason(err), "err", err)
+		p.log.Info("llm reply refused", "reason", FallbackReason(err), "err", err,
+			"reply", string([]rune(text)[:min(utf8.RuneCountInString(text), 300)]))
 		return res, err
 	}
 	res.Text = filled

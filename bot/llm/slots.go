@@ -18,6 +18,8 @@ import (
 //	                   calculation of the same rule is {{amount:RULE#2}}, …
 //	{{steps:RULE}}     its steps, joined with "；"
 //	{{advice:RULE}}    its near-miss advice (再增加150万研发投入可多得20万), if any
+//	{{input:RULE.NAME}} an amount input as the engine read it from the user
+//	                   (650万 for input:rd_increase.increase_yuan)
 //	{{clause:ID}}      a clause's label, e.g. 《…若干政策》第4条（支持企业创新发展）
 //	{{quote:ID}}       a clause's text, verbatim, in “”
 //	{{total}}          the sum of two or more payouts of different rules
@@ -67,6 +69,13 @@ func newSlots(clauses []policies.Clause, calcs []policies.Calculation) slots {
 		if c.NearMiss != nil && c.NearMiss.Advice != "" {
 			s = append(s, slot{"advice:" + key, c.NearMiss.Advice, title + "再进一档的提示"})
 		}
+		if r, ok := policies.RuleByName(c.Rule); ok {
+			for _, in := range r.Inputs {
+				if v, ok := c.Inputs[in.Name].(int64); ok && in.Unit == policies.InputYuan {
+					s = append(s, slot{"input:" + key + "." + in.Name, yuan.Format(v), in.Label + "（用户给出的数字）"})
+				}
+			}
+		}
 	}
 	if len(payoutRules) > 1 {
 		s = append(s, slot{"total", yuan.Format(total), "以上各项金额合计"})
@@ -105,7 +114,8 @@ func (s slots) lookup(name string) (string, bool) {
 func (s slots) forCalc(key string) []string {
 	var out []string
 	for _, sl := range s {
-		if _, k, _ := strings.Cut(sl.name, ":"); k == key { // rule names never equal clause ids
+		// Rule names never equal clause ids; inputs are key.NAME.
+		if _, k, _ := strings.Cut(sl.name, ":"); k == key || strings.HasPrefix(k, key+".") {
 			out = append(out, "{{"+sl.name+"}}")
 		}
 	}

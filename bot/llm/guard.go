@@ -22,7 +22,7 @@ import (
 //     full-width digits, 〇, circled and Roman numerals, fractions,
 //     superscripts; so are 🔟 and 💯.
 //  2. A Chinese numeral character (零一二两三…十百千万亿, 大写 壹贰叁…拾佰仟,
-//     萬億兩 before folding, the colloquial 幺俩仨廿卅, the old 弌弍弎, and
+//     萬億兩 before folding, 兆, the colloquial 幺俩仨廿卅, the old 弌弍弎, and
 //     双, 半 and 倍, which state a multiple or a fraction) is a figure
 //     unless it stands (a) inside a lexicalised word of noFigureWords
 //     (一次性, 一定, 统一, 第一, 万一, 十分, 四川 …), or (b) with its
@@ -36,7 +36,8 @@ import (
 //  3. An English number word is a figure: zero … twenty, thirty … ninety,
 //     hundred, thousand, million, billion, half, dozen, twice …, and so are
 //     pinyin numerals (wan, bai, qian) and currency names (yuan, rmb)
-//     (numberWords). A currency sign (¥, $) is a figure, and so is 元/块
+//     (numberWords) — also when spelled out with spaces or marks between
+//     its letters ("f i v e", "mil-lion"). A currency sign (¥, $) is a figure, and so is 元/块
 //     after a Latin letter ("lOO元" reads as 100元): amounts come only from
 //     placeholders, so prose needs neither.
 //  4. Verbatim copies of the cited clauses' titles and documents' titles are
@@ -54,7 +55,7 @@ import (
 
 // chineseNumerals are the numeral characters of rule 2, after folding
 // (traditional forms are listed too, in case folding misses one).
-const chineseNumerals = "零一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億兩幺弌弍弎俩仨廿卅卌皕双半倍"
+const chineseNumerals = "零一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億兩兆幺弌弍弎俩仨廿卅卌皕双半倍"
 
 // measureWords follow a numeral that counts or measures something: a numeral
 // (even inside an allowed word) before one of them reads as a quantity. 之
@@ -97,7 +98,8 @@ func init() {
 // linkPatterns find links, domain names and e-mail addresses in folded
 // prose, including spelled-out dots ("evil 点 com", "evil(dot)com").
 var linkPatterns = []*regexp.Regexp{
-	regexp.MustCompile(`[a-z][a-z0-9+.-]*://|www\s*[.。]|@|\(at\)|\[at\]`),
+	regexp.MustCompile(`[a-z][a-z0-9+.-]*://|\b(?:mailto|tel|sms|javascript|weixin|tg):|www\s*[.。]|@|\(at\)|\[at\]`),
+	regexp.MustCompile(`\.(?:中国|公司|网络)`),
 	regexp.MustCompile(`[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}\b`),
 	regexp.MustCompile(`[a-z0-9-]+\s*(?:\(dot\)|\[dot\]|\bdot\b|点|。)\s*(?:com|cn|net|org|gov|edu|io|top|xyz|info|cc|me|app|site|vip|shop|example)\b`),
 }
@@ -122,7 +124,7 @@ var (
 // personalEnglish and lapseEnglish are the English forms, matched as words
 // on the folded prose.
 var (
-	personalEnglish = regexp.MustCompile(`\b(?:bank\s*(?:cards?|accounts?)|(?:card|account|phone|id)\s*numbers?|pass\s*(?:words?|codes?)|pin(?:\s*codes?)?|(?:verification|security|sms)\s*codes?|otp|one[\s-]*time\s*(?:codes?|passwords?)|id\s*(?:cards?|photos?)|identity\s*(?:cards?|documents?)|passports?|social\s*security|transfer(?:s|red|ring)?|remit(?:s|ted|tance)?|wire[sd]?|deposits?|fees?|payments?|cvv|log\s*in|login|qr\s*codes?|wechat\s*id|contact\s*details|e-?mail|personal\s*(?:data|information|details))\b`)
+	personalEnglish = regexp.MustCompile(`\b(?:bank\s*(?:cards?|accounts?)|(?:card|account|phone|id)\s*numbers?|pass\s*(?:words?|codes?)|pin(?:\s*codes?)?|(?:verification|security|sms)\s*codes?|otp|one[\s-]*time\s*(?:codes?|passwords?)|id\s*(?:cards?|photos?)|identity\s*(?:cards?|documents?)|passports?|social\s*security|transfer(?:s|red|ring)?|remit(?:s|ted|tance)?|wire[sd]?|deposits?|fees?|payments?|cvv|log\s*in|login|qr\s*codes?|wechat\s*id|qq|whatsapp|contact\s*details|e-?mail|personal\s*(?:data|information|details))\b`)
 	lapseEnglish    = regexp.MustCompile(`\b(?:abolish\w*|repeal\w*|withdr[ae]wn?|withdrawal|revok\w*|revocation|rescind\w*|cancell?ed|suspend\w*|expired?|no\s+longer\s+(?:valid|in\s+force|effective|applies|apply)|invalid|lapsed|void)\b`)
 )
 
@@ -264,12 +266,35 @@ func (g guard) fromSource(s string) bool {
 	return false
 }
 
-// englishNumber returns the first English number word in folded text.
+// englishNumber returns the first English number word in folded text,
+// reading each word, each chunk between spaces with its marks dropped
+// ("mil-lion"), and each run of single letters joined ("f i v e").
 func englishNumber(f string) string {
-	for _, w := range strings.FieldsFunc(f, func(r rune) bool { return r < 'a' || r > 'z' }) {
+	isLetter := func(r rune) bool { return r >= 'a' && r <= 'z' }
+	for _, w := range strings.FieldsFunc(f, func(r rune) bool { return !isLetter(r) }) {
 		if numberWords[w] {
 			return w
 		}
+	}
+	var spelled strings.Builder // the current run of single letters
+	for _, chunk := range strings.FieldsFunc(f, func(r rune) bool { return r == ' ' || r >= utf8.RuneSelf }) {
+		letters := strings.Map(func(r rune) rune {
+			if isLetter(r) {
+				return r
+			}
+			return -1
+		}, chunk)
+		if numberWords[letters] {
+			return chunk
+		}
+		if len(letters) == 1 {
+			spelled.WriteString(letters)
+			if w := spelled.String(); numberWords[w] {
+				return w
+			}
+			continue
+		}
+		spelled.Reset()
 	}
 	return ""
 }

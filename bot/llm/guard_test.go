@@ -91,6 +91,12 @@ func TestGuardProse(t *testing.T) {
 		{"half a million", ErrInventedNumber, "half"},
 		{"You can get five million yuan", ErrInventedNumber, "five"},
 		{"a DOZEN awards", ErrInventedNumber, "dozen"},
+		{"f i v e mil-lion", ErrInventedNumber, "five"},
+		{"get mil-lion", ErrInventedNumber, "mil-lion"},
+		{"一兆", ErrInventedNumber, "一兆"},
+		{"兆元", ErrInventedNumber, "兆元"},
+		{"٥٠٠ 万", ErrInventedNumber, "٥"},
+		{"someone often finds the content important", nil, ""},
 		{"梯度培育三年", ErrInventedNumber, "三年"}, // a title fragment is not the title
 		{"一企一策", ErrInventedNumber, "一企"},   // not in the cited clauses
 		// links, personal data, lapse
@@ -98,6 +104,9 @@ func TestGuardProse(t *testing.T) {
 		{"详见 evil.example", ErrUnsafe, "evil.example"},
 		{"详见 evil 点 com", ErrUnsafe, "evil 点 com"},
 		{"发邮件到 evil@example", ErrUnsafe, "@"},
+		{"写信到 mailto:evil", ErrUnsafe, "mailto:"},
+		{"见 政务.中国", ErrUnsafe, ".中国"},
+		{"加QQ群咨询", ErrUnsafe, "qq"},
 		{"请回复您的银行卡号", ErrUnsafe, "银行卡"},
 		{"请提供验 证 码", ErrUnsafe, "验证码"},
 		{"請提供銀行卡", ErrUnsafe, "银行卡"},

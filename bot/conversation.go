@@ -15,8 +15,9 @@ import (
 )
 
 // Phraser lets a language model reword an offline answer. The engine checks
-// nothing itself: implementations must verify every figure (bot/llm does)
-// and return an error to make the engine fall back to the offline answer.
+// nothing itself: implementations must keep every figure the engine's
+// (bot/llm lets the model write placeholders that it fills) and return an
+// error to make the engine fall back to the offline answer.
 type Phraser interface {
 	Phrase(ctx context.Context, req PhraseRequest) (PhraseResult, error)
 }

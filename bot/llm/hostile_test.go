@@ -309,3 +309,26 @@ func TestInventedToolInputIgnored(t *testing.T) {
 		}
 	}
 }
+
+// TestToolInputFromEarlierMessage: through the engine, a figure the user
+// wrote in an earlier message of the chat may feed a tool call; without
+// the chat's memory the same call is refused and the reply falls back.
+func TestToolInputFromEarlierMessage(t *testing.T) {
+	script := toolThen(calcArgsJSON("digital_transformation", "investment_yuan", `"300万"`), "数字化转型可获得{{amount:digital_transformation}}。")
+	c := newChat(t, script, bot.WithChatMemory(bot.NewMemoryChat()))
+	c.say(t, "我们数字化改造投了300万")
+	r := c.say(t, q650)
+	if !strings.Contains(r.Text, "数字化转型可获得30万。") || c.obs.modes[1] != "llm" {
+		t.Fatalf("user saw %q (modes %v, fallbacks %v)", r.Text, c.obs.modes, c.obs.fallbacks)
+	}
+	if got := receipts(r.Calculations); !strings.Contains(got, "rd_increase=600000;") || !strings.Contains(got, "digital_transformation=300000;") {
+		t.Errorf("receipts %s", got)
+	}
+
+	c = newChat(t, script)
+	c.say(t, "我们数字化改造投了300万")
+	r = c.say(t, q650)
+	if r.Text != offline(t, q650).Answer || c.obs.fallbacks[len(c.obs.fallbacks)-1] != "bad_placeholder" {
+		t.Errorf("without memory: user saw %q (fallbacks %v)", r.Text, c.obs.fallbacks)
+	}
+}

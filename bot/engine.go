@@ -170,6 +170,11 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 	r := reading{needs: knowledge.Needs(q), lang: detectLang(q)}
 	a.Need, a.Lang = r.need().Contract, r.lang
 	in := understand(knowledge.Normalize(q), q, cc)
+	if len(in.guesses) > 0 && !r.asks("amount") {
+		// "应该是50万吧": checking an amount is asking for it.
+		r.needs = append([]knowledge.Need{{ID: "amount", Contract: "amount"}}, r.needs...)
+		a.Need = "amount"
+	}
 	query := q
 	if in.followUp {
 		// "那省级的呢" means little on its own: search with the question it

@@ -173,7 +173,7 @@ func TestIssuedDateGivesEffectiveDate(t *testing.T) {
 }
 
 func FuzzAsk(f *testing.F) {
-	for _, s := range []string{"研发投入增加了650万", "小巨人奖励", "", "壮大贷利息60万LPR40万", "\xff", "那省级的呢"} {
+	for _, s := range []string{"研发投入增加了650万", "小巨人奖励", "", "壮大贷利息60万LPR40万", "\xff", "那省级的呢", "研发投入从300万到500万", "从1亿到2亿元→3亿", "投了3家每家600万，是30万吗？", "450,000 and 500,000 yuan from 1 to 2 million", "国际标准一项、行业标准两项"} {
 		f.Add(s)
 	}
 	e := engineForTest(f)

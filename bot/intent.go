@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/cdsme/policybot/knowledge"
+	"github.com/cdsme/policybot/policies"
 	"github.com/cdsme/policybot/yuan"
 )
 
@@ -32,6 +33,7 @@ type ruleCall struct {
 	name   string
 	inputs map[string]string
 	ask    string // the input to ask for when figures are missing, if not the calculator's first
+	note   string // how the figures were combined, for the answer
 }
 
 // trigger says when a question is about a rule. Patterns run on the
@@ -45,7 +47,7 @@ type trigger struct {
 var triggers = []trigger{
 	{rule: "fund_manager", match: regexp.MustCompile(`引导基金|参股基金|基金管理|(管理机构|管理人).*基金|基金.*(管理机构|管理人|股权投资额)|fund manag|guidance fund`),
 		suppress: []string{"equity_investment", "little_giant", "provincial_sme", "innovative_sme"}},
-	{rule: "equity_investment", match: regexp.MustCompile(`股权投资|股权机构|投(了|资了|资)?\s*([0-9]{1,2}|[一二两三四五六七八九十]{1,3})\s*家|中早期|早期投资|天使轮|\ba轮|\bb轮|pre-a|angel round|series a|invest(ed|ing|s)? .{0,20}in (a |an |one |the )?(provincial|specialized|srdi|little giant|sme|startup)|创业投资|创投|风投|投资机构|(给|对|向)[^，。,]{0,12}投(了|资了)|\bvc\b|venture|equity invest|investor|投资(了)?(一家|省级|专精特新|这家|企业)`),
+	{rule: "equity_investment", match: regexp.MustCompile(`股权投资|股权机构|投(了|资了|资)?\s*([0-9]{1,2}|[一二两三四五六七八九十]{1,3})\s*家|中早期|早期投资|天使轮|\ba轮|\bb轮|pre-a|angel round|series a|invest(ed|ing|s)? .{0,20}in (a |an |one |the |[0-9]{1,2} |two |three |four |five )?(provincial|specialized|srdi|little giant|sme|startup)|创业投资|创投|风投|投资机构|(给|对|向)[^，。,]{0,12}投(了|资了)|\bvc\b|venture|equity invest|investor|投资(了)?(一家|省级|专精特新|这家|企业)`),
 		suppress: []string{"little_giant", "provincial_sme", "innovative_sme"}},
 	{rule: "little_giant", match: regexp.MustCompile(`小巨人|little giant`)},
 	{rule: "provincial_sme", match: regexp.MustCompile(`省级|省专精特新|provincial`)},
@@ -82,6 +84,7 @@ func understand(norm, raw string, cc ChatContext) intent {
 	in.asksTotal = reAsksTotal.MatchString(norm)
 	fig := readFigures(raw, yuan.Extract(raw))
 	in.guesses = fig.guesses
+	in.asksMoney = in.asksMoney || len(fig.guesses) > 0 // "应该是10万吧" asks the amount
 	in.followUp = cc.LastQuestion != "" && isFollowUp(norm, raw, fig.ms)
 	mentions, belowNotes := readBounds(raw, fig.ms)
 	in.mentions = mentions
@@ -146,6 +149,11 @@ func understand(norm, raw string, cc ChatContext) intent {
 			in.asksTotal = true // "3个人入选": the same award several times
 		}
 		in.rules = append(in.rules, calls...)
+		for _, c := range calls {
+			if c.note != "" && !slices.Contains(in.notes, c.note) {
+				in.notes = append(in.notes, c.note)
+			}
+		}
 	}
 	for _, m := range mentions {
 		if m.RangeTo > m.Yuan {
@@ -177,7 +185,7 @@ func readBounds(raw string, ms []yuan.Mention) ([]yuan.Mention, []string) {
 	for i, m := range ms {
 		from := 0
 		if i > 0 {
-			from = ms[i-1].End
+			from = min(ms[i-1].End, m.Start)
 		}
 		before := knowledge.Normalize(raw[from:m.Start])
 		after := knowledge.Normalize(raw[m.End:])
@@ -329,6 +337,16 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		}
 		return []ruleCall{{name: rule, inputs: in}}
 	case "digital_transformation":
+		if len(ms) > 1 && !slices.ContainsFunc(ms, func(m yuan.Mention) bool { return m.RangeTo > 0 }) {
+			// "两个项目，一个140万，一个490万": the enterprise's investment is
+			// their sum (the threshold and the rate apply to the enterprise).
+			var sum int64
+			for _, m := range ms {
+				sum += m.Yuan
+			}
+			in["investment_yuan"] = itoa(sum)
+			return []ruleCall{{name: rule, inputs: in, note: "几笔数字化智能化投资按合计计算。"}}
+		}
 		return one("investment_yuan")
 	case "rd_commercialization":
 		return one("rd_yuan")
@@ -362,6 +380,7 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		}
 		return []ruleCall{{name: rule, inputs: in}}
 	case "revenue_milestone":
+		ms = dropNamedMilestones(raw, ms)
 		switch {
 		case len(ms) == 0 && reCrossedYi.MatchString(norm):
 			// "营收第一次过亿": the milestone itself is the figure.
@@ -742,7 +761,7 @@ func standardItems(norm string) []string {
 		for _, loc := range l.re.FindAllStringIndex(norm, -1) {
 			n, found := 1, false
 			for _, c := range counts { // a count just before the level: 两项国家标准
-				if c.End <= loc[0] && reCountThenLevel.MatchString(norm[c.End:loc[0]]) {
+				if c.End <= loc[0] && reCountThenLevel.MatchString(norm[c.End:loc[0]]) || c.Start <= loc[0] && c.End >= loc[1] {
 					n, found = c.N, true
 				}
 			}
@@ -761,4 +780,29 @@ func standardItems(norm string) []string {
 		return nil
 	}
 	return items
+}
+
+// reCrossing: the figure after it is a threshold crossed, not a revenue.
+var reCrossing = regexp.MustCompile(`(突破|超过|越过|跨过|过了|破了|达到)\s*$|(?i)\b(passed|crossed|exceeded|surpassed|broke through|topped)\s*(the\s*)?(rmb\s*)?$`)
+
+// dropNamedMilestones drops "首次突破5亿" from "今年营收6.2亿，首次突破5亿":
+// a milestone of policy/3 named as crossed is the rule's threshold, not a
+// second revenue figure — when another figure, at least as large, gives
+// the revenue ("首次突破5亿，去年3亿" keeps 5亿: it is this year's figure).
+func dropNamedMilestones(raw string, ms []yuan.Mention) []yuan.Mention {
+	if len(ms) < 2 {
+		return ms
+	}
+	var out []yuan.Mention
+	for i, m := range ms {
+		crossedBy := slices.ContainsFunc(ms, func(o yuan.Mention) bool { return o != m && o.Yuan >= m.Yuan })
+		if crossedBy && cueBefore(raw, ms, i, reCrossing) && policies.IsRevenueMilestone(m.Yuan) {
+			continue
+		}
+		out = append(out, m)
+	}
+	if len(out) == 0 {
+		return ms
+	}
+	return out
 }

@@ -30,8 +30,10 @@ var (
 	reGuessBefore  = regexp.MustCompile(`(是|就是|会是|应该是|有|给|贴|(拿|领|得|补|奖)(到|了)?)\s*$|(?i)\b(is it|is that|is the \w+( \w+)?|be|get|receive|gives?)\s*$`)
 	reFromCue      = regexp.MustCompile(`(从|由|自)\s*$|(?i)\bfrom\s*$`)
 	reToCue        = regexp.MustCompile(`^\s*(元|块)?\s*(去年|上年|今年|(?i:(last|this|previous) year))?\s*(猛|一下子|直接)?(增加|增长|增|涨|提高|提升|上升|升|加|变|跃|冲|跳|翻)?(了)?\s*(到|至|成|为)|^\s*(→|->|=>|~)|(?i)^\s*(yuan|rmb)?\s*((last|this|previous) year)?\s*(to|up to)\b`)
-	rePerItem      = regexp.MustCompile(`(每家|每个|每笔|每项|各|每一家|每家企业|均为|都是|分别是)\s*$|(?i)\b(each|per (company|firm|enterprise|investee))\s*$`)
+	rePerItem      = regexp.MustCompile(`(每家|每个|每笔|每项|各|每一家|每家企业|均为|都是|分别是)(投|投了|投资|投资了)?\s*$|(?i)\b(each|per (company|firm|enterprise|investee))\s*$`)
+	rePerItemAfter = regexp.MustCompile(`^\s*(元|块)?\s*(一家|每家)|(?i)^\s*(yuan\s*)?(each|apiece|per (company|firm|enterprise|investee))\b`)
 	reGroupedBare  = regexp.MustCompile(`(^|[^0-9.,])([0-9]{1,3}(?:,[0-9]{3})+)([^0-9%.,]|$)`)
+	reRangeSep     = regexp.MustCompile(`到|至|-|~|—|－|(?i)\bto\b`)
 	reArrow        = regexp.MustCompile(`^\s*(元)?\s*(→|->|=>)`)
 	reBareNotMoney = regexp.MustCompile(`^\s*(%|年|家|人|个|项|名|次|天|号|月|元?/)`)
 )
@@ -63,6 +65,10 @@ func readFigures(raw string, ms []yuan.Mention) figures {
 		if m.RangeTo > m.Yuan && reFromCue.MatchString(knowledge.Normalize(raw[max(0, m.Start-12):m.Start])) {
 			lo, hi := m, m
 			lo.RangeTo, hi.Yuan, hi.RangeTo = 0, m.RangeTo, 0
+			if sep := reRangeSep.FindStringIndex(raw[m.Start:m.End]); sep != nil {
+				lo.End, hi.Start = m.Start+sep[0], m.Start+sep[1]
+				lo.Text, hi.Text = raw[lo.Start:lo.End], raw[hi.Start:hi.End]
+			}
 			f.ms = slices.Insert(slices.Delete(f.ms, i, i+1), i, lo, hi)
 			f.from = i
 			return f
@@ -70,6 +76,9 @@ func readFigures(raw string, ms []yuan.Mention) figures {
 	}
 	for i := 0; i+1 < len(f.ms); i++ {
 		a, b := f.ms[i], f.ms[i+1]
+		if a.End > b.Start {
+			continue
+		}
 		lead := knowledge.Normalize(raw[max(0, a.Start-12):a.Start])
 		if reFromCue.MatchString(lead) && reToCue.MatchString(knowledge.Normalize(raw[a.End:b.Start])) ||
 			reArrow.MatchString(raw[a.End:b.Start]) {
@@ -128,7 +137,8 @@ func perItem(raw string, ms []yuan.Mention) []yuan.Mention {
 	var out []yuan.Mention
 	for _, m := range ms {
 		n := 1
-		if rePerItem.MatchString(knowledge.Normalize(raw[max(0, m.Start-15):m.Start])) {
+		if rePerItem.MatchString(knowledge.Normalize(raw[max(0, m.Start-15):m.Start])) ||
+			rePerItemAfter.MatchString(knowledge.Normalize(raw[m.End:min(len(raw), m.End+24)])) {
 			for _, c := range counts {
 				if c.End <= m.Start && isItemUnit(c.Unit) {
 					n = c.N
@@ -144,7 +154,7 @@ func perItem(raw string, ms []yuan.Mention) []yuan.Mention {
 
 func isItemUnit(u string) bool {
 	return strings.Contains("家个笔项", u) || strings.HasPrefix(u, "compan") || strings.HasPrefix(u, "enterprise") ||
-		strings.HasPrefix(u, "firm") || strings.HasPrefix(u, "startup") || strings.HasPrefix(u, "invest") || strings.HasPrefix(u, "project")
+		strings.HasPrefix(u, "firm") || strings.HasPrefix(u, "startup") || strings.HasPrefix(u, "sme") || strings.HasPrefix(u, "invest") || strings.HasPrefix(u, "project")
 }
 
 // guessNotes check the user's own estimates against the calculations, yes

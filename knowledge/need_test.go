@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"context"
 	"strings"
 	"testing"
 )
@@ -52,5 +53,19 @@ func TestParseNeedsRejects(t *testing.T) {
 		if _, err := parseNeeds([]byte(bad)); err == nil || !strings.Contains(err.Error(), "needs.yaml") {
 			t.Errorf("parseNeeds(%q) = %v, want a needs.yaml error", bad, err)
 		}
+	}
+}
+
+func TestComparisonWithAnotherPlaceIsOutOfScope(t *testing.T) {
+	ix := newTestIndex(t)
+	for _, q := range []string{"重庆的专精特新政策和成都比哪个好？", "Does Suzhou have a Zhuangda loan subsidy like Chengdu's?"} {
+		res, err := ix.Search(context.Background(), q, 3)
+		if err != nil || res.InScope {
+			t.Errorf("%s: in scope %v (%v)", q, res.InScope, err)
+		}
+	}
+	res, _ := ix.Search(context.Background(), "我们公司从上海搬到成都，能享受专精特新奖励吗", 3)
+	if !res.InScope {
+		t.Error("moving from Shanghai to Chengdu is a Chengdu question")
 	}
 }

@@ -188,7 +188,7 @@ func judgeScope(norm, padded string, found []*compiledConcept, evidence float64)
 	if strings.TrimSpace(norm) == "" {
 		return scopeVerdict{kind: ScopeEmpty, reason: "问题为空，请输入想了解的政策问题"}
 	}
-	if p := otherPlaceIndex.first(norm, padded); p >= 0 && inScopeIndex.first(norm, padded) < 0 {
+	if p := otherPlaceIndex.first(norm, padded); p >= 0 && (inScopeIndex.first(norm, padded) < 0 || reComparison.MatchString(norm)) {
 		// Only now blank out institutions named after places (北京证券交易所)
 		// and look again: rare, so not worth doing on every question.
 		pn, pp := blankExchanges(norm, padded)
@@ -213,6 +213,11 @@ func judgeScope(norm, padded string, found []*compiledConcept, evidence float64)
 	}
 	return scopeVerdict{kind: ScopeWeak, reason: "问题与两份政策文件（优质中小企业梯度培育、专精特新支持政策）的内容关联不足，本助手无法据此作答，可拨打12345热线咨询"}
 }
+
+// reComparison: a question that sets another place beside Chengdu
+// ("重庆的政策和成都比哪个好", "does Suzhou have X like Chengdu's") asks about
+// the other place, which the documents do not cover.
+var reComparison = regexp.MustCompile(`(和|跟|与|同)成都(比|相比|对比|一样|差不多)|比成都|哪个好|哪里好|哪边好|有没有.{0,12}(像|和|跟)成都|\blike chengdu|\bcompared? (to|with) chengdu|\bthan chengdu|\bversus chengdu|\bvs\.? chengdu`)
 
 // supportWords ask for public support in general (奖补资金怎么申请, any
 // grants?). Past the place and topic tests they are enough to be in scope:

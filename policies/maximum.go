@@ -45,3 +45,22 @@ func Maximum(rule string, at time.Time) []Calculation {
 	}
 	return out
 }
+
+// IsRevenueMilestone reports whether v is one of policy/3's revenue
+// milestones (1亿, 5亿) on any date.
+func IsRevenueMilestone(v int64) bool {
+	ps, err := DefaultParams()
+	if err != nil {
+		return false
+	}
+	for _, name := range []string{"revenue_milestone_1", "revenue_milestone_2"} {
+		if p, ok := ps.Get(name); ok {
+			for _, pv := range p.Values {
+				if pv.Value == v {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

@@ -188,19 +188,26 @@ func TestSlotsTotalAndMaximum(t *testing.T) {
 	if err != nil {
 		t.Fatalf("major_achievement: %v", err)
 	}
-	s := newSlots(nil, []policies.Calculation{rd650(t), lg, major, rd650(t)})
+	s := newSlots(nil, []policies.Calculation{rd650(t), lg, major})
 	for name, want := range map[string]string{
-		"amount:rd_increase": "60万", "amount:rd_increase#2": "60万", "amount:little_giant": "50万",
-		"amount:major_achievement": "最高1000万", "total": "170万",
+		"amount:rd_increase": "60万", "amount:little_giant": "50万", "amount:major_achievement": "最高1000万", "total": "110万",
 	} {
 		if got, ok := s.lookup(name); !ok || got != want {
 			t.Errorf("%s = %q, %v; want %q", name, got, ok, want)
 		}
 	}
+	// Both ends of a range: two receipts of one rule, and no total.
+	s = newSlots(nil, []policies.Calculation{rd650(t), lg, rd650(t)})
+	if v, ok := s.lookup("amount:rd_increase#2"); !ok || v != "60万" {
+		t.Errorf("second receipt of a rule: %q, %v", v, ok)
+	}
+	if v, ok := s.lookup("total"); ok {
+		t.Errorf("total %q offered over a range", v)
+	}
 }
 
 func TestProvenance(t *testing.T) {
-	p := newProvenance([]string{"研发投入比去年多了650万，能拿多少", "2025年营收9500万，2026年3月5日认定"})
+	p := newProvenance([]string{"研发投入比去年多了650万，能拿多少", "2025年营收9500万，2026年3月5日认定，代码120240"})
 	good := policies.Inputs{"increase_yuan": "650万"}
 	if err := p.admit("rd_increase", good); err != nil || good["increase_yuan"] != "6500000" {
 		t.Errorf("admit 650万: %v, %v", err, good)
@@ -220,7 +227,7 @@ func TestProvenance(t *testing.T) {
 		t.Errorf("history from the user's words: %v", err)
 	}
 	if err := p.admit("revenue_milestone", policies.Inputs{"revenue_yuan": "95000000", "history": "2024:95000000"}); err == nil {
-		t.Error("history year the user never wrote admitted")
+		t.Error("history year the user never wrote admitted (2024 only inside 120240)")
 	}
 	if err := p.admit("fund_manager", policies.Inputs{"investment_yuan": "6500000", "recognized": "2026-03-05"}); err != nil {
 		t.Errorf("date from the user's words: %v", err)

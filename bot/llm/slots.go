@@ -22,7 +22,7 @@ import (
 //	                   (650万 for input:rd_increase.increase_yuan)
 //	{{clause:ID}}      a clause's label, e.g. 《…若干政策》第4条（支持企业创新发展）
 //	{{quote:ID}}       a clause's text, verbatim, in “”
-//	{{total}}          the sum of two or more payouts of different rules
+//	{{total}}          the sum of two or more payouts, each of its own rule
 //
 // for every calculation of the answer (the engine's and those the model
 // obtained through the calculate tool) and every clause it cites or a
@@ -45,6 +45,7 @@ func newSlots(clauses []policies.Clause, calcs []policies.Calculation) slots {
 	var s slots
 	seenRule := map[string]int{}
 	var total int64
+	payouts := 0
 	payoutRules := map[string]bool{}
 	for _, c := range calcs {
 		seenRule[c.Rule]++
@@ -58,6 +59,7 @@ func newSlots(clauses []policies.Clause, calcs []policies.Calculation) slots {
 			s = append(s, slot{"amount:" + key, yuan.Format(c.AmountYuan), title + "的金额"})
 			if r, ok := policies.RuleByName(c.Rule); ok && !r.NotPayout && c.AmountYuan > 0 {
 				total += c.AmountYuan
+				payouts++
 				payoutRules[c.Rule] = true
 			}
 		case policies.KindMaximum:
@@ -77,7 +79,7 @@ func newSlots(clauses []policies.Clause, calcs []policies.Calculation) slots {
 			}
 		}
 	}
-	if len(payoutRules) > 1 {
+	if len(payoutRules) > 1 && payouts == len(payoutRules) { // no total over both ends of a range
 		s = append(s, slot{"total", yuan.Format(total), "以上各项金额合计"})
 	}
 	for _, c := range clauses {

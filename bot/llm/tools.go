@@ -95,7 +95,8 @@ type calcArgs struct {
 }
 
 // runTool executes one tool call locally and returns the JSON for the model
-// and, for a calculate call that passed provenance, the calculation. A bad
+// or, for a calculate call that passed provenance, the calculation (Phrase
+// then reports it to the model with its placeholders). A bad
 // call (bad JSON, unknown rule, missing input, a figure the user did not
 // write) goes back to the model as {"error": …} and yields no calculation:
 // it never reaches the receipts.
@@ -132,12 +133,12 @@ const maxInputYuan int64 = 100_000_000_000
 // source of a tool call's inputs.
 type provenance struct {
 	yuan  map[int64]bool  // every amount yuan.Extract reads (both ends of a range)
-	years map[string]bool // four-digit years 1990–2099
+	years map[string]bool // four-digit years 19xx and 20xx standing alone
 	dates map[string]bool // dates written 2026-3-5, 2026/03/05, 2026年3月5日, as YYYY-MM-DD
 }
 
 var (
-	yearRe = regexp.MustCompile(`(?:19|20)\d\d`)
+	yearRe = regexp.MustCompile(`(?:^|\D)((?:19|20)\d\d)(?:\D|$)`)
 	dateRe = regexp.MustCompile(`((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})`)
 )
 
@@ -151,8 +152,8 @@ func newProvenance(messages []string) provenance {
 			}
 		}
 		f := fold(m)
-		for _, y := range yearRe.FindAllString(f, -1) {
-			p.years[y] = true
+		for _, y := range yearRe.FindAllStringSubmatch(f, -1) {
+			p.years[y[1]] = true
 		}
 		for _, d := range dateRe.FindAllStringSubmatch(f, -1) {
 			mo, _ := strconv.Atoi(d[2])

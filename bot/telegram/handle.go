@@ -49,7 +49,7 @@ func (a *Adapter) handle(ctx context.Context, upd *models.Update) []*outgoing {
 	}
 	unlock := a.locks.lock(chatKey(upd))
 	defer unlock()
-	ctx, cancel := context.WithTimeout(ctx, a.cfg.handleTimeout)
+	ctx, cancel := context.WithTimeout(ctx, DefaultHandleTimeout)
 	defer cancel()
 	ob := &outbox{}
 	ctx = context.WithValue(ctx, outboxKey{}, ob)
@@ -170,12 +170,6 @@ func (a *Adapter) onMessage(ctx context.Context, m *models.Message, edited bool)
 		a.log.Debug("edit of an old message ignored", "user", a.hash(userID))
 		return
 	}
-	if a.cfg.rateLimit != nil {
-		if ok, retry := a.cfg.rateLimit(ctx, strconv.FormatInt(userID, 10)); !ok {
-			a.flooded(ctx, chatID, userID, retry)
-			return
-		}
-	}
 	replyTo := 0
 	if edited || m.Chat.Type != models.ChatTypePrivate && m.Chat.Type != "" {
 		replyTo = m.ID
@@ -263,7 +257,7 @@ func (a *Adapter) answer(ctx context.Context, msg bot.Message, userID, chatID in
 	r, err := a.conv.Handle(ctx, msg)
 	switch {
 	case errors.Is(err, bot.ErrRateLimited):
-		a.flooded(ctx, chatID, userID, 0)
+		a.flooded(ctx, chatID, userID)
 		return
 	case err != nil:
 		a.log.Error("engine failed", "user", a.hash(userID), "len", utf8.RuneCountInString(msg.Text), "err", err)
@@ -311,11 +305,11 @@ func (a *Adapter) deliverOutgoing(ctx context.Context, o *outgoing) {
 	}
 }
 
-// flooded tells a rate-limited user to slow down, at most once per
-// max(retry, floodInterval); other refused messages are dropped silently.
-func (a *Adapter) flooded(ctx context.Context, chatID, userID int64, retry time.Duration) {
+// flooded tells a user the engine rate-limited to slow down, at most once
+// per DefaultFloodNoticeInterval; other refused messages are dropped silently.
+func (a *Adapter) flooded(ctx context.Context, chatID, userID int64) {
 	now := a.cfg.clock.Now()
-	quiet := max(retry, a.cfg.floodInterval)
+	quiet := DefaultFloodNoticeInterval
 	a.floodMu.Lock()
 	until, noticed := a.floodUntil[userID]
 	if noticed && now.Before(until) {
@@ -332,7 +326,7 @@ func (a *Adapter) flooded(ctx context.Context, chatID, userID int64, retry time.
 	}
 	a.floodUntil[userID] = now.Add(quiet)
 	a.floodMu.Unlock()
-	a.log.Info("user rate limited", "user", a.hash(userID), "retry_after", retry)
+	a.log.Info("user rate limited", "user", a.hash(userID))
 	a.sendText(ctx, chatID, floodText, 0)
 }
 

@@ -60,10 +60,6 @@ const (
 // Option configures an Adapter.
 type Option func(*config)
 
-// RateLimitFunc decides whether a user (decimal Telegram user id) may send
-// another message now; when not, retryAfter says when they may (0: unknown).
-type RateLimitFunc func(ctx context.Context, userID string) (allowed bool, retryAfter time.Duration)
-
 // Clock is the time seam: tests inject one that never really sleeps.
 type Clock interface {
 	Now() time.Time
@@ -101,13 +97,9 @@ type config struct {
 	staff         map[int64]bool
 	commands      map[string]command
 	commandOrder  []string
-	rateLimit     RateLimitFunc
 	lost          func(reason string)
 	maxAttempts   int
 	retryBudget   time.Duration
-	floodInterval time.Duration
-	handleTimeout time.Duration
-	chatQueue     int
 	salt          string
 }
 
@@ -159,15 +151,10 @@ func WithStaffIDs(ids ...int64) Option {
 	}
 }
 
-// WithCommandHandler registers /name (lower case, without the slash; 1–32
-// of a–z 0–9 _). It is not listed in the command menu. A handler for a
-// built-in name (start, help, calc, forget) replaces the built-in.
-func WithCommandHandler(name string, h CommandHandler) Option {
-	return withCommand(name, "", false, h)
-}
-
-// WithMenuCommand registers /name like WithCommandHandler and lists it in
-// the command menu (setMyCommands) with description.
+// WithMenuCommand registers /name (lower case, without the slash; 1–32 of
+// a–z 0–9 _) and lists it in the command menu (setMyCommands) with
+// description. A handler for a built-in name (start, help, calc, forget)
+// replaces the built-in.
 func WithMenuCommand(name, description string, h CommandHandler) Option {
 	return withCommand(name, description, false, h)
 }
@@ -186,14 +173,6 @@ func withCommand(name, description string, staff bool, h CommandHandler) Option 
 		}
 		c.commands[name] = command{handler: h, description: description, staffOnly: staff}
 	}
-}
-
-// WithRateLimit installs a per-user flood check run before every message is
-// handled. A refused user gets one "消息太频繁，请稍后再试" notice per
-// max(retryAfter, DefaultFloodNoticeInterval); further refused messages are
-// dropped silently.
-func WithRateLimit(f RateLimitFunc) Option {
-	return func(c *config) { c.rateLimit = f }
 }
 
 // WithRetry bounds the retries of one Bot API call: at most maxAttempts

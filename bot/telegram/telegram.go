@@ -109,16 +109,13 @@ func New(token string, conv bot.Conversation, opts ...Option) (*Adapter, error) 
 		return nil, errors.New("telegram: nil conversation")
 	}
 	cfg := config{
-		serverURL:     DefaultServerURL,
-		log:           slog.Default(),
-		clock:         realClock{},
-		staff:         map[int64]bool{},
-		commands:      map[string]command{},
-		maxAttempts:   DefaultMaxAttempts,
-		retryBudget:   DefaultRetryBudget,
-		floodInterval: DefaultFloodNoticeInterval,
-		handleTimeout: DefaultHandleTimeout,
-		chatQueue:     DefaultChatQueue,
+		serverURL:   DefaultServerURL,
+		log:         slog.Default(),
+		clock:       realClock{},
+		staff:       map[int64]bool{},
+		commands:    map[string]command{},
+		maxAttempts: DefaultMaxAttempts,
+		retryBudget: DefaultRetryBudget,
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -137,7 +134,7 @@ func New(token string, conv bot.Conversation, opts ...Option) (*Adapter, error) 
 		log:        cfg.log.With("component", "telegram"),
 		floodUntil: map[int64]time.Time{},
 	}
-	a.disp = newDispatcher(concurrency, cfg.chatQueue)
+	a.disp = newDispatcher(concurrency, DefaultChatQueue)
 	a.updates = newUpdateLog(DefaultRedeliveryMemory, func(owed []*outgoing) { a.lose(LostNotRedelivered, owed) })
 	// The library's own default client, plus 5xx answers as errors.
 	client := &http.Client{Timeout: time.Minute, Transport: statusTransport{http.DefaultTransport}}

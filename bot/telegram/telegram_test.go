@@ -224,7 +224,7 @@ func TestVeryLongReplyIsCut(t *testing.T) {
 
 func TestMenuOverrides(t *testing.T) {
 	noop := func(context.Context, Command) (bot.Reply, error) { return bot.Reply{Text: "x"}, nil }
-	h := newHarness(t, WithCommandHandler("start", noop), WithMenuCommand("help", "新的帮助", noop),
+	h := newHarness(t, withCommand("start", "", false, noop), WithMenuCommand("help", "新的帮助", noop),
 		WithStaffCommandHandler("forget", noop), WithMenuCommand("subscribe", "订阅红利账单", noop))
 	got := map[string]string{}
 	var order []string
@@ -392,40 +392,27 @@ func TestCalc(t *testing.T) {
 }
 
 func TestRateLimitedUserGetsOneNotice(t *testing.T) {
+	// The engine's limiter (bot.ErrRateLimited) refuses: one notice per
+	// DefaultFloodNoticeInterval, the rest dropped silently.
+	h := newHarness(t)
 	calls := 0
-	limit := func(_ context.Context, user string) (bool, time.Duration) {
-		if user != "424242" {
-			t.Errorf("limiter got user %q", user)
-		}
+	h.conv.handle = func(m bot.Message) (bot.Reply, error) {
 		calls++
-		return calls == 1, 10 * time.Second
+		if calls == 1 {
+			return bot.Reply{Text: "答：" + m.Text}, nil
+		}
+		return bot.Reply{}, errors.Join(bot.ErrRateLimited, errors.New("retry after 3s"))
 	}
-	h := newHarness(t, WithRateLimit(limit))
 	for range 5 {
 		h.a.HandleUpdate(ctx, textUpdate("刷屏"))
 	}
 	if diff := cmp.Diff([]string{"答：刷屏", floodText}, h.api.texts()); diff != "" {
 		t.Errorf("replies (-want +got):\n%s", diff)
 	}
-	if n := len(h.conv.messages()); n != 1 {
-		t.Errorf("engine calls = %d", n)
-	}
 	h.clock.advance(DefaultFloodNoticeInterval)
 	h.a.HandleUpdate(ctx, textUpdate("还在刷屏"))
 	if n := len(h.api.texts()); n != 3 {
 		t.Errorf("after the quiet interval: %d replies, want a second notice", n)
-	}
-
-	// The engine's own limiter (bot.ErrRateLimited) is treated the same.
-	h2 := newHarness(t)
-	h2.conv.handle = func(bot.Message) (bot.Reply, error) {
-		return bot.Reply{}, errors.Join(bot.ErrRateLimited, errors.New("retry after 3s"))
-	}
-	for range 3 {
-		h2.a.HandleUpdate(ctx, textUpdate("刷屏"))
-	}
-	if diff := cmp.Diff([]string{floodText}, h2.api.texts()); diff != "" {
-		t.Errorf("engine-limited replies (-want +got):\n%s", diff)
 	}
 }
 
@@ -566,7 +553,7 @@ func TestStaffCommandsAndOverrides(t *testing.T) {
 			got = append(got, c)
 			return bot.Reply{Text: "统计"}, nil
 		}),
-		WithCommandHandler("bill", func(context.Context, Command) (bot.Reply, error) { return bot.Reply{}, errEngine }),
+		withCommand("bill", "", false, func(context.Context, Command) (bot.Reply, error) { return bot.Reply{}, errEngine }),
 	)
 	h.a.HandleUpdate(ctx, textUpdate("/stats"))
 	staff := textUpdate("/stats today")
@@ -622,8 +609,8 @@ func TestNewValidation(t *testing.T) {
 		"webhook escaped":    {testToken, conv, []Option{WithWebhook("https://x.example/a%20b", "abc")}},
 		"webhook empty seg":  {testToken, conv, []Option{WithWebhook("https://x.example/a//b", "abc")}},
 		"webhook dot dot":    {testToken, conv, []Option{WithWebhook("https://x.example/a/../b", "abc")}},
-		"bad command":        {testToken, conv, []Option{WithCommandHandler("Bad-Name", func(context.Context, Command) (bot.Reply, error) { return bot.Reply{}, nil })}},
-		"nil handler":        {testToken, conv, []Option{WithCommandHandler("x", nil)}},
+		"bad command":        {testToken, conv, []Option{withCommand("Bad-Name", "", false, func(context.Context, Command) (bot.Reply, error) { return bot.Reply{}, nil })}},
+		"nil handler":        {testToken, conv, []Option{withCommand("x", "", false, nil)}},
 	} {
 		if _, err := New(tc.token, tc.conv, append([]Option{WithServerURL(api.srv.URL)}, tc.opts...)...); err == nil {
 			t.Errorf("%s: New succeeded", name)

@@ -96,9 +96,11 @@ func init() {
 }
 
 // linkPatterns find links, domain names and e-mail addresses in folded
-// prose, including spelled-out dots ("evil 点 com", "evil(dot)com").
+// prose, including spelled-out dots ("evil 点 com", "evil(dot)com"). A link
+// or address is matched whole, so the offline answer's exception covers only
+// that very link.
 var linkPatterns = []*regexp.Regexp{
-	regexp.MustCompile(`[a-z][a-z0-9+.-]*://|\b(?:mailto|tel|sms|javascript|weixin|tg):|www\s*[.。]|@|\(at\)|\[at\]`),
+	regexp.MustCompile(`[a-z][a-z0-9+.-]*://[^\s，。；、）)]*|\b(?:mailto|tel|sms|javascript|weixin|tg):[^\s，。；、）)]*|www\s*[.。]|[^\s@]*@[^\s@，。；、）)]*|\(at\)|\[at\]`),
 	regexp.MustCompile(`\.(?:中国|公司|网络)`),
 	regexp.MustCompile(`[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}\b`),
 	regexp.MustCompile(`[a-z0-9-]+\s*(?:\(dot\)|\[dot\]|\bdot\b|点|。)\s*(?:com|cn|net|org|gov|edu|io|top|xyz|info|cc|me|app|site|vip|shop|example)\b`),

@@ -100,11 +100,11 @@ func TestGuardProse(t *testing.T) {
 		{"梯度培育三年", ErrInventedNumber, "三年"}, // a title fragment is not the title
 		{"一企一策", ErrInventedNumber, "一企"},   // not in the cited clauses
 		// links, personal data, lapse
-		{"访问 http://evil.example 了解", ErrUnsafe, "http://"},
+		{"访问 http://evil.example 了解", ErrUnsafe, "http://evil.example"},
 		{"详见 evil.example", ErrUnsafe, "evil.example"},
 		{"详见 evil 点 com", ErrUnsafe, "evil 点 com"},
-		{"发邮件到 evil@example", ErrUnsafe, "@"},
-		{"写信到 mailto:evil", ErrUnsafe, "mailto:"},
+		{"发邮件到 evil@example", ErrUnsafe, "evil@example"},
+		{"写信到 mailto:evil", ErrUnsafe, "mailto:evil"},
 		{"见 政务.中国", ErrUnsafe, ".中国"},
 		{"加QQ群咨询", ErrUnsafe, "qq"},
 		{"请回复您的银行卡号", ErrUnsafe, "银行卡"},
@@ -153,6 +153,10 @@ func TestGuardOfflineWording(t *testing.T) {
 	}
 	if err := g.check("请提供银行卡"); !errors.Is(err, ErrUnsafe) {
 		t.Errorf("other personal data: %v", err)
+	}
+	g = newGuard("详见 http://www.cdjx.gov.cn/ 。", nil, nil)
+	if err := g.check("详见 http://evil 。"); !errors.Is(err, ErrUnsafe) {
+		t.Errorf("another link after the offline answer's scheme: %v", err)
 	}
 }
 

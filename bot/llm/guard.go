@@ -109,7 +109,7 @@ var linkPatterns = []*regexp.Regexp{
 // personalWords ask for personal, account or payment data or send the user
 // elsewhere (二维码, 链接); lapseWords claim the policy was abolished,
 // withdrawn or has lapsed. Both are matched
-// on the folded prose with spaces removed ("银 行 卡" is 银行卡).
+// on the folded prose with all but letters removed ("银 行·卡" is 银行卡).
 var (
 	personalWords = []string{
 		"银行卡", "卡号", "验证码", "校验码", "动态码", "密码", "口令", "身份证", "证件照", "证件号", "护照",
@@ -132,7 +132,7 @@ var (
 
 // guard holds what a reply's prose is checked against.
 type guard struct {
-	offlineSqueezed string   // the offline answer, folded, spaces removed: words it uses are allowed
+	offlineSqueezed string   // the offline answer, folded, letters only: words it uses are allowed
 	offlineFolded   string   // the offline answer, folded (spaces kept), for links
 	sources         []string // cited clause texts and titles, folded: verbatim context for numerals
 	titles          []string // clause and document titles, folded: masked before reading
@@ -348,13 +348,13 @@ func fold(s string) string {
 	return b.String()
 }
 
-// squeeze drops white space, so that spaced-out words ("银 行 卡",
-// "bank card") match.
+// squeeze keeps only letters (Han included), so that words spaced or
+// dotted apart ("银 行 卡", "银·行·卡") match.
 func squeeze(s string) string {
 	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return -1
+		if unicode.IsLetter(r) {
+			return r
 		}
-		return r
+		return -1
 	}, s)
 }

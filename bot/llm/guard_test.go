@@ -109,6 +109,7 @@ func TestGuardProse(t *testing.T) {
 		{"加QQ群咨询", ErrUnsafe, "qq"},
 		{"请回复您的银行卡号", ErrUnsafe, "银行卡"},
 		{"请提供验 证 码", ErrUnsafe, "验证码"},
+		{"请提供银·行-卡", ErrUnsafe, "银行卡"},
 		{"請提供銀行卡", ErrUnsafe, "银行卡"},
 		{"please send your bank card number", ErrUnsafe, "bank card"},
 		{"upload an ID photo", ErrUnsafe, "id photo"},

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cdsme/policybot/policies"
+	"github.com/cdsme/policybot/yuan"
 )
 
 func clause(t testing.TB, id string) policies.Clause {
@@ -217,15 +218,18 @@ func TestProvenance(t *testing.T) {
 	if err := p.admit("rd_increase", good); err != nil || good["increase_yuan"] != "6500000" {
 		t.Errorf("admit 650万: %v, %v", err, good)
 	}
-	for _, in := range []policies.Inputs{
-		{"increase_yuan": "50000000"},         // 5000万: the user said 650万
-		{"increase_yuan": "1e15"},             // not whole yuan
-		{"increase_yuan": "1000000000000000"}, // absurd
-		{"increase_yuan": "-6500000"},
-		{"increase_yuan": "6500001"},
+	for _, tt := range []struct {
+		in   string
+		want error
+	}{
+		{"50000000", errNotSaid}, // 5000万: the user said 650万
+		{"6500001", errNotSaid},
+		{"1000000000000000", errImplausible},
+		{"-6500000", errImplausible},
+		{"1e15", yuan.ErrNotAmount},
 	} {
-		if err := p.admit("rd_increase", in); err == nil {
-			t.Errorf("admit(%v) = nil", in)
+		if err := p.admit("rd_increase", policies.Inputs{"increase_yuan": tt.in}); !errors.Is(err, tt.want) {
+			t.Errorf("admit(%s) = %v, want %v", tt.in, err, tt.want)
 		}
 	}
 	if err := p.admit("revenue_milestone", policies.Inputs{"revenue_yuan": "95000000", "history": "2025:95000000"}); err != nil {

@@ -2,6 +2,7 @@ package llm
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -125,6 +126,12 @@ func runTool(call openai.ToolCall, at time.Time, prov provenance) (string, *poli
 	return errJSON(fmt.Sprintf("未知工具 %q", call.Function.Name)), nil
 }
 
+// Why provenance refuses a tool input; the message goes back to the model.
+var (
+	errNotSaid     = errors.New("用户的原话中没有这个数字，不能使用；只能用用户给出的数字")
+	errImplausible = errors.New("超出合理范围")
+)
+
 // maxInputYuan bounds any amount a tool call may pass (1000亿): no SME
 // figure comes near it, and larger values are noise or an attack.
 const maxInputYuan int64 = 100_000_000_000
@@ -191,14 +198,17 @@ func (p provenance) admit(rule string, in policies.Inputs) error {
 			in[spec.Name] = strings.Join(out, ";")
 		case policies.InputDate:
 			t, err := time.Parse(time.DateOnly, strings.TrimSpace(v))
-			if err != nil || !p.dates[t.Format(time.DateOnly)] {
-				return fmt.Errorf("%s: 日期 %q 不在用户的原话中，不能使用", spec.Name, v)
+			switch {
+			case err != nil:
+				return fmt.Errorf("%s: %w", spec.Name, err)
+			case !p.dates[t.Format(time.DateOnly)]:
+				return fmt.Errorf("%s: 日期 %q: %w", spec.Name, v, errNotSaid)
 			}
 		case policies.InputHistory:
 			for _, part := range splitValues(v) {
 				year, amount, _ := strings.Cut(part, ":")
 				if !p.years[strings.TrimSpace(year)] {
-					return fmt.Errorf("%s: 年份 %q 不在用户的原话中，不能使用", spec.Name, year)
+					return fmt.Errorf("%s: 年份 %q: %w", spec.Name, year, errNotSaid)
 				}
 				if _, err := p.amount(amount); err != nil {
 					return fmt.Errorf("%s: %w", spec.Name, err)
@@ -216,14 +226,14 @@ func (p provenance) amount(s string) (int64, error) {
 	y, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
 		if y, err = yuan.Parse(s); err != nil {
-			return 0, fmt.Errorf("%q 不是整数金额", s)
+			return 0, fmt.Errorf("%q 不是整数金额: %w", s, err)
 		}
 	}
 	switch {
 	case y < 0 || y > maxInputYuan:
-		return 0, fmt.Errorf("金额 %q 超出合理范围", s)
+		return 0, fmt.Errorf("金额 %q: %w", s, errImplausible)
 	case !p.yuan[y]:
-		return 0, fmt.Errorf("金额 %q 不在用户的原话中，不能使用；只能用用户给出的金额", s)
+		return 0, fmt.Errorf("金额 %q: %w", s, errNotSaid)
 	}
 	return y, nil
 }

@@ -34,8 +34,10 @@ const (
 	// maxToolRounds is how many model turns may call tools; one more turn
 	// is then asked with tools disabled (tool_choice "none").
 	maxToolRounds = 3
-	// maxResponseBytes bounds every response body read from the API.
-	maxResponseBytes = 256 << 10
+	// maxResponseBytes bounds every response body read from the API: room
+	// for a reasoning model's reasoning_content (JSON-escaped Chinese is six
+	// bytes a character), far below a runaway reply.
+	maxResponseBytes = 1 << 20
 	// Reply length cap: the filled reply may have at most
 	// lengthFactor × the offline answer's runes + lengthSlack runes.
 	lengthFactor = 2

@@ -557,3 +557,22 @@ func TestCallerDeadline(t *testing.T) {
 		t.Fatalf("err = %v, want ErrTimeout", err)
 	}
 }
+
+// TestResponseBodyBounded: the client stops reading a response at
+// maxResponseBytes, whatever the reply's length cap would say later.
+func TestResponseBodyBounded(t *testing.T) {
+	f := newFakeAPI(t, say(strings.Repeat("奖励", 1<<20))) // 6 MB of content
+	_, err := f.phraser().Phrase(context.Background(), Request{Question: "q", Offline: "o"})
+	if !errors.Is(err, ErrTooLong) || !strings.Contains(err.Error(), "response body over") {
+		t.Fatalf("err = %v, want the body cap", err)
+	}
+	for _, tt := range []struct {
+		n    int
+		want error
+	}{{maxResponseBytes, nil}, {maxResponseBytes + 1, ErrTooLong}} {
+		b := &boundedBody{ReadCloser: io.NopCloser(strings.NewReader(strings.Repeat("x", tt.n))), left: maxResponseBytes}
+		if got, err := io.ReadAll(b); !errors.Is(err, tt.want) || (tt.want == nil && len(got) != tt.n) {
+			t.Errorf("%d bytes: read %d, err %v; want %v", tt.n, len(got), err, tt.want)
+		}
+	}
+}

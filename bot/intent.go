@@ -47,14 +47,14 @@ type trigger struct {
 var triggers = []trigger{
 	{rule: "fund_manager", match: regexp.MustCompile(`引导基金|参股基金|基金管理|(管理机构|管理人).*基金|基金.*(管理机构|管理人|股权投资额)|fund manag|guidance fund`),
 		suppress: []string{"equity_investment", "little_giant", "provincial_sme", "innovative_sme"}},
-	{rule: "equity_investment", match: regexp.MustCompile(`股权投资|股权机构|投(了|资了|资)?\s*([0-9]{1,2}|[一二两三四五六七八九十]{1,3})\s*家|中早期|早期投资|天使轮|\ba轮|\bb轮|pre-a|angel round|series a|invest(ed|ing|s)? .{0,20}in (a |an |one |the |[0-9]{1,2} |two |three |four |five )?(provincial|specialized|srdi|little giant|sme|startup)|创业投资|创投|风投|投资机构|(给|对|向)[^，。,]{0,12}投(了|资了)|\bvc\b|venture|equity invest|investor|投资(了)?(一家|省级|专精特新|这家|企业)`),
+	{rule: "equity_investment", match: regexp.MustCompile(`股权投资|股权机构|投(了|资了|资)?\s*([0-9]{1,2}|[一二两三四五六七八九十]{1,3})\s*家|中早期|早期投资|天使轮|\ba轮|\bb轮|pre-a|angel round|series a|invest(ed|ing|s)? .{0,20}in (a |an |one |the |[0-9]{1,2} |two |three |four |five )?(provincial|specialized|srdi|little giant|sme|startup)|创业投资|创投|风投|投资机构|(给|对|向)[^，。,]{0,12}投(了|资了)|\bvc\b|venture|equity invest|equity fund|early[- ]stage invest|investor|投资(了)?(一家|省级|专精特新|这家|企业)`),
 		suppress: []string{"little_giant", "provincial_sme", "innovative_sme"}},
 	{rule: "little_giant", match: regexp.MustCompile(`小巨人|little giant`)},
 	{rule: "provincial_sme", match: regexp.MustCompile(`省级|省专精特新|provincial`)},
 	{rule: "innovative_sme", match: regexp.MustCompile(`创新型(中小)?企业|innovative (sme|small)`)},
-	{rule: "digital_transformation", match: regexp.MustCompile(`数字化|数位化|数字转型|数位转型|数智|智慧化|智改|智能(化|改造|工厂|车间|仓储|产线|生产线|制造|设备|系统)|信息化|自动化|工业互联网|\berp\b|\bmes\b|上云|digital|smart (factory|manufactur)|intelligent|automation`)},
+	{rule: "digital_transformation", match: regexp.MustCompile(`数字化|数位化|数字转型|数位转型|数智|智慧化|智改|智能(化|改造|工厂|车间|仓储|产线|生产线|制造|设备|系统)|信息化|自动化|工业互联网|\berp\b|\bmes\b|上云|digital|smart[- ]?(factory|factories|manufactur|upgrade)|intelligent|automation`)},
 	{rule: "revenue_milestone", match: regexp.MustCompile(`营收|营业收入|销售收入|销售额|年收入|收入(首次|突破|过|达到|超过)|revenue|turnover|annual sales`)},
-	{rule: "rd_commercialization", match: regexp.MustCompile(`产业化|commerciali[sz]|industriali[sz]`), suppress: []string{"rd_increase"}},
+	{rule: "rd_commercialization", match: regexp.MustCompile(`产业化|commerciali[sz]|industriali[sz]|(research|r&d) (results?|achievements?|outcomes?) (in)?to (production|products|industr)`), suppress: []string{"rd_increase"}},
 	{rule: "major_achievement", match: regexp.MustCompile(`重大科技成果|重大成果|major (scientific|technolog)|落地转化`), suppress: []string{"rd_increase"}},
 	{rule: "rd_increase", match: regexp.MustCompile(`研发|研究开发|r&d|r & d|research and development|research & development`)},
 	{rule: "standard", match: regexp.MustCompile(`标准|standard`)},
@@ -461,7 +461,7 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 	case "talent":
 		people := 1
 		for _, c := range yuan.Counts(norm) {
-			if strings.Contains("人名位个", c.Unit) || strings.HasPrefix(c.Unit, "people") || strings.HasPrefix(c.Unit, "talent") || strings.HasPrefix(c.Unit, "person") {
+			if strings.Contains("人名位个個", c.Unit) || strings.HasPrefix(c.Unit, "people") || strings.HasPrefix(c.Unit, "talent") || strings.HasPrefix(c.Unit, "person") {
 				people = c.N
 				norm = norm[:c.Start] + strings.Repeat(" ", c.End-c.Start) + norm[c.End:]
 			}
@@ -504,6 +504,8 @@ var (
 	reAlreadyAwarded = regexp.MustCompile(`已(经)?(获|拿|领|得)|already`)
 	reDecrease       = regexp.MustCompile(`(?i)减少|下降|少了|降了|减了|下滑|缩减|没(有)?增加|未增加|没增|\b(decrease[sd]?|dropped|fell|falls?|down by|declined?|cut)\b`)
 	reIncrease       = regexp.MustCompile(`(?i)增|多了|多投|提高|提升|涨了|加了|多花|多出|超出|上涨|increase|more than|grew|rose|up by|\bup\b`)
+	// reMoreAfterEN: "4000w more on R&D than last year" — the figure is the increase.
+	reMoreAfterEN = regexp.MustCompile(`(?i)^\s*(yuan|rmb)?\s*(more|extra|higher)\b`)
 	// reIncreaseTo marks the figure after it as the new total, not the increase.
 	reIncreaseTo = regexp.MustCompile(`(?i)(增加|增长|增|涨|提高|提升|上升|升|加)(到|至)|\bto\s*$`)
 	// reRDSpend: 研发 names R&D spending, not an R&D team or centre.
@@ -534,7 +536,7 @@ func rdInputs(raw string, ms []yuan.Mention, in map[string]string) map[string]st
 	// A figure right after 增加了/多了 is the increase, whatever else the
 	// question quotes ("增加了6000万，按每200万给20万算…").
 	for i := range ms {
-		if cueBefore(raw, ms, i, reIncrease) && !cueBefore(raw, ms, i, reIncreaseTo) {
+		if cueBefore(raw, ms, i, reIncrease) && !cueBefore(raw, ms, i, reIncreaseTo) || cueAfter(raw, ms, i, reMoreAfterEN) {
 			setIncrease(ms[i].Yuan)
 			return in
 		}
@@ -609,6 +611,15 @@ func nearestYear(raw string, ms []yuan.Mention, i int, thisCue *regexp.Regexp) s
 		}
 		return locs[len(locs)-1][1]
 	}
+	// Chinese names the year before the figure; English may put it after
+	// ("21.8 million last year"), and a year word right after the figure
+	// beats one further back ("this year versus 21.8 million last year").
+	if m := reYearAfterEN.FindStringSubmatch(after); m != nil {
+		if strings.EqualFold(m[3], "this") || strings.EqualFold(m[3], "current") {
+			return "this"
+		}
+		return "last"
+	}
 	lb := max(lastEnd(reLastYearZH, before), lastEnd(reLastYearEN, before))
 	tb := max(lastEnd(reThisYearZH, before), lastEnd(reThisYearEN, before), lastEnd(thisCue, before))
 	switch {
@@ -641,6 +652,8 @@ var (
 	reThisYearZH = regexp.MustCompile(`今年|本年|这一年|当年`)
 	reLastYearEN = regexp.MustCompile(`(?i)\b(last|previous|prior) year`)
 	reThisYearEN = regexp.MustCompile(`(?i)\b(this|current) year`)
+	// reYearAfterEN: an English year word right after a figure.
+	reYearAfterEN = regexp.MustCompile(`(?i)^\s*(yuan|rmb)?\s*(in\s+)?(last|previous|prior|this|current) year`)
 )
 
 // cueAfter reports whether the words right after amount i (up to the next

@@ -24,15 +24,15 @@ import (
 
 var (
 	// reGuessAfter: the figure closes a yes/no question.
-	reGuessAfter = regexp.MustCompile(`^\s*(元|块钱|块)?\s*(吗|嘛|么|不|没|没有|对吗|对不对|是吗|是不是|吧|没错吧)\s*([?？。!！,，;；]|$)|(?i)^\s*(yuan|rmb)?\s*(,?\s*(right|correct))?\s*\?`)
+	reGuessAfter = regexp.MustCompile(`^\s*(元|块钱|块)?\s*[,，]?\s*(吗|嘛|么|不|没|没有|对吗|对不对|是吗|是不是|吧|没错吧|对吧|没错吗)\s*([?？。!！,，;；]|$)|(?i)^\s*(yuan|rmb)?\s*(,?\s*(is that |is it |that's |am i )?(right|correct|true))?\s*\?`)
 	// reGuessBefore: the figure is what the user thinks they get or the
 	// amount is.
-	reGuessBefore  = regexp.MustCompile(`(是|就是|会是|应该是|有|给|贴|(拿|领|得|补|奖)(到|了)?)\s*$|(?i)\b(is it|is that|is the \w+( \w+)?|be|get|receive|gives?)\s*$`)
+	reGuessBefore  = regexp.MustCompile(`(是|就是|会是|应该是|有|给|贴|听说|据说|(拿|领|得|补|奖)(到|了)?)\s*$|(?i)\b(is it|is that|is the \w+( \w+)?|be|get|receive|gives?|heard|told|said)\s*(rmb|cny|¥)?\s*$`)
 	reFromCue      = regexp.MustCompile(`(从|由|自)\s*$|(?i)\bfrom\s*$`)
 	reToCue        = regexp.MustCompile(`^\s*(元|块)?\s*(去年|上年|今年|(?i:(last|this|previous) year))?\s*(猛|一下子|直接)?(增加|增长|增|涨|提高|提升|上升|升|加|变|跃|冲|跳|翻)?(了)?\s*(到|至|成|为)|^\s*(→|->|=>|~)|(?i)^\s*(yuan|rmb)?\s*((last|this|previous) year)?\s*(to|up to)\b`)
 	rePerItem      = regexp.MustCompile(`(每家|每个|每笔|每项|各|每一家|每家企业|均为|都是|分别是)(投|投了|投资|投资了)?\s*$|(?i)\b(each|per (company|firm|enterprise|investee))\s*$`)
 	rePerItemAfter = regexp.MustCompile(`^\s*(元|块)?\s*(一家|每家)|(?i)^\s*(yuan\s*)?(each|apiece|per (company|firm|enterprise|investee))\b`)
-	reGroupedBare  = regexp.MustCompile(`(^|[^0-9.,])([0-9]{1,3}(?:,[0-9]{3})+)([^0-9%.,]|$)`)
+	reGroupedBare  = regexp.MustCompile(`(^|[^0-9.,])([0-9]{1,3}(?:,[0-9]{3})+)(\.\s|\.$|[^0-9%.,]|$)`)
 	reRangeSep     = regexp.MustCompile(`到|至|-|~|—|－|(?i)\bto\b`)
 	reArrow        = regexp.MustCompile(`^\s*(元)?\s*(→|->|=>)`)
 	reBareNotMoney = regexp.MustCompile(`^\s*(%|年|家|人|个|项|名|次|天|号|月|元?/)`)
@@ -52,7 +52,8 @@ func readFigures(raw string, ms []yuan.Mention) figures {
 	slices.SortFunc(ms, func(a, b yuan.Mention) int { return a.Start - b.Start })
 	for _, m := range ms {
 		seg := segmentAround(raw, m)
-		before, after := knowledge.Normalize(raw[seg[0]:m.Start]), knowledge.Normalize(raw[m.End:seg[1]])
+		// The tag of a yes/no question may follow a comma ("93万，对吗？").
+		before, after := knowledge.Normalize(raw[seg[0]:m.Start]), knowledge.Normalize(raw[m.End:min(len(raw), m.End+40)])
 		if m.RangeTo == 0 && reGuessAfter.MatchString(after) && reGuessBefore.MatchString(before) {
 			f.guesses = append(f.guesses, m)
 			continue
@@ -153,7 +154,7 @@ func perItem(raw string, ms []yuan.Mention) []yuan.Mention {
 }
 
 func isItemUnit(u string) bool {
-	return strings.Contains("家个笔项", u) || strings.HasPrefix(u, "compan") || strings.HasPrefix(u, "enterprise") ||
+	return strings.Contains("家个笔项個筆項", u) || strings.HasPrefix(u, "compan") || strings.HasPrefix(u, "enterprise") ||
 		strings.HasPrefix(u, "firm") || strings.HasPrefix(u, "startup") || strings.HasPrefix(u, "sme") || strings.HasPrefix(u, "invest") || strings.HasPrefix(u, "project")
 }
 

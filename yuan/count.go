@@ -19,7 +19,7 @@ type Count struct {
 const MaxCount = 99
 
 var (
-	reCountZH = regexp.MustCompile(`([0-9]{1,2}|[一二两三四五六七八九十]{1,3})\s*(家|项|个|名|位|笔|条|部|人)`)
+	reCountZH = regexp.MustCompile(`([0-9]{1,2}|[一二两兩三四五六七八九十]{1,3})\s*(家|项|項|个|個|名|位|笔|筆|条|條|部|人)`)
 	reCountEN = regexp.MustCompile(`(?i)\b([0-9]{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:[a-z-]+\s+){0,2}?(compan(?:y|ies)|enterprises?|firms?|smes?|startups?|standards?|people|persons?|talents?|investments?|investees?|projects?)\b`)
 )
 
@@ -63,7 +63,7 @@ func cnCount(s string) (int, bool) {
 	}
 	digit := func(r rune) (int, bool) {
 		i := strings.IndexRune("零一二三四五六七八九", r)
-		if r == '两' {
+		if r == '两' || r == '兩' {
 			return 2, true
 		}
 		if i < 0 {

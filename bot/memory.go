@@ -126,7 +126,8 @@ func (l *MemoryLog) Get(ctx context.Context, id string) (Exchange, error) {
 	return e, nil
 }
 
-// SetFeedback records the verdict of the exchange's own user.
+// SetFeedback records the vote of the exchange's own user, as the Redis
+// log does: a different verdict replaces it, the same one changes nothing.
 func (l *MemoryLog) SetFeedback(ctx context.Context, id, userHash, verdict, reason string, at time.Time) error {
 	if !ValidVerdict(verdict) {
 		return fmt.Errorf("memory log: feedback %s: bad verdict %q", id, verdict)
@@ -139,6 +140,9 @@ func (l *MemoryLog) SetFeedback(ctx context.Context, id, userHash, verdict, reas
 	}
 	if e.UserHash != userHash {
 		return fmt.Errorf("memory log: feedback %s: %w", id, ErrNotOwner)
+	}
+	if e.Feedback == verdict {
+		return nil
 	}
 	e.Feedback, e.FeedbackReason = verdict, reason
 	l.byID[id] = e

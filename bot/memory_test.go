@@ -152,3 +152,20 @@ func TestMemoryChatMasks(t *testing.T) {
 		t.Errorf("LastQuestion = %q", got.LastQuestion)
 	}
 }
+
+// TestMemoryLogReplayedVote: the same verdict again changes nothing.
+func TestMemoryLogReplayedVote(t *testing.T) {
+	ctx := context.Background()
+	l := &MemoryLog{Now: func() time.Time { return memT0 }}
+	if err := l.Append(ctx, memEx("a", 0, "u1", true)); err != nil {
+		t.Fatal(err)
+	}
+	for _, reason := range []string{"金额不对", "replay"} {
+		if err := l.SetFeedback(ctx, "a", "u1", VerdictDown, reason, memT0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if e, _ := l.Get(ctx, "a"); e.FeedbackReason != "金额不对" {
+		t.Errorf("a replay changed the vote: %q", e.FeedbackReason)
+	}
+}

@@ -32,6 +32,10 @@ type Options struct {
 	MaxExchanges int              // most exchanges kept (DefaultMaxExchanges)
 	Now          func() time.Time // the clock (time.Now); tests inject their own
 	TrimBatch    int              // exchanges removed per trim step (1000)
+	// OnFeedback, when set, is called with the verdict of every vote
+	// SetFeedback records: a first vote or a changed one, never a replay
+	// or a refused tap. Wire it to the feedback metric.
+	OnFeedback func(verdict string)
 }
 
 // ExchangeLog is the Redis bot.ExchangeLog. Each exchange is a hash with a
@@ -142,7 +146,10 @@ func decodeRecord(m map[string]string) (e bot.Exchange, ok bool, err error) {
 	return e, true, nil
 }
 
-// SetFeedback records the verdict of the exchange's own user.
+// SetFeedback records the vote of the exchange's own user: one per
+// exchange. A different verdict replaces the earlier vote (and its
+// reason); the same verdict again changes nothing and is not reported to
+// OnFeedback.
 func (l *ExchangeLog) SetFeedback(ctx context.Context, id, userHash, verdict, reason string, at time.Time) error {
 	if !bot.ValidVerdict(verdict) {
 		return fmt.Errorf("redisstore: feedback %s: bad verdict %q", id, verdict)
@@ -157,6 +164,10 @@ func (l *ExchangeLog) SetFeedback(ctx context.Context, id, userHash, verdict, re
 		return fmt.Errorf("redisstore: feedback %s: %w", id, bot.ErrNotFound)
 	case -1:
 		return fmt.Errorf("redisstore: feedback %s: %w", id, bot.ErrNotOwner)
+	case 1, 2:
+		if l.opt.OnFeedback != nil {
+			l.opt.OnFeedback(verdict)
+		}
 	}
 	return nil
 }

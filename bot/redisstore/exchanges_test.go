@@ -444,3 +444,50 @@ func TestExchangeAppendRejects(t *testing.T) {
 		}
 	})
 }
+
+// TestExchangeFeedbackOneVote: one vote per exchange. A replay (the same
+// verdict again) writes nothing and is not reported to OnFeedback; a
+// changed verdict replaces the vote and is reported; refused taps are not.
+func TestExchangeFeedbackOneVote(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		c := &clock{t: t0.Add(time.Hour)}
+		var votes []string
+		l := newLog(b, c, Options{OnFeedback: func(v string) { votes = append(votes, v) }})
+		if err := l.Append(ctx, ex("a", 0, "owner", true, "policy/2")); err != nil {
+			t.Fatal(err)
+		}
+		at := t0.Add(2 * time.Hour)
+		vote := func(user, verdict, reason string, at time.Time) error {
+			t.Helper()
+			return l.SetFeedback(ctx, "a", user, verdict, reason, at)
+		}
+		if err := vote("owner", bot.VerdictDown, "金额不对", at); err != nil {
+			t.Fatal(err)
+		}
+		before := b.RDB.HGetAll(ctx, recordKey("a")).Val()
+		for i := range 3 { // replays, later, even with another reason
+			if err := vote("owner", bot.VerdictDown, "replay", at.Add(time.Duration(i+1)*time.Minute)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if after := b.RDB.HGetAll(ctx, recordKey("a")).Val(); !cmp.Equal(before, after) {
+			t.Errorf("a replay changed the record:\n%s", cmp.Diff(before, after))
+		}
+		if err := vote("intruder", bot.VerdictUp, "", at); !errors.Is(err, bot.ErrNotOwner) {
+			t.Errorf("another user's vote: %v", err)
+		}
+		if err := vote("owner", bot.VerdictUp, "", at.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if err := vote("owner", bot.VerdictUp, "", at.Add(2*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff([]string{bot.VerdictDown, bot.VerdictUp}, votes); d != "" {
+			t.Errorf("votes reported (-want +got):\n%s", d)
+		}
+		if got, _ := l.Get(ctx, "a"); got.Feedback != bot.VerdictUp || got.FeedbackReason != "" {
+			t.Errorf("after the change of vote: %q %q", got.Feedback, got.FeedbackReason)
+		}
+	})
+}

@@ -92,7 +92,9 @@ end
 return trim(p, ARGV[12], tonumber(ARGV[13]), tonumber(ARGV[14]))
 `)
 
-// feedbackScript records a verdict on an exchange.
+// feedbackScript records a vote on an exchange: one per exchange, its
+// user's; a different verdict replaces the earlier one, the same verdict
+// again changes nothing.
 //
 // KEYS[1] -> record hash      ARGV[1] -> exchange id
 // KEYS[2] -> disliked index   ARGV[2] -> user hash of the caller
@@ -102,14 +104,18 @@ return trim(p, ARGV[12], tonumber(ARGV[13]), tonumber(ARGV[14]))
 //	ARGV[5] -> time of the verdict, Unix ms
 //
 // Returns 0 when the exchange is not stored, -1 when it belongs to another
-// user, 1 when the verdict was recorded.
+// user, 1 for a first vote, 2 for a changed vote, 3 when the verdict is the
+// one already recorded (nothing written).
 var feedbackScript = redis.NewScript(`
-local meta = redis.call('HMGET', KEYS[1], 'user', 'ms')
+local meta = redis.call('HMGET', KEYS[1], 'user', 'ms', 'fb')
 if not meta[1] then
   return 0
 end
 if meta[1] ~= ARGV[2] then
   return -1
+end
+if meta[3] == ARGV[3] then
+  return 3
 end
 redis.call('HSET', KEYS[1], 'fb', ARGV[3], 'fbr', ARGV[4], 'fbt', ARGV[5])
 if ARGV[3] == 'down' then
@@ -117,7 +123,10 @@ if ARGV[3] == 'down' then
 else
   redis.call('ZREM', KEYS[2], ARGV[1])
 end
-return 1
+if not meta[3] or meta[3] == '' then
+  return 1
+end
+return 2
 `)
 
 // deleteUserScript removes every exchange of one user.

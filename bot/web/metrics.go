@@ -15,6 +15,7 @@ const (
 	MetricAnswerTime   = "policybot_answer_seconds"
 	MetricLLMFallbacks = "policybot_llm_fallbacks_total"
 	MetricFeedback     = "policybot_feedback_total"
+	MetricFeedbackTaps = "policybot_feedback_taps_total"
 )
 
 // Answer modes used as the "mode" label of policybot_answers_total (the
@@ -44,7 +45,8 @@ type Metrics struct {
 	answers   *prometheus.CounterVec // channel, answered, mode
 	latency   prometheus.Histogram   // seconds per answer
 	fallbacks *prometheus.CounterVec // reason
-	feedback  *prometheus.CounterVec // verdict
+	feedback  *prometheus.CounterVec // verdict: votes recorded
+	taps      *prometheus.CounterVec // verdict: signed taps, replays included
 }
 
 // NewMetrics creates the metrics and registers them on reg. Calling it twice
@@ -68,7 +70,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}, []string{"reason"}),
 		feedback: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: MetricFeedback,
-			Help: "Feedback button taps accepted, by verdict (up, down, other).",
+			Help: "Feedback votes recorded, by verdict: one per exchange; a changed vote counts again under its new verdict; replays and refused taps are not counted.",
+		}, []string{"verdict"}),
+		taps: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: MetricFeedbackTaps,
+			Help: "Feedback button taps with a valid signature, by verdict (up, down, other), replays included.",
 		}, []string{"verdict"}),
 	}
 	if reg != nil {
@@ -76,10 +82,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		m.latency = register(reg, m.latency)
 		m.fallbacks = register(reg, m.fallbacks)
 		m.feedback = register(reg, m.feedback)
+		m.taps = register(reg, m.taps)
 	}
 	// Export the verdict series at 0 from the start, so rates work at once.
 	for _, v := range []string{VerdictUp, VerdictDown} {
 		m.feedback.WithLabelValues(v)
+		m.taps.WithLabelValues(v)
 	}
 	return m
 }
@@ -125,9 +133,21 @@ func (m *Metrics) Fallback(reason string) {
 	m.fallbacks.WithLabelValues(labelOr(reason, "unknown")).Inc()
 }
 
-// Feedback counts one accepted feedback tap. Verdicts other than VerdictUp
-// and VerdictDown are counted as VerdictOther.
+// Feedback counts one feedback tap with a valid signature, replays
+// included (policybot_feedback_taps_total): the engine reports taps before
+// it knows whether they change a vote. Verdicts other than VerdictUp and
+// VerdictDown are counted as VerdictOther.
 func (m *Metrics) Feedback(verdict string) {
+	if m == nil {
+		return
+	}
+	m.taps.WithLabelValues(NormalizeVerdict(verdict)).Inc()
+}
+
+// Vote counts one vote the conversation log recorded
+// (policybot_feedback_total): wire it as the log's OnFeedback
+// (redisstore.Options), which reports first and changed votes only.
+func (m *Metrics) Vote(verdict string) {
 	if m == nil {
 		return
 	}

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/cdsme/policybot/bot"
@@ -38,8 +39,11 @@ func realStack(t *testing.T, rdb redis.UniversalClient, sessionRate redisstore.R
 	}
 	logs := &bytes.Buffer{} // the requests run one at a time
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	exchanges := redisstore.NewExchangeLog(rdb, redisstore.Options{})
+	reg := prometheus.NewRegistry()
+	m := NewMetrics(reg)
+	exchanges := redisstore.NewExchangeLog(rdb, redisstore.Options{OnFeedback: m.Vote})
 	eng := bot.NewEngine(policies.MustDefault(), testIndex,
+		bot.WithObserver(m),
 		bot.WithLogger(log),
 		bot.WithExchangeLog(exchanges),
 		bot.WithChatMemory(redisstore.NewChatMemory(rdb)),
@@ -47,6 +51,8 @@ func realStack(t *testing.T, rdb redis.UniversalClient, sessionRate redisstore.R
 		bot.WithSecret(testSecret))
 	s := New(eng,
 		WithLogger(log),
+		WithRegistry(reg),
+		WithMetrics(m),
 		WithSecret(testSecret),
 		WithAddressLimiter(redisstore.NewRateLimiter(rdb, addrRate)),
 		WithStaffToken(staffToken),
@@ -228,5 +234,63 @@ func TestNewSessionEveryRequestIsLimited(t *testing.T) {
 	}
 	if codes[200] != 3 || codes[429] != 2 {
 		t.Errorf("5 asks in one session: %v, want 3 answered", codes)
+	}
+}
+
+// TestFeedbackOneVotePerExchange (issue 8, finding 5): through the real
+// engine and Redis, replayed taps change nothing and are not counted in
+// policybot_feedback_total; another session's tap is not counted and does
+// not change the vote; the asker's change of mind replaces the vote.
+func TestFeedbackOneVotePerExchange(t *testing.T) {
+	rdb := redistest.Real(t)
+	s, _ := realStack(t, rdb, redisstore.RateOptions{}, redisstore.RateOptions{Rate: 1000})
+	cookie, _ := chatCookie(t, s)
+	rec := do(t, s, "POST", "/api/ask", jsonCT, `{"q":"小巨人奖励多少"}`, "Cookie", cookie)
+	r := decodeJSON[AskResponse](t, rec)
+	if len(r.Buttons) < 2 {
+		t.Fatalf("no feedback buttons: %+v", r)
+	}
+	up, down := r.Buttons[0].Data, r.Buttons[1].Data
+	tap := func(cookie, data string) string {
+		t.Helper()
+		rec := do(t, s, "POST", "/api/feedback", jsonCT, fmt.Sprintf(`{"data":%q}`, data), "Cookie", cookie)
+		if rec.Code != 200 {
+			t.Fatalf("feedback: %d %s", rec.Code, rec.Body)
+		}
+		return decodeJSON[MessageResponse](t, rec).Message
+	}
+	votes := func() string {
+		t.Helper()
+		m := scrape(t, s)
+		var got []string
+		for _, l := range strings.Split(m, "\n") {
+			if strings.HasPrefix(l, MetricFeedback+"{") {
+				got = append(got, l)
+			}
+		}
+		return strings.Join(got, "; ")
+	}
+	stored := func() string {
+		t.Helper()
+		return rdb.HGet(context.Background(), "policybot:{ex}:e:"+r.ExchangeID, "fb").Val()
+	}
+
+	for range 4 { // the first tap and three replays
+		if msg := tap(cookie, down); msg == "" || strings.Contains(msg, "未能保存") {
+			t.Errorf("tap: message %q", msg)
+		}
+	}
+	const oneDown = `policybot_feedback_total{verdict="down"} 1; policybot_feedback_total{verdict="up"} 0`
+	if got := votes(); got != oneDown {
+		t.Errorf("after a tap and three replays: %s, want %s", got, oneDown)
+	}
+	other, _ := chatCookie(t, s)
+	tap(other, up)
+	if got := votes(); got != oneDown || stored() != "down" {
+		t.Errorf("after another session's tap: %s, vote %q; want %s, down", got, stored(), oneDown)
+	}
+	tap(cookie, up) // the asker changes their mind
+	if got, want := votes(), `policybot_feedback_total{verdict="down"} 1; policybot_feedback_total{verdict="up"} 1`; got != want || stored() != "up" {
+		t.Errorf("after the change of vote: %s, vote %q; want %s, up", got, stored(), want)
 	}
 }

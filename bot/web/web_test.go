@@ -275,8 +275,8 @@ func TestFeedback(t *testing.T) {
 	}
 
 	m := scrape(t, s)
-	if !strings.Contains(m, `policybot_feedback_total{verdict="down"} 1`) {
-		t.Errorf("feedback metric missing:\n%s", m)
+	if !strings.Contains(m, `policybot_feedback_taps_total{verdict="down"} 1`) {
+		t.Errorf("feedback tap metric missing:\n%s", m)
 	}
 }
 
@@ -362,8 +362,9 @@ func TestMetricsAfterAsk(t *testing.T) {
 		`policybot_answer_seconds_bucket`,
 		`policybot_answer_seconds_count 2`,
 		`policybot_llm_fallbacks_total{reason="timeout"} 1`,
-		`policybot_feedback_total{verdict="up"} 1`,
-		`policybot_feedback_total{verdict="down"} 0`,
+		`policybot_feedback_taps_total{verdict="up"} 1`,
+		`policybot_feedback_taps_total{verdict="down"} 0`,
+		`policybot_feedback_total{verdict="up"} 0`, // votes come from the log (Vote), not taps
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("metrics lack %q:\n%s", want, got)

@@ -194,7 +194,7 @@ func buildEngine(ctx context.Context, cfg serveConfig, rdb redis.UniversalClient
 	if err != nil {
 		return serveApp{}, err
 	}
-	exchanges := redisstore.NewExchangeLog(rdb, redisstore.Options{})
+	exchanges := redisstore.NewExchangeLog(rdb, redisstore.Options{OnFeedback: m.web.Vote}) // one vote per exchange in policybot_feedback_total
 	opts := []bot.Option{
 		bot.WithLogger(log),
 		bot.WithExchangeLog(exchanges),

@@ -173,10 +173,13 @@ func TestSlotsFill(t *testing.T) {
 	if filled != want || prose != "依据|，可获得|；|。" {
 		t.Errorf("fill = %q, %q", filled, prose)
 	}
+	if _, _, err := s.fill("{{clause:policy/4}}：{{quote:policy/4}}"); err != nil {
+		t.Errorf("label, colon, quote: %v", err)
+	}
 	for _, bad := range []string{
 		"{{amount:little_giant}}", "{{total}}", "{{amount:rd_increase#2}}", "{{clause:policy/9}}",
 		"{{secret}}", "{{amount:rd_increase}", "{amount:rd_increase}", "{{amount:rd_increase}}}",
-		"可获得{{amount:rd_increase}} {{amount:rd_increase}}",
+		"可获得{{amount:rd_increase}} {{amount:rd_increase}}", "{{amount:rd_increase}}．{{amount:rd_increase}}",
 	} {
 		if _, _, err := s.fill(bad); !errors.Is(err, ErrPlaceholder) {
 			t.Errorf("fill(%q) = %v, want ErrPlaceholder", bad, err)

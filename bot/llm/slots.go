@@ -27,7 +27,8 @@ import (
 // for every calculation of the answer (the engine's and those the model
 // obtained through the calculate tool) and every clause it cites or a
 // calculation rests on. A placeholder not offered, two placeholders with
-// nothing between them, or a stray brace rejects the reply (ErrPlaceholder).
+// nothing but spaces or marks that join numbers (. , / - ~) between them,
+// or a stray brace rejects the reply (ErrPlaceholder).
 
 // slot is one placeholder offered for an answer.
 type slot struct {
@@ -153,8 +154,8 @@ func (s slots) fill(text string) (filled, prose string, err error) {
 		if !ok {
 			return "", "", reject(ErrPlaceholder, text[m[0]:m[1]], "is not offered for this answer")
 		}
-		if last > 0 && strings.TrimSpace(text[last:m[0]]) == "" {
-			// 50万10万 would read as one new figure.
+		if last > 0 && strings.Trim(fold(text[last:m[0]]), " .,/-~_·") == "" {
+			// 50万10万, 50万.10万 would read as one new figure.
 			return "", "", reject(ErrPlaceholder, text[m[0]:m[1]], "follows another placeholder directly")
 		}
 		f.WriteString(text[last:m[0]])

@@ -45,7 +45,7 @@ type trigger struct {
 }
 
 var triggers = []trigger{
-	{rule: "fund_manager", match: regexp.MustCompile(`引导基金|参股基金|基金管理|(管理机构|管理人).*基金|基金.*(管理机构|管理人|股权投资额)|fund manag|guidance fund`),
+	{rule: "fund_manager", match: regexp.MustCompile(`引导基金|参股基金|基金管理|(管理机构|管理人).*基金|基金.*(管理机构|管理人|股权投资额)|fund manag|guidance fund|participating fund`),
 		suppress: []string{"equity_investment", "little_giant", "provincial_sme", "innovative_sme"}},
 	{rule: "equity_investment", match: regexp.MustCompile(`股权投资|股权机构|投(了|资了|资)?\s*([0-9]{1,2}|[一二两三四五六七八九十]{1,3})\s*家|中早期|早期投资|天使轮|\ba轮|\bb轮|pre-a|angel round|series a|invest(ed|ing|s)? .{0,20}in (a |an |one |the |[0-9]{1,2} |two |three |four |five )?(provincial|specialized|srdi|little giant|sme|startup)|创业投资|创投|风投|投资机构|(给|对|向)[^，。,]{0,12}投(了|资了)|\bvc\b|venture|equity invest|equity fund|early[- ]stage invest|investor|投资(了)?(一家|省级|专精特新|这家|企业)`),
 		suppress: []string{"little_giant", "provincial_sme", "innovative_sme"}},

@@ -117,7 +117,10 @@ func (e *Engine) settleNeed(a *Answer, r reading) {
 			// 有效期 inside "认定后有效期几年" is not the policy's validity.
 			// A second amount counts only if one was computed: "科室电话好多"
 			// asks a number, not the clause's 50万.
-			if i > 0 && (n.ID == "eligibility" || n.Contract == r.need().Contract || n.ID == "amount" && len(a.Calculations) == 0) ||
+			// Nor does an amount word in a question about a criterion or a
+			// period ("认定对研发费用占比要求是多少"): it asks that quantity.
+			quantityOfMain := r.need().Contract == "definition" || r.need().Contract == "validity"
+			if i > 0 && (n.ID == "eligibility" || n.Contract == r.need().Contract || n.ID == "amount" && (len(a.Calculations) == 0 || quantityOfMain)) ||
 				!e.states(cl, top.Quote, n.ID, *a) {
 				continue
 			}

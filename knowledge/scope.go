@@ -149,7 +149,7 @@ var offTopics = []struct {
 	{"专利申请与费用减免", []string{"专利申请费", "专利费", "专利年费", "专利代理", "商标注册", "patent fee", "patent application fee"}, nil},
 	{"个人所得税与日常报税", []string{"个人所得税", "个税", "税务登记", "开发票", "发票", "personal income tax", "income tax return", "invoice"}, nil},
 	{"就业与社保补贴", []string{"社保补贴", "稳岗", "就业补贴", "吸纳就业", "岗位补贴", "失业", "employment subsidy"}, nil},
-	{"住房与户籍", []string{"买房", "购房", "房贷", "房价", "户口", "户籍", "buy a house", "mortgage", "hukou", "household registration", "residence permit", "居住证"}, nil},
+	{"住房与户籍", []string{"买房", "购房", "首套房", "二套房", "买首套", "first flat", "first home", "buy a flat", "buying a flat", "buying my first", "房贷", "房价", "户口", "户籍", "buy a house", "mortgage", "hukou", "household registration", "residence permit", "居住证"}, nil},
 	{"个人落户", []string{"落户", "settle in chengdu", "settle down"},
 		[]string{"企业+落户", "公司+落户", "项目+落户", "基金+落户", "机构+落户", "引进", "引入", "招商", "注册经营", "company", "companie", "firm", "enterprise", "business"}},
 	{"交通与证照", []string{"驾照", "驾驶证", "车牌", "摇号", "违章", "签证", "护照", "身份证", "driver's license", "driver's licence", "driving license", "driving licence", "passport", "visa", "id card"}, nil},

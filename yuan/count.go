@@ -20,7 +20,7 @@ const MaxCount = 99
 
 var (
 	reCountZH = regexp.MustCompile(`([0-9]{1,2}|[一二两兩三四五六七八九十]{1,3})\s*(家|项|項|个|個|名|位|笔|筆|条|條|部|人)`)
-	reCountEN = regexp.MustCompile(`(?i)\b([0-9]{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:[a-z-]+\s+){0,2}?(compan(?:y|ies)|enterprises?|firms?|smes?|startups?|standards?|people|persons?|talents?|investments?|investees?|projects?)\b`)
+	reCountEN = regexp.MustCompile(`(?i)\b([0-9]{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:\S+\s+){0,3}?(compan(?:y|ies)|enterprises?|firms?|smes?|startups?|standards?|people|persons?|talents?|investments?|investees?|projects?)\b`)
 )
 
 var enNumbers = map[string]int{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,

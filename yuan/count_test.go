@@ -21,6 +21,7 @@ func TestCounts(t *testing.T) {
 		{"invested in three provincial companies", []int{3}},
 		{"two national standards and one industry standard", []int{2, 1}},
 		{"invested in 2 provincial SRDI SMEs", []int{2}},
+		{"invested in 3 provincial 专精特新 SMEs", []int{3}},
 		{"3万家企业", nil},        // 万 makes it money-like, no count of 3
 		{"2026年3家", []int{3}}, // the year's digits are not part of it
 		{"100家", nil},         // above MaxCount

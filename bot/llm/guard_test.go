@@ -180,6 +180,7 @@ func TestSlotsFill(t *testing.T) {
 		"{{amount:little_giant}}", "{{total}}", "{{amount:rd_increase#2}}", "{{clause:policy/9}}",
 		"{{secret}}", "{{amount:rd_increase}", "{amount:rd_increase}", "{{amount:rd_increase}}}",
 		"可获得{{amount:rd_increase}} {{amount:rd_increase}}", "{{amount:rd_increase}}．{{amount:rd_increase}}",
+		"可获得l{{amount:rd_increase}}", "可获得|{{amount:rd_increase}}", "可获得丨{{amount:rd_increase}}", "可获得ǀ{{amount:rd_increase}}",
 	} {
 		if _, _, err := s.fill(bad); !errors.Is(err, ErrPlaceholder) {
 			t.Errorf("fill(%q) = %v, want ErrPlaceholder", bad, err)

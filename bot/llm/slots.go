@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/cdsme/policybot/policies"
 	"github.com/cdsme/policybot/yuan"
@@ -28,7 +30,9 @@ import (
 // obtained through the calculate tool) and every clause it cites or a
 // calculation rests on. A placeholder not offered, two placeholders with
 // nothing but spaces or marks that join numbers (. , / - ~) between them,
-// or a stray brace rejects the reply (ErrPlaceholder).
+// a placeholder right after a character that is neither Han nor a space nor
+// common punctuation (l{{…}} reads as 1…), or a stray brace rejects the reply
+// (ErrPlaceholder).
 
 // slot is one placeholder offered for an answer.
 type slot struct {
@@ -154,6 +158,11 @@ func (s slots) fill(text string) (filled, prose string, err error) {
 		if !ok {
 			return "", "", reject(ErrPlaceholder, text[m[0]:m[1]], "is not offered for this answer")
 		}
+		if !fitsBefore(text[:m[0]]) {
+			// l60万, |60万, 丨60万 read as 160万.
+			r, _ := utf8.DecodeLastRuneInString(text[:m[0]])
+			return "", "", reject(ErrPlaceholder, string(r)+text[m[0]:m[1]], "is glued to the character before it")
+		}
 		if last > 0 && strings.Trim(fold(text[last:m[0]]), " .,/-~_·") == "" {
 			// 50万10万, 50万.10万 would read as one new figure.
 			return "", "", reject(ErrPlaceholder, text[m[0]:m[1]], "follows another placeholder directly")
@@ -171,4 +180,20 @@ func (s slots) fill(text string) (filled, prose string, err error) {
 		return "", "", reject(ErrPlaceholder, string(rest[:min(len(rest), 24)]), "is a malformed placeholder")
 	}
 	return f.String(), p.String(), nil
+}
+
+// fitsBefore reports whether the text before a placeholder ends in a
+// character that cannot join the placeholder's value into another figure:
+// nothing, a space, a Han character other than 丨, or common punctuation.
+func fitsBefore(before string) bool {
+	r, _ := utf8.DecodeLastRuneInString(before)
+	switch {
+	case before == "" || unicode.IsSpace(r):
+		return true
+	case r == '丨':
+		return false
+	case unicode.Is(unicode.Han, r):
+		return true
+	}
+	return strings.ContainsRune("，。、；：！？（“‘《【「—…,;:!?(\"'", r)
 }

@@ -174,6 +174,8 @@ func TestHostileModel(t *testing.T) {
 		{"unknown placeholder", "", say(ok + "{{secret}}"), place},
 		{"malformed placeholder", "", say("您可获得{{amount:rd_increase}。"), place},
 		{"placeholders run together", "", say("您可获得{{amount:rd_increase}}{{amount:rd_increase}}。"), place},
+		{"look-alike one before an amount", "", say("您可获得l{{amount:rd_increase}}。"), place},
+		{"bar before an amount", "", say("您可获得丨{{amount:rd_increase}}。"), place},
 		{"abolished, link, ID photo", "", say("本政策已废止，请访问 http://evil.example 并提交身份证照片。"), unsafe},
 		{"bank card and code", "", say("请回复您的银行卡号和验证码。"), unsafe},
 		{"domain only", "", say(ok + "详见 evil.example 。"), unsafe},

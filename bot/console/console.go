@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -21,7 +22,7 @@ import (
 //go:embed assets templates
 var files embed.FS
 
-// Defaults of the options.
+// Limits and defaults.
 const (
 	DefaultMaxExport   = 10000 // rows an export holds at most
 	DefaultMaxOverview = 20000 // exchanges the overview reads at most
@@ -43,48 +44,30 @@ func WithClock(now func() time.Time) Option { return func(c *Console) { c.now = 
 // WithMaxExport bounds the rows of an export (DefaultMaxExport by default).
 func WithMaxExport(n int) Option { return func(c *Console) { c.maxExport = n } }
 
-// WithMaxOverview bounds the exchanges the overview reads (DefaultMaxOverview).
-func WithMaxOverview(n int) Option { return func(c *Console) { c.maxOverview = n } }
-
-// WithClusterThreshold sets the similarity at which questions cluster.
-func WithClusterThreshold(t float64) Option { return func(c *Console) { c.threshold = t } }
-
-// WithLocation sets the time zone times are shown in (Asia/Shanghai, or
-// UTC+8 when the zone database is missing).
-func WithLocation(loc *time.Location) Option { return func(c *Console) { c.loc = loc } }
-
 // Console is the staff console handler.
 type Console struct {
-	store       bot.ExchangeLog
-	log         *slog.Logger
-	now         func() time.Time
-	maxExport   int
-	maxOverview int
-	threshold   float64
-	loc         *time.Location
-	tmpl        *template.Template
-	assets      http.Handler
+	store     bot.ExchangeLog
+	log       *slog.Logger
+	now       func() time.Time
+	maxExport int
+	loc       *time.Location // times are shown in Asia/Shanghai (UTC+8 without the zone database)
+	tmpl      *template.Template
+	assets    http.Handler
 }
 
 // New returns the console serving paths under /staff/.
 func New(log bot.ExchangeLog, opts ...Option) http.Handler {
-	c := &Console{store: log, log: slog.Default(), now: time.Now, maxExport: DefaultMaxExport,
-		maxOverview: DefaultMaxOverview, threshold: DefaultClusterThreshold}
+	c := &Console{store: log, log: slog.Default(), now: time.Now, maxExport: DefaultMaxExport}
 	for _, o := range opts {
 		o(c)
 	}
-	if c.loc == nil {
-		loc, err := time.LoadLocation("Asia/Shanghai")
-		if err != nil {
-			loc = time.FixedZone("CST", 8*3600)
-		}
-		c.loc = loc
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		loc = time.FixedZone("CST", 8*3600)
 	}
+	c.loc = loc
 	if c.maxExport <= 0 {
 		c.maxExport = DefaultMaxExport
-	}
-	if c.maxOverview <= 0 {
-		c.maxOverview = DefaultMaxOverview
 	}
 	c.tmpl = template.Must(template.New("").Funcs(c.funcs()).ParseFS(files, "templates/*.html"))
 	sub, _ := fs.Sub(files, "assets")
@@ -193,7 +176,7 @@ func (f filter) encode() string {
 	}
 	add := func(k, v string) {
 		if v != "" {
-			q = append(q, k+"="+urlEscape(v))
+			q = append(q, k+"="+url.QueryEscape(v))
 		}
 	}
 	add("clause", f.Clause)

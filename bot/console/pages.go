@@ -16,8 +16,6 @@ import (
 	"github.com/cdsme/policybot/policies"
 )
 
-func urlEscape(s string) string { return url.QueryEscape(s) }
-
 func (c *Console) funcs() map[string]any {
 	return map[string]any{
 		"when": func(t time.Time) string { return t.In(c.loc).Format("2006-01-02 15:04") },
@@ -113,7 +111,7 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request) {
 	}
 	now := c.now()
 	since := now.Add(-time.Duration(days) * 24 * time.Hour)
-	ex, truncated, err := readAll(r, c.store, bot.ExchangeQuery{Since: since, Until: now.Add(time.Minute)}, c.maxOverview)
+	ex, truncated, err := readAll(r, c.store, bot.ExchangeQuery{Since: since, Until: now.Add(time.Minute)}, DefaultMaxOverview)
 	if err != nil {
 		c.fail(w, r, http.StatusInternalServerError, "读取对话记录失败，请稍后再试。", err)
 		return
@@ -125,9 +123,9 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request) {
 		"Now":       now,
 		"Stats":     ComputeStats(ex),
 		"Clauses":   RankClauses(ex, 15),
-		"Clusters":  Cluster(ex, c.threshold, 20),
+		"Clusters":  Cluster(ex, DefaultClusterThreshold, 20),
 		"Truncated": truncated,
-		"Max":       c.maxOverview,
+		"Max":       DefaultMaxOverview,
 	})
 }
 

@@ -8,7 +8,7 @@
 //	GET  /               chat page (embedded HTML; JS and CSS under /static/)
 //	GET  /static/...     embedded assets
 //	POST /api/ask        {"q"} -> {"exchange_id","answer","answered","citations","calculations","buttons"}
-//	POST /api/feedback   {"data"[,"verdict","reason","exchange_id"]} -> {"message"}
+//	POST /api/feedback   {"data"[,"reason"]} -> {"message"}
 //	POST /api/forget     {} -> {"message"} (and a new session)
 //	GET  /healthz        200 "ok" (or JSON with the Redis state, see WithHealthCheck)
 //	GET  /metrics        Prometheus text format
@@ -65,15 +65,15 @@ import (
 // Channel is the bot.Message.Channel of web chat messages.
 const Channel = "web"
 
-// Defaults of the options.
+// Limits.
 const (
-	DefaultMaxBody       = 16 << 10         // bytes of a JSON request body
-	DefaultMaxQuestion   = 2000             // runes of a question
-	DefaultHealthTimeout = 2 * time.Second  // per health check
-	DefaultAskTimeout    = 60 * time.Second // per engine call (LLM answers can be slow)
-	SessionCookie        = "policybot_session"
-	sessionCookieMaxAge  = 365 * 24 * 60 * 60 // seconds
-	maxSessionLen        = 64
+	MaxBody             = 16 << 10         // bytes of a JSON request body (larger: 413)
+	MaxQuestion         = 2000             // runes of a question
+	HealthTimeout       = 2 * time.Second  // per health check
+	AskTimeout          = 60 * time.Second // per engine call (LLM answers can be slow)
+	SessionCookie       = "policybot_session"
+	sessionCookieMaxAge = 365 * 24 * 60 * 60 // seconds
+	maxSessionLen       = 64
 )
 
 //go:embed static
@@ -85,16 +85,10 @@ type Server struct {
 	log           *slog.Logger
 	reg           *prometheus.Registry
 	metrics       *Metrics
-	selfCount     bool   // count answers and feedback here (Conversation does not observe)
-	mode          string // "mode" label when selfCount
 	staffToken    string
 	staff         http.Handler
 	now           func() time.Time
-	maxBody       int64
-	maxQuestion   int
-	askTimeout    time.Duration
 	health        func(context.Context) error
-	healthTimeout time.Duration
 	mux           *http.ServeMux
 
 	secret        []byte // signs chat sessions, keys the hashes in logs
@@ -122,16 +116,9 @@ func WithRegistry(r *prometheus.Registry) Option { return func(s *Server) { s.re
 // Telegram adapter.
 //
 // The engine reports answers, fallbacks and feedback itself (bot.Observer),
-// so by default the server counts only what the engine cannot see: messages
-// the engine failed to answer (answered="error"). See WithSelfCounting.
+// so the server counts only what the engine cannot see: messages the engine
+// failed to answer (answered="error").
 func WithMetrics(m *Metrics) Option { return func(s *Server) { s.metrics = m } }
-
-// WithSelfCounting makes the server count web answers (with this mode label,
-// ModeOffline if empty) and feedback itself. Use it only with a Conversation
-// that does not report to the same Metrics, or every answer counts twice.
-func WithSelfCounting(mode string) Option {
-	return func(s *Server) { s.selfCount, s.mode = true, labelOr(mode, ModeOffline) }
-}
 
 // WithStaffToken sets STAFF_TOKEN. Empty (the default) makes /staff/ refuse
 // every request with 403.
@@ -174,13 +161,6 @@ func WithAddressLimiter(l bot.RateLimiter) Option { return func(s *Server) { s.a
 // WithClock sets the clock used for message times and latencies (default time.Now).
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
 
-// WithMaxBody sets the largest JSON request body in bytes (default DefaultMaxBody);
-// larger bodies get 413.
-func WithMaxBody(n int64) Option { return func(s *Server) { s.maxBody = n } }
-
-// WithAskTimeout bounds one engine call (default DefaultAskTimeout).
-func WithAskTimeout(d time.Duration) Option { return func(s *Server) { s.askTimeout = d } }
-
 // WithHealthCheck adds a dependency check to /healthz, typically Redis PING.
 // /healthz then answers JSON {"status":"ok","redis":"up"|"down"}, always with
 // 200: the chat still answers when Redis is down (degraded).
@@ -190,14 +170,7 @@ func WithHealthCheck(check func(ctx context.Context) error) Option {
 
 // New returns the web server for conv.
 func New(conv bot.Conversation, opts ...Option) *Server {
-	s := &Server{
-		conv:          conv,
-		now:           time.Now,
-		maxBody:       DefaultMaxBody,
-		maxQuestion:   DefaultMaxQuestion,
-		askTimeout:    DefaultAskTimeout,
-		healthTimeout: DefaultHealthTimeout,
-	}
+	s := &Server{conv: conv, now: time.Now}
 	for _, o := range opts {
 		o(s)
 	}
@@ -206,12 +179,6 @@ func New(conv bot.Conversation, opts ...Option) *Server {
 	}
 	if s.now == nil {
 		s.now = time.Now
-	}
-	if s.maxBody <= 0 {
-		s.maxBody = DefaultMaxBody
-	}
-	if s.askTimeout <= 0 {
-		s.askTimeout = DefaultAskTimeout
 	}
 	if len(s.secret) == 0 {
 		s.secret = randomSecret()
@@ -340,15 +307,11 @@ type ButtonJSON struct {
 	Data string `json:"data"`
 }
 
-// FeedbackRequest is the body of POST /api/feedback. Verdict ("up"/"down"),
-// Reason (the optional text after 👎, stored with the exchange for staff)
-// and ExchangeID are optional extras the page sends: Verdict feeds the
-// feedback metric under WithSelfCounting.
+// FeedbackRequest is the body of POST /api/feedback: the button's data and
+// the optional reason typed after 👎 (stored masked with the exchange).
 type FeedbackRequest struct {
-	Data       string `json:"data"`
-	Verdict    string `json:"verdict,omitempty"`
-	Reason     string `json:"reason,omitempty"`
-	ExchangeID string `json:"exchange_id,omitempty"`
+	Data   string `json:"data"`
+	Reason string `json:"reason,omitempty"`
 }
 
 // MessageResponse is {"message": "..."}.
@@ -392,12 +355,12 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "问题不能为空，请输入您想咨询的问题。(empty question)")
 		return
 	}
-	if utf8.RuneCountInString(q) > s.maxQuestion {
+	if utf8.RuneCountInString(q) > MaxQuestion {
 		writeError(w, http.StatusBadRequest, "问题太长，请精简到2000字以内。(question too long)")
 		return
 	}
 	start := s.now()
-	ctx, cancel := context.WithTimeout(r.Context(), s.askTimeout)
+	ctx, cancel := context.WithTimeout(r.Context(), AskTimeout)
 	defer cancel()
 	reply, err := s.conv.Handle(ctx, bot.Message{
 		Channel: Channel,
@@ -418,9 +381,6 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 		s.log.ErrorContext(r.Context(), "web ask failed", "err", err, "user", s.userRef(session), "elapsed", elapsed)
 		writeError(w, http.StatusInternalServerError, "抱歉，暂时无法回答，请稍后再试或拨打12345热线咨询。")
 		return
-	}
-	if s.selfCount {
-		s.metrics.Answered(Channel, reply.Answered, s.mode, elapsed)
 	}
 	writeJSON(w, http.StatusOK, replyJSON(reply))
 }
@@ -448,9 +408,6 @@ func (s *Server) handleFeedback(w http.ResponseWriter, r *http.Request) {
 		s.log.ErrorContext(r.Context(), "web feedback failed", "err", err, "user", s.userRef(session))
 		writeError(w, http.StatusInternalServerError, "抱歉，反馈暂时无法记录，请稍后再试。")
 		return
-	}
-	if s.selfCount {
-		s.metrics.Feedback(NormalizeVerdict(req.Verdict))
 	}
 	writeJSON(w, http.StatusOK, MessageResponse{Message: ack})
 }
@@ -490,7 +447,7 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, v any) bool {
 		writeError(w, http.StatusBadRequest, "请求须为 JSON (Content-Type: application/json)")
 		return false
 	}
-	body := http.MaxBytesReader(w, r.Body, s.maxBody)
+	body := http.MaxBytesReader(w, r.Body, MaxBody)
 	dec := json.NewDecoder(body)
 	err = dec.Decode(v)
 	if err == nil {
@@ -556,7 +513,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "ok")
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), s.healthTimeout)
+	ctx, cancel := context.WithTimeout(r.Context(), HealthTimeout)
 	defer cancel()
 	state := "up"
 	if err := s.health(ctx); err != nil {

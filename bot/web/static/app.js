@@ -116,7 +116,7 @@
     return "";
   }
 
-  function renderButtons(buttons, exchangeID) {
+  function renderButtons(buttons) {
     var box = el("div", "actions");
     var ack = el("span", "ack");
     var all = [];
@@ -125,9 +125,7 @@
       ack.textContent = msg;
     }
     function submit(b, reason) {
-      var body = { data: b.data, exchange_id: exchangeID || "" };
-      var v = verdictOf(b.text);
-      if (v) body.verdict = v;
+      var body = { data: b.data };
       if (reason) body.reason = reason;
       all.forEach(function (x) { x.disabled = true; });
       post("/api/feedback", body).then(function (r) {
@@ -185,7 +183,7 @@
     m.appendChild(bubble);
     if (r.citations && r.citations.length) m.appendChild(renderCitations(r.citations));
     (r.calculations || []).forEach(function (c) { m.appendChild(renderCalc(c)); });
-    if (r.buttons && r.buttons.length) m.appendChild(renderButtons(r.buttons, r.exchange_id));
+    if (r.buttons && r.buttons.length) m.appendChild(renderButtons(r.buttons));
     scrollDown();
   }
 

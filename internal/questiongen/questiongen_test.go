@@ -20,9 +20,12 @@ import (
 )
 
 // minSampleAccuracy is the share of the engine sample that must pass every
-// check (scope, top-1 clause, amount): the first-run figure, rounded down.
-// The engine is being improved; raise the bar as it gets better.
-const minSampleAccuracy = 0.69 // first run, 2026-11-28: 69.3 % (208/300)
+// check (scope, top-1 clause, amount). First run, 2026-11-28, before any
+// fix: 69.3 % (208/300); after the reader's general fixes (roles by
+// structure, counts, needs, dialect and typos): 99.0 % (297/300). The bar
+// holds that level; the honest figure for new grammar variants is their
+// first run (README, "Evaluation").
+const minSampleAccuracy = 0.97
 
 const (
 	fullN    = 6000 // the size `policybot gen` writes by default

@@ -356,7 +356,7 @@ func openRedis(url string, log *slog.Logger) (redis.UniversalClient, func(), err
 type phraser struct{ p *llm.Phraser }
 
 func (p phraser) Phrase(ctx context.Context, req bot.PhraseRequest) (bot.PhraseResult, error) {
-	res, err := p.p.Phrase(ctx, llm.Request{Question: req.Question, Clauses: req.Clauses, Calculations: req.Calculations, Offline: req.Offline})
+	res, err := p.p.Phrase(ctx, llm.Request{Question: req.Question, History: req.History, Clauses: req.Clauses, Calculations: req.Calculations, Offline: req.Offline})
 	if err != nil {
 		return bot.PhraseResult{}, err
 	}

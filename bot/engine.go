@@ -202,9 +202,14 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 		a.Calculations = append(a.Calculations, t)
 	}
 	a.Reading = e.readingOf(a.Calculations, in.mentions, q)
+	a.Ambiguous = in.ambiguous
 	a.Missing, a.pending = missing, pending
 	a.notes = append(guessNotes(in.guesses, payouts(a.Calculations), r.lang), typoNotes(fixes)...)
-	a.notes = append(a.notes, readingNote(a.Reading, e)...)
+	if a.Ambiguous {
+		a.notes = append(a.notes, ambiguityNote(r.lang))
+	} else {
+		a.notes = append(a.notes, readingNote(a.Reading, e)...)
+	}
 	a.notes = append(a.notes, in.notes...)
 	a.rule = rule
 	rule = primaryRule(rule, a.Calculations, a.Citations)
@@ -340,6 +345,13 @@ func (e *Engine) calculate(in *intent) (calcs []policies.Calculation, missing, p
 		c, err := policies.Calculate(call.name, inputs, at)
 		var ie *policies.InputError
 		switch {
+		case err == nil && call.alt:
+			// Another reading of the call before: only worth showing, and
+			// asking about, when the amount differs.
+			if n := len(calcs); n > 0 && calcs[n-1].Rule == c.Rule && calcs[n-1].AmountYuan != c.AmountYuan {
+				calcs = append(calcs, c)
+				in.ambiguous = true
+			}
 		case err == nil:
 			calcs = append(calcs, c)
 		case errors.Is(err, policies.ErrMissingInput) && in.asksMax && len(call.inputs) == 0 && len(policies.Maximum(call.name, at)) > 0:

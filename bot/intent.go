@@ -26,6 +26,7 @@ type intent struct {
 	// asksTotal: "一共/合计/in total" — several amounts are also summed.
 	asksTotal bool
 	guesses   []yuan.Mention // the user's own estimates, checked, never inputs
+	ambiguous bool           // two readings give different amounts
 	mentions  []yuan.Mention // the figures read as inputs, for the reading
 }
 
@@ -34,6 +35,10 @@ type ruleCall struct {
 	inputs map[string]string
 	ask    string // the input to ask for when figures are missing, if not the calculator's first
 	note   string // how the figures were combined, for the answer
+	// alt marks another reading of the call before it ("500万、930万" with
+	// no year words): when the two give different amounts the answer is
+	// ambiguous and asks which is meant.
+	alt bool
 }
 
 // trigger says when a question is about a rule. Patterns run on the
@@ -399,6 +404,11 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		case len(ms) >= 2:
 			last, this := yearRoles(raw, ms, reRevenueThis)
 			in["previous_max_revenue_yuan"], in["revenue_yuan"] = itoa(ms[last].Yuan), itoa(ms[this].Yuan)
+			if len(ms) == 2 && unordered(raw, ms, reRevenueThis) {
+				swapped := clone(in)
+				swapped["previous_max_revenue_yuan"], swapped["revenue_yuan"] = in["revenue_yuan"], in["previous_max_revenue_yuan"]
+				return []ruleCall{{name: rule, inputs: in}, {name: rule, inputs: swapped, alt: true}}
+			}
 		case len(ms) == 1:
 			in["revenue_yuan"] = itoa(ms[0].Yuan)
 		}
@@ -412,6 +422,11 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		c := ruleCall{name: rule, inputs: rdInputs(raw, ms, in)}
 		if len(ms) == 0 && reIncrease.MatchString(norm) {
 			c.ask = "increase_yuan"
+		}
+		if len(ms) == 2 && c.inputs["rd_last_year_yuan"] != "" && unordered(raw, ms, reIncreaseTo) {
+			swapped := clone(c.inputs)
+			swapped["rd_last_year_yuan"], swapped["rd_this_year_yuan"] = c.inputs["rd_this_year_yuan"], c.inputs["rd_last_year_yuan"]
+			return []ruleCall{c, {name: rule, inputs: swapped, alt: true}}
 		}
 		return []ruleCall{c}
 	case "zhuangda_loan":
@@ -818,4 +833,11 @@ func dropNamedMilestones(raw string, ms []yuan.Mention) []yuan.Mention {
 		return ms
 	}
 	return out
+}
+
+// unordered reports whether nothing in the question says which of two
+// figures is last year's: no year word reaches either, and they are not a
+// from → to pair.
+func unordered(raw string, ms []yuan.Mention, thisCue *regexp.Regexp) bool {
+	return nearestYear(raw, ms, 0, thisCue) == "" && nearestYear(raw, ms, 1, thisCue) == ""
 }

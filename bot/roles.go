@@ -301,3 +301,12 @@ func readingNote(rs []ReadFigure, e *Engine) []string {
 	}
 	return []string{"按您所说：" + strings.Join(parts, "，") + "。"}
 }
+
+// ambiguityNote asks which reading is meant when two give different
+// amounts; both are computed below it, and the next message can settle it.
+func ambiguityNote(lang string) string {
+	if lang == "en" {
+		return "The question does not say which figure is last year's and which is this year's, and the two readings give different amounts. Both are shown below; please say which figure is this year's."
+	}
+	return "问题没有说明哪个数字是去年的、哪个是今年的，两种读法金额不同，下面分别列出。请告诉我哪个是今年的数字（例如“今年930万”）。"
+}

@@ -20,6 +20,8 @@ func TestRolesByStructure(t *testing.T) {
 		Amount int64  `yaml:"amount"`
 		Total  int64  `yaml:"total"`
 		Note   string `yaml:"note"`
+		// Ambiguous, when set, must equal the answer's.
+		Ambiguous *bool `yaml:"ambiguous"`
 	}
 	if err := yaml.Unmarshal(raw, &cases); err != nil {
 		t.Fatal(err)
@@ -40,6 +42,9 @@ func TestRolesByStructure(t *testing.T) {
 			t.Errorf("%s: total %d, want %d (amounts %v)\n%s", c.Q, total, c.Total, got, a.Answer)
 		case c.Amount != 0 && !slices.Contains(got, c.Amount):
 			t.Errorf("%s: amounts %v, want %d\n%s", c.Q, got, c.Amount, a.Answer)
+		}
+		if c.Ambiguous != nil && a.Ambiguous != *c.Ambiguous {
+			t.Errorf("%s: ambiguous=%v, want %v\n%s", c.Q, a.Ambiguous, *c.Ambiguous, a.Answer)
 		}
 		if c.Note != "" && !strings.HasPrefix(a.Answer, c.Note) {
 			t.Errorf("%s: answer should open with %q:\n%s", c.Q, c.Note, a.Answer)

@@ -74,7 +74,7 @@ func (s *Server) staffRoutes() http.Handler {
 			http.Error(w, "staff console disabled: STAFF_TOKEN is not set", http.StatusForbidden)
 			return
 		case s.staffSessions == nil || s.loginLimiter == nil:
-			http.Error(w, "staff console unavailable: no session store or login limiter configured", http.StatusServiceUnavailable)
+			http.Error(w, "工作人员控制台暂不可用 (no staff session store or login limiter configured)", http.StatusServiceUnavailable)
 			return
 		}
 		switch r.URL.Path {

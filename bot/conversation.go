@@ -212,6 +212,9 @@ func (e *Engine) Feedback(ctx context.Context, f Feedback) (string, error) {
 		switch {
 		case errors.Is(err, ErrNotFound):
 			return "这条回答的记录已过期，感谢反馈。", nil
+		case errors.Is(err, ErrNotOwner):
+			// Not a failure: one vote per exchange, the asker's.
+			return "只有提问的人可以评价这条回答，感谢关注。", nil
 		case err != nil:
 			e.opts.log.Warn("feedback not stored", "err", err)
 			return "感谢反馈（暂时未能保存，请稍后再试）。", nil

@@ -246,3 +246,27 @@ func TestFloodFromOneUser(t *testing.T) {
 		t.Errorf("another user limited too: %v", err)
 	}
 }
+
+// TestFeedbackByAnotherUser: a tap on someone else's answer is refused
+// truthfully, never as a storage failure ("暂时未能保存"), and changes
+// nothing; a replay by the asker is acknowledged and changes nothing.
+func TestFeedbackByAnotherUser(t *testing.T) {
+	e, log := conversation(t)
+	r := say(t, e, "42", "小巨人奖励多少")
+	ctx := context.Background()
+	up, down := r.Buttons[0].Data, r.Buttons[1].Data
+	if _, err := e.Feedback(ctx, bot.Feedback{Channel: "test", UserID: "42", Data: down, Time: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	msg, err := e.Feedback(ctx, bot.Feedback{Channel: "test", UserID: "43", Data: up, Time: time.Now()})
+	if err != nil || strings.Contains(msg, "未能保存") || !strings.Contains(msg, "提问的人") {
+		t.Errorf("another user's tap: %q, %v", msg, err)
+	}
+	msg, err = e.Feedback(ctx, bot.Feedback{Channel: "test", UserID: "42", Data: down, Time: time.Now()})
+	if err != nil || strings.Contains(msg, "未能保存") {
+		t.Errorf("replay: %q, %v", msg, err)
+	}
+	if ex, _ := log.Get(ctx, r.ExchangeID); ex.Feedback != bot.VerdictDown {
+		t.Errorf("vote = %q, want down", ex.Feedback)
+	}
+}

@@ -9,12 +9,14 @@ import (
 
 // TestEvalSets runs the project's own evaluation sets (testdata/eval, written
 // independently of the code) and holds the quality bars. They are
-// regression tests now: both sets have been looked at while fixing misses.
+// regression tests now: every set has been looked at while fixing misses.
 func TestEvalSets(t *testing.T) {
 	bars := map[string]struct{ top1, amount, scope float64 }{
 		"holdout.jsonl":  {top1: 0.99, amount: 1.0, scope: 0.99},
 		"holdout2.jsonl": {top1: 0.98, amount: 1.0, scope: 0.99},
 		"unseen3.jsonl":  {top1: 0.98, amount: 1.0, scope: 0.99},
+		// First run, before any fix: 95.2 / 75.7 / 82.7 (README).
+		"unseen4.jsonl": {top1: 0.98, amount: 0.97, scope: 0.98},
 	}
 	eng, err := newEngine(context.Background(), env(nil), os.Stderr)
 	if err != nil {

@@ -31,7 +31,7 @@ var rules = []Rule{
 				r.note("省级专精特新中小企业“新认定或通过复核”均可得10万元（见 provincial_sme）。")
 				return
 			}
-			r.step("新获评国家专精特新“小巨人”企业：一次性奖励%s", yuan.Format(award))
+			r.step("新获评国家专精特新“小巨人”企业：一次性奖励%v", yuan.Format(award))
 			r.c.AmountYuan = award
 		},
 	},
@@ -45,7 +45,7 @@ var rules = []Rule{
 			if r.str("kind") == "review" {
 				how = "通过复核"
 			}
-			r.step("%s的省级专精特新中小企业：一次性奖励%s", how, yuan.Format(award))
+			r.step("%s的省级专精特新中小企业：一次性奖励%v", how, yuan.Format(award))
 			r.c.AmountYuan = award
 		},
 	},
@@ -70,12 +70,12 @@ var rules = []Rule{
 			th, rate, cap := r.p("digital_threshold"), r.p("digital_rate"), r.p("digital_cap")
 			r.note("“100万元以上”按含100万理解（民法典第一千二百五十九条：“以上”包括本数）。")
 			if inv < th {
-				r.step("数字化智能化投资%s，未达到%s的门槛：0元", yuan.Format(inv), yuan.Format(th))
+				r.step("数字化智能化投资%v，未达到%v的门槛：0元", yuan.Format(inv), yuan.Format(th))
 				gain := min(percentOf(th, rate), cap)
-				r.nearMiss(th-inv, gain, fmt.Sprintf("再增加%s数字化智能化投资（达到%s）可得%s补助", yuan.Format(th-inv), yuan.Format(th), yuan.Format(gain)))
+				r.nearMiss(th-inv, gain, fmt.Sprintf("再增加%v数字化智能化投资（达到%v）可得%v补助", yuan.Format(th-inv), yuan.Format(th), yuan.Format(gain)))
 				return
 			}
-			r.step("数字化智能化投资%s，达到%s的门槛", yuan.Format(inv), yuan.Format(th))
+			r.step("数字化智能化投资%v，达到%v的门槛", yuan.Format(inv), yuan.Format(th))
 			r.rateCapped(inv, rate, cap, "", "最高补助")
 			r.note("“最高120万元”是上限，实际金额以主管部门审核为准。")
 			r.note(roundingNote)
@@ -104,9 +104,9 @@ var rules = []Rule{
 					prev = max(prev, v)
 				}
 			}
-			r.step("本年度营收%s", yuan.Format(rev))
+			r.step("本年度营收%v", yuan.Format(rev))
 			if known {
-				r.step("往年最高营收%s", yuan.Format(prev))
+				r.step("往年最高营收%v", yuan.Format(prev))
 			}
 			type tier struct{ m, a int64 }
 			tiers := []tier{{r.p("revenue_milestone_1"), r.p("revenue_award_1")}, {r.p("revenue_milestone_2"), r.p("revenue_award_2")}}
@@ -126,7 +126,7 @@ var rules = []Rule{
 			for i, t := range tiers {
 				switch {
 				case rev >= t.m && prev >= t.m:
-					r.step("往年已突破%s，不是首次突破，该档不再奖励", yuan.Format(t.m))
+					r.step("往年已突破%v，不是首次突破，该档不再奖励", yuan.Format(t.m))
 				case rev >= t.m && i <= assumed:
 					var higher int64
 					for _, u := range tiers[i+1:] {
@@ -134,22 +134,22 @@ var rules = []Rule{
 							higher += u.a
 						}
 					}
-					r.step("未提供往年营收：%s一档按往年已突破计，不重复奖励", yuan.Format(t.m))
-					r.note("如往年营收从未达到%s，本年度同时首次突破%s，可另得%s（共%s）；请提供往年营收核对。",
+					r.step("未提供往年营收：%v一档按往年已突破计，不重复奖励", yuan.Format(t.m))
+					r.note("如往年营收从未达到%v，本年度同时首次突破%v，可另得%v（共%v）；请提供往年营收核对。",
 						yuan.Format(t.m), yuan.Format(t.m), yuan.Format(t.a), yuan.Format(higher+t.a))
 				case rev >= t.m:
-					r.step("首次突破%s（含）：奖励%s", yuan.Format(t.m), yuan.Format(t.a))
+					r.step("首次突破%v（含）：奖励%v", yuan.Format(t.m), yuan.Format(t.a))
 					got = append(got, t.a)
 					r.c.AmountYuan += t.a
 				default:
-					r.step("未达到%s：该档无奖励", yuan.Format(t.m))
+					r.step("未达到%v：该档无奖励", yuan.Format(t.m))
 					if r.c.NearMiss == nil && prev < t.m {
-						r.nearMiss(t.m-rev, t.a, fmt.Sprintf("营收再增加%s、首次突破%s可得%s奖励", yuan.Format(t.m-rev), yuan.Format(t.m), yuan.Format(t.a)))
+						r.nearMiss(t.m-rev, t.a, fmt.Sprintf("营收再增加%v、首次突破%v可得%v奖励", yuan.Format(t.m-rev), yuan.Format(t.m), yuan.Format(t.a)))
 					}
 				}
 			}
 			if len(got) == 2 {
-				r.step("%s + %s = %s", yuan.Format(got[0]), yuan.Format(got[1]), yuan.Format(r.c.AmountYuan))
+				r.step("%v + %v = %v", yuan.Format(got[0]), yuan.Format(got[1]), yuan.Format(r.c.AmountYuan))
 				r.note("条文写“分别给予”：每一档在首次突破时各奖励一次；同一年首次突破两档的，两档奖励都计。这是按条文字面的理解，以审核为准。")
 			}
 			if !known && assumed < 0 && r.c.AmountYuan > 0 {
@@ -178,10 +178,10 @@ var rules = []Rule{
 			case r.has("rd_this_year_yuan") && r.has("rd_last_year_yuan"):
 				this, last := r.yuanIn("rd_this_year_yuan"), r.yuanIn("rd_last_year_yuan")
 				inc = this - last
-				r.step("研发投入增量：%s − %s = %s", yuan.Format(this), yuan.Format(last), yuan.Format(inc))
+				r.step("研发投入增量：%v − %v = %v", yuan.Format(this), yuan.Format(last), yuan.Format(inc))
 				if inc <= 0 {
 					r.step("研发投入没有增加：0元")
-					r.nearMiss(step-inc, award, fmt.Sprintf("研发投入比上年多%s可得%s", yuan.Format(step), yuan.Format(award)))
+					r.nearMiss(step-inc, award, fmt.Sprintf("研发投入比上年多%v可得%v", yuan.Format(step), yuan.Format(award)))
 					return
 				}
 			default:
@@ -195,19 +195,19 @@ var rules = []Rule{
 				return
 			}
 			n := inc / step
-			r.step("%s ÷ %s = %d 档（不足一档的部分不计）", yuan.Format(inc), yuan.Format(step), n)
+			r.step("%v ÷ %v = %d 档（不足一档的部分不计）", yuan.Format(inc), yuan.Format(step), n)
 			raw := n * award // n ≤ MaxYuan/2e6, no overflow
-			r.step("%d × %s = %s", n, yuan.Format(award), yuan.Format(raw))
+			r.step("%d × %v = %v", n, yuan.Format(award), yuan.Format(raw))
 			if raw > cap {
-				r.step("超过年度上限%s，按%s计", yuan.Format(cap), yuan.Format(cap))
+				r.step("超过年度上限%v，按%v计", yuan.Format(cap), yuan.Format(cap))
 				r.c.AmountYuan = cap
 			} else {
-				r.step("未超过年度上限%s", yuan.Format(cap))
+				r.step("未超过年度上限%v", yuan.Format(cap))
 				r.c.AmountYuan = raw
 				if raw < cap {
 					gap := (n+1)*step - inc
 					gain := min(award, cap-raw)
-					r.nearMiss(gap, gain, fmt.Sprintf("再增加%s研发投入可多得%s", yuan.Format(gap), yuan.Format(gain)))
+					r.nearMiss(gap, gain, fmt.Sprintf("再增加%v研发投入可多得%v", yuan.Format(gap), yuan.Format(gain)))
 				}
 			}
 			r.note("增量按本年度比上年度多投入的研发费用计算，每满200万元为一档。")
@@ -232,10 +232,10 @@ var rules = []Rule{
 		Params:  []string{"major_achievement_max"},
 		calc: func(r *run) {
 			m := r.p("major_achievement_max")
-			r.step("第4条对重大科技成果在蓉落地转化给予“最高%s元”补贴，没有计算公式", trimYuanWord(yuan.Format(m)))
-			r.step("最高%s（上限，不是应得金额）", yuan.Format(m))
+			r.step("第4条对重大科技成果在蓉落地转化给予“最高%v元”补贴，没有计算公式", trimYuanWord(yuan.Format(m)))
+			r.step("最高%v（上限，不是应得金额）", yuan.Format(m))
 			r.c.AmountYuan = m
-			r.note("实际金额由主管部门评审确定，%s是上限。", yuan.Format(m))
+			r.note("实际金额由主管部门评审确定，%v是上限。", yuan.Format(m))
 		},
 	},
 	{
@@ -258,11 +258,11 @@ var rules = []Rule{
 					continue
 				}
 				a := r.p("standard_" + l)
-				r.step("%s %d 项 × %s = %s", names[l], count[l], yuan.Format(a), yuan.Format(count[l]*a))
+				r.step("%s %d 项 × %v = %v", names[l], count[l], yuan.Format(a), yuan.Format(count[l]*a))
 				r.c.AmountYuan += count[l] * a
 			}
 			if len(r.strs("level")) > 1 {
-				r.step("合计%s", yuan.Format(r.c.AmountYuan))
+				r.step("合计%v", yuan.Format(r.c.AmountYuan))
 				r.note("多项标准按每项分别奖励并相加；是否对同一企业逐项奖励以申报通知为准。")
 			}
 			r.note("须为企业主导制（修）订并已获批的标准；仅参与起草不在此项。")
@@ -282,11 +282,11 @@ var rules = []Rule{
 			rate, cap := r.p("zhuangda_rate"), r.p("zhuangda_cap")
 			base := min(paid, lpr)
 			if lpr <= paid {
-				r.step("按LPR计算的利息%s，不超过实际支付利息%s，取%s", yuan.Format(lpr), yuan.Format(paid), yuan.Format(base))
+				r.step("按LPR计算的利息%v，不超过实际支付利息%v，取%v", yuan.Format(lpr), yuan.Format(paid), yuan.Format(base))
 			} else {
-				r.step("按LPR计算的利息%s超过实际支付利息%s，按实际支付利息%s计", yuan.Format(lpr), yuan.Format(paid), yuan.Format(base))
+				r.step("按LPR计算的利息%v超过实际支付利息%v，按实际支付利息%v计", yuan.Format(lpr), yuan.Format(paid), yuan.Format(base))
 			}
-			r.rateCapped(base, rate, cap, "（比例“不高于50%”，按最高比例计算）", "最高贴息")
+			r.rateCapped(base, rate, cap, "（比例“不高于50%%”，按最高比例计算）", "最高贴息")
 			r.note("50%%是比例上限，实际贴息比例以主管部门审核为准。")
 			r.note(roundingNote)
 		},
@@ -310,7 +310,7 @@ var rules = []Rule{
 		Params:  []string{"credit_line_max"},
 		calc: func(r *run) {
 			m := r.p("credit_line_max")
-			r.step("第6条：对优质中小企业给予最高%s授信额度，并执行优惠融资利率", yuan.Format(m))
+			r.step("第6条：对优质中小企业给予最高%v授信额度，并执行优惠融资利率", yuan.Format(m))
 			r.c.AmountYuan = m
 			r.note("这是银行授信额度的上限，不是补助资金，不计入可领取的奖补合计；额度以银行审批为准。")
 		},
@@ -340,8 +340,8 @@ var rules = []Rule{
 		Params:  []string{"supply_chain_platform_max"},
 		calc: func(r *run) {
 			m := r.p("supply_chain_platform_max")
-			r.step("按平台促成的供应链融资业务规模、业务笔数分层分级奖励，最高%s", yuan.Format(m))
-			r.step("分层分级的标准条文没有规定：%s是上限", yuan.Format(m))
+			r.step("按平台促成的供应链融资业务规模、业务笔数分层分级奖励，最高%v", yuan.Format(m))
+			r.step("分层分级的标准条文没有规定：%v是上限", yuan.Format(m))
 			r.c.AmountYuan = m
 			r.note("奖励对象是供应链融资平台，不是使用融资的企业。")
 		},
@@ -366,32 +366,32 @@ var rules = []Rule{
 					s = fmt.Sprintf("第%d家：%s", i+1, s)
 				}
 				if raw > per {
-					s += fmt.Sprintf("，超过每家企业最高%s，按%s计", yuan.Format(per), yuan.Format(per))
+					s += fmt.Sprintf("，超过每家企业最高%v，按%v计", yuan.Format(per), yuan.Format(per))
 					raw = per
 				} else {
-					s += fmt.Sprintf("，未超过每家企业最高%s", yuan.Format(per))
+					s += fmt.Sprintf("，未超过每家企业最高%v", yuan.Format(per))
 				}
 				r.step("%s", s)
 				total += raw
 			}
 			if len(invs) > 1 {
-				r.step("合计%s", yuan.Format(total))
+				r.step("合计%v", yuan.Format(total))
 			}
 			room := year
 			if r.has("already_awarded_this_year_yuan") {
 				done := r.yuanIn("already_awarded_this_year_yuan")
 				if done > year {
-					r.badInput("already_awarded_this_year_yuan", fmt.Sprintf("超过每家投资机构年度上限%s，不可能已获得这么多", yuan.Format(year)))
+					r.badInput("already_awarded_this_year_yuan", fmt.Sprintf("超过每家投资机构年度上限%v，不可能已获得这么多", yuan.Format(year)))
 					return
 				}
 				room = max(0, year-done)
-				r.step("本年度已获%s，距年度上限%s还剩%s", yuan.Format(done), yuan.Format(year), yuan.Format(room))
+				r.step("本年度已获%v，距年度上限%v还剩%v", yuan.Format(done), yuan.Format(year), yuan.Format(room))
 			}
 			if total > room {
-				r.step("超过本年度可得%s，按%s计", yuan.Format(room), yuan.Format(room))
+				r.step("超过本年度可得%v，按%v计", yuan.Format(room), yuan.Format(room))
 				total = room
 			} else {
-				r.step("未超过每家投资机构年度上限%s", yuan.Format(year))
+				r.step("未超过每家投资机构年度上限%v", yuan.Format(year))
 			}
 			r.c.AmountYuan = total
 			r.note("奖励对象是股权投资企业或机构；被投企业须为省级以上专精特新中小企业，且为中早期投资。")
@@ -443,15 +443,15 @@ var rules = []Rule{
 			switch r.str("program") {
 			case "rongpiao_individual":
 				m := r.p("talent_rongpiao_individual_max")
-				r.step("“蓉漂计划”个人：最高%s资金资助（上限，按评审确定）", yuan.Format(m))
+				r.step("“蓉漂计划”个人：最高%v资金资助（上限，按评审确定）", yuan.Format(m))
 				r.c.AmountYuan = m
 			case "rongpiao_team":
 				m := r.p("talent_rongpiao_team_max")
-				r.step("“蓉漂计划”团队：最高%s资金资助（上限，按评审确定）", yuan.Format(m))
+				r.step("“蓉漂计划”团队：最高%v资金资助（上限，按评审确定）", yuan.Format(m))
 				r.c.AmountYuan = m
 			default:
 				a := r.p("talent_chain_award")
-				r.step("“产业建圈强链人才计划”入选人才：%s资金资助，另有人才安居、职称申报等配套支持", yuan.Format(a))
+				r.step("“产业建圈强链人才计划”入选人才：%v资金资助，另有人才安居、职称申报等配套支持", yuan.Format(a))
 				r.c.AmountYuan = a
 				r.c.Kind = KindFixed
 			}

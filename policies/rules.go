@@ -423,7 +423,7 @@ func percentOf(a, pct int64) int64 {
 
 // rateStep writes "a × p% = r" and says when rounding down dropped a fraction.
 func rateStep(base, pct, res int64) string {
-	s := fmt.Sprintf("%s × %d%% = %s", yuan.Format(base), pct, yuan.Format(res))
+	s := fmt.Sprintf("%v × %d%% = %v", yuan.Format(base), pct, yuan.Format(res))
 	if (base%100)*pct%100 != 0 {
 		s += "（不足1元的部分舍去）"
 	}
@@ -435,16 +435,16 @@ func rateStep(base, pct, res int64) string {
 // step says how, with an optional remark), then the cap. It sets the amount.
 func (r *run) rateCapped(base, rate, cap int64, remark, capWhat string) {
 	raw := percentOf(base, rate)
-	r.step("%s%s", rateStep(base, rate, raw), remark)
+	r.step("%s"+remark, rateStep(base, rate, raw))
 	r.c.AmountYuan = r.capStep(raw, cap, capWhat)
 }
 
 func (r *run) capStep(v, cap int64, what string) int64 {
 	if v > cap {
-		r.step("超过%s%s，按%s计", what, yuan.Format(cap), yuan.Format(cap))
+		r.step("超过%s%v，按%v计", what, yuan.Format(cap), yuan.Format(cap))
 		return cap
 	}
-	r.step("未超过%s%s", what, yuan.Format(cap))
+	r.step("未超过%s%v", what, yuan.Format(cap))
 	return v
 }
 
@@ -476,13 +476,13 @@ func ApplyNoDoubleDipping(calcs []Calculation) []Calculation {
 		if i == best {
 			continue
 		}
-		others = append(others, fmt.Sprintf("%s %s", label(c), yuan.Format(c.AmountYuan)))
-		out[i].Steps = append(out[i].Steps, fmt.Sprintf("与%s（%s）属同一事项，按就高不就低原则只享受较高的一项，本项不重复享受：0元", label(b), yuan.Format(b.AmountYuan)))
+		others = append(others, fmt.Sprintf("%s %v", label(c), yuan.Format(c.AmountYuan)))
+		out[i].Steps = append(out[i].Steps, fmt.Sprintf("与%s（%v）属同一事项，按就高不就低原则只享受较高的一项，本项不重复享受：0元", label(b), yuan.Format(b.AmountYuan)))
 		out[i].AmountYuan = 0
 		out[i].NearMiss = nil
 		out[i].Params = append(out[i].Params, ref)
 	}
-	out[best].Steps = append(out[best].Steps, fmt.Sprintf("同一事项还涉及%s，按就高不就低原则取最高的本项%s，不重复享受", strings.Join(others, "、"), yuan.Format(b.AmountYuan)))
+	out[best].Steps = append(out[best].Steps, fmt.Sprintf("同一事项还涉及%s，按就高不就低原则取最高的本项%v，不重复享受", strings.Join(others, "、"), yuan.Format(b.AmountYuan)))
 	out[best].Params = append(out[best].Params, ref)
 	return out
 }

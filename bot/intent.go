@@ -42,35 +42,42 @@ type ruleCall struct {
 }
 
 // trigger says when a question is about a rule. Patterns run on the
-// normalised question (simplified, lower case, half-width).
+// normalised question (simplified, lower case, half-width). They are
+// compiled from the calculators' frames (policies/rules/frames.yaml).
 type trigger struct {
 	rule     string
 	match    *regexp.Regexp
 	suppress []string // rules this one makes irrelevant when both match
+	inputs   map[string]*regexp.Regexp
 }
 
-var triggers = []trigger{
-	{rule: "fund_manager", match: regexp.MustCompile(`引导基金|参股基金|基金管理|(管理机构|管理人).*基金|基金.*(管理机构|管理人|股权投资额)|fund manag|guidance fund|participating fund`),
-		suppress: []string{"equity_investment", "little_giant", "provincial_sme", "innovative_sme"}},
-	{rule: "equity_investment", match: regexp.MustCompile(`股权投资|股权机构|投(了|资了|资)?\s*([0-9]{1,2}|[一二两三四五六七八九十]{1,3})\s*家|中早期|早期投资|天使轮|\ba轮|\bb轮|pre-a|angel round|series a|invest(ed|ing|s)? .{0,20}in (a |an |one |the |[0-9]{1,2} |two |three |four |five )?(provincial|specialized|srdi|little giant|sme|startup)|创业投资|创投|风投|投资机构|(给|对|向)[^，。,]{0,12}投(了|资了)|\bvc\b|venture|equity invest|equity fund|early[- ]stage invest|investor|投资(了)?(一家|省级|专精特新|这家|企业)`),
-		suppress: []string{"little_giant", "provincial_sme", "innovative_sme"}},
-	{rule: "little_giant", match: regexp.MustCompile(`小巨人|little giant`)},
-	{rule: "provincial_sme", match: regexp.MustCompile(`省级|省专精特新|provincial`)},
-	{rule: "innovative_sme", match: regexp.MustCompile(`创新型(中小)?企业|innovative (sme|small)`)},
-	{rule: "digital_transformation", match: regexp.MustCompile(`数字化|数位化|数字转型|数位转型|数智|智慧化|智改|智能(化|改造|工厂|车间|仓储|产线|生产线|制造|设备|系统)|信息化|自动化|工业互联网|\berp\b|\bmes\b|上云|digital|smart[- ]?(factory|factories|manufactur|upgrade)|intelligent|automation`)},
-	{rule: "revenue_milestone", match: regexp.MustCompile(`营收|营业收入|销售收入|销售额|年收入|收入(首次|突破|过|达到|超过)|revenue|turnover|annual sales`)},
-	{rule: "rd_commercialization", match: regexp.MustCompile(`产业化|commerciali[sz]|industriali[sz]|(research|r&d) (results?|achievements?|outcomes?) (in)?to (production|products|industr)`), suppress: []string{"rd_increase"}},
-	{rule: "major_achievement", match: regexp.MustCompile(`重大科技成果|重大成果|major (scientific|technolog)|落地转化`), suppress: []string{"rd_increase"}},
-	{rule: "rd_increase", match: regexp.MustCompile(`研发|研究开发|r&d|r & d|research and development|research & development`)},
-	{rule: "standard", match: regexp.MustCompile(`标准|standard`)},
-	{rule: "zhuangda_loan", match: regexp.MustCompile(`壮大贷|zhuang ?da( ?dai)?`)},
-	{rule: "xinyidai_loan", match: regexp.MustCompile(`新易贷|xin ?yi ?dai`)},
-	{rule: "credit_line", match: regexp.MustCompile(`授信|credit line|credit limit`)},
-	{rule: "listing", match: regexp.MustCompile(`上市|ipo|敲钟|listing|go(ing)? public|stock exchange|北交所|科创板|沪深|首发`)},
-	{rule: "supply_chain_platform", match: regexp.MustCompile(`供应链|supply chain`)},
-	{rule: "talent", match: regexp.MustCompile(`蓉漂|rongpiao|rong piao|人才计划|建圈强链人才|talent`)},
-	{rule: "effective_date", match: regexp.MustCompile(`施行|生效|开始执行|实施日期|有效期|什么时候(开始|起)|何时(开始|起)|effective|take effect|valid until`)},
+var triggers = func() []trigger {
+	frames, err := policies.Frames()
+	if err != nil {
+		panic(err) // embedded data: policies' tests load it
+	}
+	out := make([]trigger, 0, len(frames))
+	for _, f := range frames {
+		t := trigger{rule: f.Rule, match: policies.Regexp(f.Subject), suppress: f.Suppress, inputs: map[string]*regexp.Regexp{}}
+		for name, cues := range f.Inputs {
+			t.inputs[name] = policies.Regexp(cues)
+		}
+		out = append(out, t)
+	}
+	return out
+}()
+
+// inputCue is the frame's cue, just before a figure, for rule's input.
+func inputCue(rule, input string) *regexp.Regexp {
+	for _, t := range triggers {
+		if t.rule == rule && t.inputs[input] != nil {
+			return t.inputs[input]
+		}
+	}
+	return matchNothing
 }
+
+var matchNothing = regexp.MustCompile(`$^`)
 
 var (
 	reAsksMoney = regexp.MustCompile(`多少|几多|能拿|能领|能补|能得|可得|可以拿|可以领|给多少|奖励|补贴|补助|资助|贴息|奖金|钱|金额|额度|最高|上限|怎么算|\b(how much|amount|rewards?|subsid\w*|grants?|bonus\w*|money|awards?|funding|gets?|give|gives|given|receive|offers?|entitled|eligible|worth)\b`)
@@ -370,7 +377,7 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 	case "equity_investment":
 		var own []yuan.Mention
 		for i, m := range ms {
-			if cueBefore(raw, ms, i, reAlreadyAwarded) {
+			if cueBefore(raw, ms, i, inputCue(rule, "already_awarded_this_year_yuan")) {
 				in["already_awarded_this_year_yuan"] = itoa(m.Yuan)
 				continue
 			}
@@ -432,9 +439,9 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 	case "zhuangda_loan":
 		for i, m := range ms {
 			switch {
-			case cueBefore(raw, ms, i, reLPR):
+			case cueBefore(raw, ms, i, inputCue(rule, "lpr_interest_yuan")):
 				in["lpr_interest_yuan"] = itoa(m.Yuan)
-			case cueBefore(raw, ms, i, rePaid):
+			case cueBefore(raw, ms, i, inputCue(rule, "interest_paid_yuan")):
 				in["interest_paid_yuan"] = itoa(m.Yuan)
 			case in["interest_paid_yuan"] == "":
 				in["interest_paid_yuan"] = itoa(m.Yuan)
@@ -512,13 +519,10 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 }
 
 var (
-	reLPR            = regexp.MustCompile(`(?i)lpr|报价利率|按.{0,6}(计算|算)`)
-	rePaid           = regexp.MustCompile(`(?i)实际|支付|付了|付息|paid`)
-	reInterest       = regexp.MustCompile(`(?i)(利息|付息|interest( paid)?)(是|为|了|有|共|总共|:|：| of| was| is)?\s*$`)
-	reLoanAmount     = regexp.MustCompile(`(?i)贷款|贷了|借了|额度|放款|本金|principal|loan of|borrow`)
-	reAlreadyAwarded = regexp.MustCompile(`已(经)?(获|拿|领|得)|already`)
-	reDecrease       = regexp.MustCompile(`(?i)减少|下降|少了|降了|减了|下滑|缩减|没(有)?增加|未增加|没增|\b(decrease[sd]?|dropped|fell|falls?|down by|declined?|cut)\b`)
-	reIncrease       = regexp.MustCompile(`(?i)增|多了|多投|提高|提升|涨了|加了|多花|多出|超出|上涨|increase|more than|grew|rose|up by|\bup\b`)
+	reInterest   = regexp.MustCompile(`(?i)(利息|付息|interest( paid)?)(是|为|了|有|共|总共|:|：| of| was| is)?\s*$`)
+	reLoanAmount = regexp.MustCompile(`(?i)贷款|贷了|借了|额度|放款|本金|principal|loan of|borrow`)
+	reDecrease   = regexp.MustCompile(`(?i)减少|下降|少了|降了|减了|下滑|缩减|没(有)?增加|未增加|没增|\b(decrease[sd]?|dropped|fell|falls?|down by|declined?|cut)\b`)
+	reIncrease   = regexp.MustCompile(`(?i)增|多了|多投|提高|提升|涨了|加了|多花|多出|超出|上涨|increase|more than|grew|rose|up by|\bup\b`)
 	// reMoreAfterEN: "4000w more on R&D than last year" — the figure is the increase.
 	reMoreAfterEN = regexp.MustCompile(`(?i)^\s*(yuan|rmb)?\s*(more|extra|higher)\b`)
 	// reIncreaseTo marks the figure after it as the new total, not the increase.

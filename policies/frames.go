@@ -1,0 +1,142 @@
+package policies
+
+import (
+	_ "embed"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// A Frame says how a question speaks of one calculator: the cues that it is
+// about the rule, the rules it makes irrelevant, and the cues that give a
+// figure its input's role. Frames are data (rules/frames.yaml), each cue with
+// its provenance, so that adding a calculator is a Go function, its
+// parameters and a frame — no reader code.
+type Frame struct {
+	Rule     string
+	Subject  []Cue
+	Suppress []string
+	// Inputs maps an input name to the cues, just before a figure, that make
+	// the figure that input.
+	Inputs map[string][]Cue
+}
+
+// A Cue is a group of words or patterns with where they come from.
+type Cue struct {
+	Source   string   // document, synonym, taiwan, dialect, english
+	Words    []string // literal phrases, matched as substrings of normalised text
+	Patterns []string // regular expressions for shapes no word list says
+	Why      string   // what the patterns catch
+}
+
+var cueSources = map[string]bool{"document": true, "synonym": true, "taiwan": true, "dialect": true, "english": true}
+
+//go:embed rules/frames.yaml
+var framesYAML []byte
+
+// Frames returns the embedded frames in file order. The data is covered by
+// tests, so an error means a broken build.
+var Frames = sync.OnceValues(func() ([]Frame, error) { return LoadFrames(framesYAML) })
+
+// LoadFrames parses a frames file and checks it against the calculators:
+// every frame names a known rule and inputs it has, every rule but none has
+// a frame, every cue has a known source and words or patterns that compile.
+func LoadFrames(raw []byte) ([]Frame, error) {
+	type cueYAML struct {
+		Source   string   `yaml:"source"`
+		Words    []string `yaml:"words"`
+		Patterns []string `yaml:"patterns"`
+		Why      string   `yaml:"why"`
+	}
+	var doc struct {
+		Frames []struct {
+			Rule     string                          `yaml:"rule"`
+			Subject  []cueYAML                       `yaml:"subject"`
+			Suppress []string                        `yaml:"suppress"`
+			Inputs   map[string]map[string][]cueYAML `yaml:"inputs"`
+		} `yaml:"frames"`
+	}
+	dec := yaml.NewDecoder(strings.NewReader(string(raw)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("frames.yaml: %w", err)
+	}
+	conv := func(where string, cs []cueYAML) ([]Cue, error) {
+		var out []Cue
+		for _, c := range cs {
+			if !cueSources[c.Source] {
+				return nil, fmt.Errorf("frames.yaml: %s: cue source %q is not one of document, synonym, taiwan, dialect, english", where, c.Source)
+			}
+			if len(c.Words) == 0 && len(c.Patterns) == 0 {
+				return nil, fmt.Errorf("frames.yaml: %s: a cue needs words or patterns", where)
+			}
+			if len(c.Patterns) > 0 && c.Why == "" {
+				return nil, fmt.Errorf("frames.yaml: %s: patterns need a why", where)
+			}
+			for _, p := range c.Patterns {
+				if _, err := regexp.Compile(p); err != nil {
+					return nil, fmt.Errorf("frames.yaml: %s: %w", where, err)
+				}
+			}
+			out = append(out, Cue{Source: c.Source, Words: c.Words, Patterns: c.Patterns, Why: c.Why})
+		}
+		return out, nil
+	}
+	var out []Frame
+	seen := map[string]bool{}
+	for _, f := range doc.Frames {
+		r, ok := RuleByName(f.Rule)
+		if !ok {
+			return nil, fmt.Errorf("frames.yaml: %w: %q", ErrUnknownRule, f.Rule)
+		}
+		if seen[f.Rule] {
+			return nil, fmt.Errorf("frames.yaml: rule %s has two frames", f.Rule)
+		}
+		seen[f.Rule] = true
+		fr := Frame{Rule: f.Rule, Suppress: f.Suppress, Inputs: map[string][]Cue{}}
+		var err error
+		if fr.Subject, err = conv(f.Rule+" subject", f.Subject); err != nil {
+			return nil, err
+		}
+		if len(fr.Subject) == 0 {
+			return nil, fmt.Errorf("frames.yaml: rule %s: no subject cues", f.Rule)
+		}
+		for _, s := range f.Suppress {
+			if _, ok := RuleByName(s); !ok {
+				return nil, fmt.Errorf("frames.yaml: rule %s suppresses %w: %q", f.Rule, ErrUnknownRule, s)
+			}
+		}
+		for name, cues := range f.Inputs {
+			if !slices.ContainsFunc(r.Inputs, func(in Input) bool { return in.Name == name }) {
+				return nil, fmt.Errorf("frames.yaml: rule %s: %w: %q", f.Rule, ErrUnknownInput, name)
+			}
+			if fr.Inputs[name], err = conv(f.Rule+" "+name, cues["before"]); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, fr)
+	}
+	for _, r := range rules {
+		if !seen[r.Name] {
+			return nil, fmt.Errorf("frames.yaml: rule %s has no frame", r.Name)
+		}
+	}
+	return out, nil
+}
+
+// Regexp compiles cues into one matcher: the words, quoted, and the
+// patterns, as alternatives.
+func Regexp(cues []Cue) *regexp.Regexp {
+	var alts []string
+	for _, c := range cues {
+		for _, w := range c.Words {
+			alts = append(alts, regexp.QuoteMeta(w))
+		}
+		alts = append(alts, c.Patterns...)
+	}
+	return regexp.MustCompile(strings.Join(alts, "|"))
+}

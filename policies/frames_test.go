@@ -1,0 +1,59 @@
+package policies
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestFramesCoverEveryRule(t *testing.T) {
+	fs, err := Frames()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != len(Rules()) {
+		t.Errorf("%d frames for %d rules", len(fs), len(Rules()))
+	}
+}
+
+// A cue that claims to be the documents' own wording must be in them.
+func TestFrameDocumentWordsAreInTheDocuments(t *testing.T) {
+	var text strings.Builder
+	for _, cl := range MustDefault().Clauses() {
+		text.WriteString(strings.ToLower(cl.Text))
+	}
+	fs, _ := Frames()
+	for _, f := range fs {
+		check := func(where string, cues []Cue) {
+			for _, c := range cues {
+				if c.Source != "document" {
+					continue
+				}
+				for _, w := range c.Words {
+					if !strings.Contains(text.String(), w) {
+						t.Errorf("%s: %q is marked source document but is not in the documents", where, w)
+					}
+				}
+			}
+		}
+		check(f.Rule, f.Subject)
+		for name, cues := range f.Inputs {
+			check(f.Rule+" "+name, cues)
+		}
+	}
+}
+
+func TestLoadFramesRejects(t *testing.T) {
+	for _, bad := range []string{
+		"frames: [{rule: nope, subject: [{source: document, words: [x]}]}]",
+		"frames: [{rule: little_giant, subject: [{source: guess, words: [x]}]}]",
+		"frames: [{rule: little_giant, subject: [{source: english, patterns: ['(']}]}]",
+		"frames: [{rule: little_giant, subject: [{source: english, patterns: [x]}]}]",
+		"frames: [{rule: little_giant, subject: []}]",
+		"frames: [{rule: little_giant, subject: [{source: document, words: [小巨人]}], inputs: {nope: {before: [{source: document, words: [x]}]}}}]",
+		"frames: [{rule: little_giant, subject: [{source: document, words: [小巨人]}]}]", // the other rules have none
+	} {
+		if _, err := LoadFrames([]byte(bad)); err == nil {
+			t.Errorf("LoadFrames(%q) accepted", bad)
+		}
+	}
+}

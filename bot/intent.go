@@ -451,8 +451,9 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		}
 		return []ruleCall{{name: rule, inputs: in}}
 	case "standard":
-		if items := standardItems(norm); len(items) > 1 {
-			// "一项国际标准和两项行业标准": every approved standard, summed.
+		if items := standardItems(norm); len(items) > 0 {
+			// "一项国际标准和两项行业标准", "国家标准一项": every approved
+			// standard said with its count, summed.
 			in["level"] = strings.Join(items, ";")
 			return []ruleCall{{name: rule, inputs: in}}
 		}
@@ -464,13 +465,6 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		}
 		if len(levels) == 0 {
 			levels = []string{"international", "national", "industry"}
-		}
-		if len(levels) == 1 {
-			// "主导制定了2项国家标准": each approved standard is rewarded.
-			if n := standardCount(norm); n > 1 {
-				in["level"] = strings.TrimSuffix(strings.Repeat(levels[0]+";", n), ";")
-				return []ruleCall{{name: rule, inputs: in}}
-			}
 		}
 		return fanOut(rule, in, "level", levels)
 	case "listing":
@@ -698,24 +692,6 @@ func cueBefore(raw string, ms []yuan.Mention, i int, re *regexp.Regexp) bool {
 	return re.MatchString(knowledge.Normalize(raw[from:ms[i].Start]))
 }
 
-var reStandardCount = regexp.MustCompile(`(\d+|[两二三四五六七八九十])\s*(项|个|条|部)`)
-
-// standardCount reads "2项"/"两个" before a standard; 1 when none is said.
-// It stops at 20, the calculator's bound on repeated inputs.
-func standardCount(norm string) int {
-	m := reStandardCount.FindStringSubmatch(norm)
-	if m == nil {
-		return 1
-	}
-	n, err := strconv.Atoi(m[1])
-	if err != nil {
-		n = strings.IndexRune("__两三四五六七八九十", []rune(m[1])[0])
-		if m[1] == "二" {
-			n = 2
-		}
-	}
-	return min(max(n, 1), 20)
-}
 
 // fanOut is one call per value of an input the question left open (each
 // standard level, each talent programme), so every option is shown.
@@ -757,7 +733,7 @@ var (
 	reCountThenLevel = regexp.MustCompile(`^\s*(的)?\s*$`)
 	reLevelThenCount = regexp.MustCompile(`^(技术)?(标准)?\s*(共|各|有|)\s*$`)
 	reAsksMax        = regexp.MustCompile(`最高|最多|上限|封顶|顶格|至多|\b(max|maximum|cap|capped|at most|upper limit|ceiling)\b`)
-	reAsksTotal      = regexp.MustCompile(`一共|合计|总共|共计|总计|加起来|加在一起|\b(in total|altogether|combined|total)\b`)
+	reAsksTotal      = regexp.MustCompile(`一共|合计|总共|共计|总计|加起来|加在一起|一起能拿|一起拿|一起能领|两项一起|\b(in total|altogether|combined|total)\b`)
 	// reAnaphora: the question points back at the last one ("这个", "它").
 	reAnaphora = regexp.MustCompile(`这个|那个|这项|那项|该项|它|上面|刚才|同样|也是|\b(it|that|this one|same)\b`)
 )

@@ -10,6 +10,12 @@ import (
 	"github.com/cdsme/policybot/policies"
 )
 
+// amountBeside are the needs beside which an amount word asks for the
+// support's amount ("什么时候申报，能拿多少"); beside the others it asks the
+// quantity of the main need ("认定对研发占比要求是多少", "区级配套奖励是多少").
+var amountBeside = map[string]bool{"deadline": true, "payout": true, "procedure": true, "materials": true,
+	"department": true, "providers": true, "contact": true, "stacking": true, "eligibility": true}
+
 // needLabels say, in the answer's words, what the documents leave unsaid.
 var needLabels = map[string]string{
 	"materials":     "申报需要提交哪些材料",
@@ -26,6 +32,11 @@ var needLabels = map[string]string{
 	"stacking":      "能否叠加享受",
 	"validity":      "有效期或施行时间",
 	"amount":        "具体金额或比例",
+	"issue_date":    "印发日期（两份文件都还是征求意见稿）",
+	"breakdown":     "各档、各级或各阶段的具体金额和划分标准（只写了上限或“分梯度、分阶段”）",
+	"rate":          "具体的利率数值",
+	"other_level":   "国家、四川省或区（市）县自己的奖补（两份文件是成都市级政策）",
+	"budget":        "资金或基金的规模、年度预算",
 }
 
 var needLabelsEN = map[string]string{
@@ -43,6 +54,11 @@ var needLabelsEN = map[string]string{
 	"stacking":      "whether the supports can be combined",
 	"validity":      "validity or effective dates",
 	"amount":        "a specific amount or rate",
+	"issue_date":    "an issue date (both are still consultation drafts)",
+	"breakdown":     "the amounts or boundaries of each tier, level or stage (only a maximum, or that there are tiers or stages)",
+	"rate":          "a specific interest rate",
+	"other_level":   "national, Sichuan provincial or district support (they are Chengdu municipal policies)",
+	"budget":        "the size of a fund or an annual budget",
 }
 
 // reading is what the engine made of a question beyond its figures.
@@ -119,7 +135,7 @@ func (e *Engine) settleNeed(a *Answer, r reading) {
 			// asks a number, not the clause's 50万.
 			// Nor does an amount word in a question about a criterion or a
 			// period ("认定对研发费用占比要求是多少"): it asks that quantity.
-			quantityOfMain := r.need().Contract == "definition" || r.need().Contract == "validity"
+			quantityOfMain := !amountBeside[r.need().ID]
 			if i > 0 && (n.ID == "eligibility" || n.Contract == r.need().Contract || n.ID == "amount" && (len(a.Calculations) == 0 || quantityOfMain)) ||
 				!e.states(cl, top.Quote, n.ID, *a) {
 				continue

@@ -49,7 +49,7 @@ func TestRolesByStructure(t *testing.T) {
 		if c.Note != "" && !strings.HasPrefix(a.Answer, c.Note) {
 			t.Errorf("%s: answer should open with %q:\n%s", c.Q, c.Note, a.Answer)
 		}
-		if len(a.Calculations) > 0 && len(a.Reading) > 0 && !a.Ambiguous && !strings.Contains(a.Answer, "按您所说") {
+		if len(a.Calculations) > 0 && len(a.Reading) > 0 && !a.Ambiguous && !strings.Contains(a.Answer, "按您所说") && !strings.Contains(a.Answer, "As you said") {
 			t.Errorf("%s: the answer does not say what it read:\n%s", c.Q, a.Answer)
 		}
 	}

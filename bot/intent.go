@@ -692,7 +692,6 @@ func cueBefore(raw string, ms []yuan.Mention, i int, re *regexp.Regexp) bool {
 	return re.MatchString(knowledge.Normalize(raw[from:ms[i].Start]))
 }
 
-
 // fanOut is one call per value of an input the question left open (each
 // standard level, each talent programme), so every option is shown.
 func fanOut(rule string, in map[string]string, key string, values []string) []ruleCall {

@@ -169,7 +169,7 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 	q, fixes := knowledge.Standardize(q)
 	r := reading{needs: knowledge.Needs(q), lang: detectLang(q)}
 	a.Need, a.Lang = r.need().Contract, r.lang
-	in := understand(knowledge.Normalize(q), q, cc)
+	in := understand(knowledge.Normalize(q), q, cc, r.asks("stacking"))
 	if len(in.guesses) > 0 && !r.asks("amount") {
 		// "应该是50万吧": checking an amount is asking for it.
 		r.needs = append([]knowledge.Need{{ID: "amount", Contract: "amount"}}, r.needs...)
@@ -195,8 +195,11 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 		return a
 	}
 	a.Answered = true
-	a.Citations = e.citations(res.Hits)
+	a.Citations = e.preferNamedDocument(e.citations(res.Hits), q)
 	calcs, missing, pending, rule := e.calculate(&in)
+	if len(in.awards) > 1 {
+		calcs = append([]policies.Calculation{policies.Highest(in.awards, e.opts.now())}, calcs...)
+	}
 	a.Calculations = append(a.Calculations, calcs...)
 	if t, ok := total(a.Calculations, in); ok {
 		a.Calculations = append(a.Calculations, t)
@@ -354,6 +357,9 @@ func (e *Engine) calculate(in *intent) (calcs []policies.Calculation, missing, p
 			}
 		case err == nil:
 			calcs = append(calcs, c)
+		case errors.Is(err, policies.ErrMissingInput) && in.asksMin && len(call.inputs) == 0 && len(policies.Minimum(call.name, at)) > 0:
+			// "投资要达到多少才有补贴": the threshold answers.
+			calcs = append(calcs, policies.Minimum(call.name, at)...)
 		case errors.Is(err, policies.ErrMissingInput) && in.asksMax && len(call.inputs) == 0 && len(policies.Maximum(call.name, at)) > 0:
 			// "研发补贴一年最多多少": the cap answers; no figure is needed.
 			calcs = append(calcs, policies.Maximum(call.name, at)...)

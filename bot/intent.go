@@ -23,9 +23,12 @@ type intent struct {
 	followUp  bool
 	// asksMax: "最多/上限/cap" — with no figures, the rule's cap answers.
 	asksMax bool
+	// asksMin: "门槛/至少/达到多少才" — with no figures, the threshold answers.
+	asksMin bool
 	// asksTotal: "一共/合计/in total" — several amounts are also summed.
 	asksTotal bool
 	guesses   []yuan.Mention // the user's own estimates, checked, never inputs
+	awards    []yuan.Mention // awards of different policies for one matter, to choose between
 	ambiguous bool           // two readings give different amounts
 	mentions  []yuan.Mention // the figures read as inputs, for the reading
 }
@@ -90,14 +93,23 @@ var (
 // understand reads the rules and inputs a question asks for. norm is the
 // normalised question, raw the question as typed (amounts are read from it,
 // since yuan.Extract reports offsets into it).
-func understand(norm, raw string, cc ChatContext) intent {
+//
+// stacking says the question asks how supports combine: figures offered
+// there as awards of different policies ("另一个政策能补50万，这个政策补80万")
+// are the amounts to choose between (policy/scope, 就高不就低), not inputs.
+func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 	in := intent{asksMoney: reAsksMoney.MatchString(reCountAsk.ReplaceAllString(norm, ""))}
 	in.asksMax = reAsksMax.MatchString(norm)
+	in.asksMin = reAsksMin.MatchString(norm)
 	in.asksTotal = reAsksTotal.MatchString(norm)
 	fig := readFigures(raw, yuan.Extract(raw))
 	in.guesses = fig.guesses
 	in.asksMoney = in.asksMoney || len(fig.guesses) > 0 // "应该是10万吧" asks the amount
 	in.followUp = cc.LastQuestion != "" && isFollowUp(norm, raw, fig.ms)
+	if stacking {
+		fig.ms, in.awards = awardFigures(raw, fig.ms)
+		in.asksMoney = in.asksMoney || len(in.awards) > 1
+	}
 	mentions, belowNotes := readBounds(raw, fig.ms)
 	in.mentions = mentions
 	in.notes = append(in.notes, belowNotes...)
@@ -731,6 +743,7 @@ func pad2(n int) string {
 var (
 	reCountThenLevel = regexp.MustCompile(`^\s*(的)?\s*$`)
 	reLevelThenCount = regexp.MustCompile(`^(技术)?(标准)?\s*(共|各|有|)\s*$`)
+	reAsksMin        = regexp.MustCompile(`门槛|起点|起步|至少|最低|最少|达到多少|多少才|才能拿|才能申请|才够|才有|够得着|\\b(minimum|at least|threshold|qualify for)\\b`)
 	reAsksMax        = regexp.MustCompile(`最高|最多|上限|封顶|顶格|至多|\b(max|maximum|cap|capped|at most|upper limit|ceiling)\b`)
 	reAsksTotal      = regexp.MustCompile(`一共|合计|总共|共计|总计|加起来|加在一起|一起能拿|一起拿|一起能领|两项一起|\b(in total|altogether|combined|total)\b`)
 	// reAnaphora: the question points back at the last one ("这个", "它").

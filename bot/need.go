@@ -243,3 +243,31 @@ func typoNotes(fixes []knowledge.Fix) []string {
 	}
 	return out
 }
+
+// preferNamedDocument: a question that names one of the documents
+// ("实施方案里…", "附件2") is about that document; its best cited clause
+// leads if retrieval put the other document first.
+func (e *Engine) preferNamedDocument(cs []Citation, q string) []Citation {
+	if len(cs) < 2 {
+		return cs
+	}
+	norm := knowledge.Normalize(q)
+	var named []string
+	for _, d := range e.corpus.Documents {
+		for _, name := range []string{d.Short, d.Annex} {
+			if name != "" && strings.Contains(norm, knowledge.Normalize(name)) {
+				named = append(named, d.Prefix)
+				break
+			}
+		}
+	}
+	if len(named) != 1 || strings.HasPrefix(cs[0].ID, named[0]+"/") {
+		return cs
+	}
+	for _, c := range cs[1:] {
+		if strings.HasPrefix(c.ID, named[0]+"/") {
+			return promote(cs, c.ID, e)
+		}
+	}
+	return cs
+}

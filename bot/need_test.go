@@ -72,3 +72,15 @@ func TestEveryNeedHasWordsForSilence(t *testing.T) {
 		}
 	}
 }
+
+func TestANamedDocumentLeads(t *testing.T) {
+	e := engineForTest(t)
+	a := e.Ask(context.Background(), "实施方案里产品质量和标准攻关是哪些部门负责")
+	if len(a.Citations) == 0 || !strings.HasPrefix(a.Citations[0].ID, "plan/") {
+		t.Errorf("citations %v: the 实施方案's clause should lead", a.Citations)
+	}
+	a = e.Ask(context.Background(), "若干政策里产品质量和标准攻关是哪些部门负责")
+	if len(a.Citations) == 0 || !strings.HasPrefix(a.Citations[0].ID, "policy/") {
+		t.Errorf("citations %v: the 若干政策's clause should lead", a.Citations)
+	}
+}

@@ -30,6 +30,8 @@ var (
 	reGuessBefore = regexp.MustCompile(`(是|就是|会是|应该是|有|给|贴|听说|据说|(拿|领|得|补|奖)(到|了)?)\s*$|(?i)\b(is it|is that|is the \w+( \w+)?|be|get|receive|gives?|heard|told|said)\s*(rmb|cny|¥)?\s*$`)
 	// reGuessAsked: the yes/no question comes before the figure ("奖励是不是100万").
 	reGuessAsked   = regexp.MustCompile(`(是不是|是否是|会不会是|难道是|真的是|确定是|真能拿|能不能拿到?|能否拿到?|有没有)\s*$|(?i)\b(is it really|is it actually|could it be)\s*$`)
+	// reAwardBefore: the figure is an award someone gives ("能补50万", "给40万").
+	reAwardBefore = regexp.MustCompile(`(补|奖|给|发|资助|补贴|补助|奖励|贴息)(了|到)?\s*(的是|是|为|有)?\s*$|(?i)\b(gives?|grants?|pays?|offers?|award of|subsidy of)\s*$`)
 	reFromCue      = regexp.MustCompile(`(从|由|自)\s*$|(?i)\bfrom\s*$`)
 	reToCue        = regexp.MustCompile(`^\s*(元|块)?\s*(去年|上年|今年|(?i:(last|this|previous) year))?\s*(猛|一下子|直接)?(增加|增长|增|涨|提高|提升|上升|升|加|变|跃|冲|跳|翻)?(了)?\s*(到|至|成|为)|^\s*(→|->|=>|~)|(?i)^\s*(yuan|rmb)?\s*((last|this|previous) year)?\s*(to|up to)\b`)
 	rePerItem      = regexp.MustCompile(`(每家|每个|每笔|每项|各|每一家|每家企业|均为|都是|分别是)(投|投了|投资|投资了)?\s*$|(?i)\b(each|per (company|firm|enterprise|investee))\s*$`)
@@ -189,7 +191,7 @@ func payouts(cs []policies.Calculation) []int64 {
 		if c.Rule == RuleTotal {
 			return []int64{c.AmountYuan}
 		}
-		if c.Kind != policies.KindUnstated {
+		if c.Kind != policies.KindUnstated && c.Kind != policies.KindThreshold {
 			out = append(out, c.AmountYuan)
 		}
 	}
@@ -216,7 +218,7 @@ func total(cs []policies.Calculation, in intent) (policies.Calculation, bool) {
 	var parts []string
 	for _, c := range cs {
 		r, _ := policies.RuleByName(c.Rule)
-		if r.NotPayout || c.Kind == policies.KindUnstated || c.Dates != nil {
+		if r.NotPayout || c.Kind == policies.KindUnstated || c.Kind == policies.KindThreshold || c.Dates != nil {
 			continue
 		}
 		if !sameAward(cs, c) {
@@ -311,4 +313,21 @@ func ambiguityNote(lang string) string {
 		return "The question does not say which figure is last year's and which is this year's, and the two readings give different amounts. Both are shown below; please say which figure is this year's."
 	}
 	return "问题没有说明哪个数字是去年的、哪个是今年的，两种读法金额不同，下面分别列出。请告诉我哪个是今年的数字（例如“今年930万”）。"
+}
+
+// awardFigures splits out the figures said as awards ("能补50万") when
+// there are at least two: the amounts a user weighs against each other.
+// With fewer there is nothing to choose between and every figure stays.
+func awardFigures(raw string, ms []yuan.Mention) (inputs, awards []yuan.Mention) {
+	for i, m := range ms {
+		if m.RangeTo == 0 && cueBefore(raw, ms, i, reAwardBefore) {
+			awards = append(awards, m)
+			continue
+		}
+		inputs = append(inputs, m)
+	}
+	if len(awards) < 2 {
+		return ms, nil
+	}
+	return inputs, awards
 }

@@ -38,6 +38,8 @@ type Param struct {
 	Values []ParamValue
 	// MaximumOf names the calculator whose amount this parameter caps.
 	MaximumOf string
+	// MinimumOf names the calculator whose threshold this parameter is.
+	MinimumOf string
 }
 
 // ParamValue is a parameter's value over a validity period. From and To are
@@ -62,6 +64,7 @@ type paramYAML struct {
 	Quote     string `yaml:"quote"`
 	Unit      string `yaml:"unit"`
 	MaximumOf string `yaml:"maximum_of"`
+	MinimumOf string `yaml:"minimum_of"`
 	Values    []struct {
 		Value   int64  `yaml:"value"`
 		Written string `yaml:"written"`
@@ -124,9 +127,9 @@ func LoadParams(raw []byte) (*Params, error) {
 	ps := &Params{byName: map[string]int{}}
 	for _, name := range names {
 		y := m[name]
-		p := Param{Name: name, Clause: y.Clause, Quote: y.Quote, Unit: y.Unit, MaximumOf: y.MaximumOf}
-		if p.MaximumOf != "" && p.Unit != UnitYuan {
-			return nil, fmt.Errorf("parameter %s: maximum_of needs unit yuan", name)
+		p := Param{Name: name, Clause: y.Clause, Quote: y.Quote, Unit: y.Unit, MaximumOf: y.MaximumOf, MinimumOf: y.MinimumOf}
+		if (p.MaximumOf != "" || p.MinimumOf != "") && p.Unit != UnitYuan {
+			return nil, fmt.Errorf("parameter %s: maximum_of and minimum_of need unit yuan", name)
 		}
 		if p.Clause == "" {
 			return nil, fmt.Errorf("parameter %s: no clause: every parameter must cite the clause that sets it", name)

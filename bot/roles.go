@@ -29,9 +29,9 @@ var (
 	// amount is.
 	reGuessBefore = regexp.MustCompile(`(是|就是|会是|应该是|有|给|贴|听说|据说|(拿|领|得|补|奖)(到|了)?)\s*$|(?i)\b(is it|is that|is the \w+( \w+)?|be|get|receive|gives?|heard|told|said)\s*(rmb|cny|¥)?\s*$`)
 	// reGuessAsked: the yes/no question comes before the figure ("奖励是不是100万").
-	reGuessAsked   = regexp.MustCompile(`(是不是|是否是|会不会是|难道是|真的是|确定是|真能拿|能不能拿到?|能否拿到?|有没有)\s*$|(?i)\b(is it really|is it actually|could it be)\s*$`)
+	reGuessAsked = regexp.MustCompile(`(是不是|是否是|会不会是|难道是|真的是|确定是|真能拿|能不能拿到?|能否拿到?|有没有)\s*$|(?i)\b(is it really|is it actually|could it be)\s*$`)
 	// reAwardBefore: the figure is an award someone gives ("能补50万", "给40万").
-	reAwardBefore = regexp.MustCompile(`(补|奖|给|发|资助|补贴|补助|奖励|贴息)(了|到)?\s*(的是|是|为|有)?\s*$|(?i)\b(gives?|grants?|pays?|offers?|award of|subsidy of)\s*$`)
+	reAwardBefore  = regexp.MustCompile(`(补|奖|给|发|资助|补贴|补助|奖励|贴息)(了|到)?\s*(的是|是|为|有)?\s*$|(?i)\b(gives?|grants?|pays?|offers?|award of|subsidy of)\s*$`)
 	reFromCue      = regexp.MustCompile(`(从|由|自)\s*$|(?i)\bfrom\s*$`)
 	reToCue        = regexp.MustCompile(`^\s*(元|块)?\s*(去年|上年|今年|(?i:(last|this|previous) year))?\s*(猛|一下子|直接)?(增加|增长|增|涨|提高|提升|上升|升|加|变|跃|冲|跳|翻)?(了)?\s*(到|至|成|为)|^\s*(→|->|=>|~)|(?i)^\s*(yuan|rmb)?\s*((last|this|previous) year)?\s*(to|up to)\b`)
 	rePerItem      = regexp.MustCompile(`(每家|每个|每笔|每项|各|每一家|每家企业|均为|都是|分别是)(投|投了|投资|投资了)?\s*$|(?i)\b(each|per (company|firm|enterprise|investee))\s*$`)

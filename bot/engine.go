@@ -225,6 +225,7 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 		return a
 	}
 	a.Answer = e.compose(a, truncated)
+	a.Calculations = localized(a.Calculations, a.Lang) // `ask --json`: English steps for an English question
 	return a
 }
 
@@ -301,6 +302,9 @@ func firstRunes(s string, n int) string {
 }
 
 func (e *Engine) outOfScope(res knowledge.Result) string {
+	if detectLang(res.Question) == "en" {
+		return e.outOfScopeEN(res)
+	}
 	var b strings.Builder
 	b.WriteString("抱歉，这个问题不在本助手覆盖的两份文件范围内")
 	if res.Reason != "" {

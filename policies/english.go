@@ -73,14 +73,43 @@ func englishAll(ss []string) []string {
 
 // English writes s, a sentence of a receipt, in English. ok is false when
 // some part of s matches no format of receiptEN; s is then returned as it is.
-func English(s string) (string, bool) {
-	if s == "" {
-		return "", true
+func English(s string) (string, bool) { return receipts().English(s) }
+
+// Phrasebook writes Chinese sentences in English through a table of formats
+// as receiptEN is (Chinese format → English format; verbs %v amount, %d
+// count, %s word or text). Receipts use receiptEN; the bot has its own
+// table for the notes it writes.
+type Phrasebook struct {
+	phrases []phrase // longest Chinese text first: a specific sentence wins over a fragment
+}
+
+// NewPhrasebook compiles a table; an error names the entry that is not a
+// valid pair of formats.
+func NewPhrasebook(table map[string]string) (*Phrasebook, error) {
+	pb := &Phrasebook{}
+	for zh, en := range table {
+		p, err := compilePhrase(zh, en)
+		if err != nil {
+			return nil, err
+		}
+		pb.phrases = append(pb.phrases, p)
 	}
+	slices.SortFunc(pb.phrases, func(a, b phrase) int {
+		if d := len(literal(b.zh)) - len(literal(a.zh)); d != 0 {
+			return d
+		}
+		return strings.Compare(a.zh, b.zh)
+	})
+	return pb, nil
+}
+
+// English writes s in English: s is read as one or more formats of the
+// table in a row. ok is false when some part of s matches none; s is then
+// returned as it is. A text without Han characters is returned as it is.
+func (pb *Phrasebook) English(s string) (string, bool) {
 	if !hasHan(s) {
 		return s, true // already English, or only figures and dates
 	}
-	fs := phrasebook()
 	// memo[i] is the English of s[i:], or "\x00" when it cannot be read.
 	memo := map[int]string{}
 	var from func(i int) (string, bool)
@@ -92,7 +121,7 @@ func English(s string) (string, bool) {
 			return v, v != "\x00"
 		}
 		rest := s[i:]
-		for _, f := range fs {
+		for _, f := range pb.phrases {
 			// A whole match first, so a text argument at the end of a
 			// format may take the rest of the sentence.
 			for _, re := range []*regexp.Regexp{f.whole, f.prefix} {
@@ -121,6 +150,14 @@ func English(s string) (string, bool) {
 	return s, false
 }
 
+var receipts = sync.OnceValue(func() *Phrasebook {
+	pb, err := NewPhrasebook(receiptEN)
+	if err != nil {
+		panic(err) // receiptEN is data of this package; TestReceiptENFormats compiles it
+	}
+	return pb
+})
+
 // phrase is one format of receiptEN, compiled.
 type phrase struct {
 	zh, en        string
@@ -130,32 +167,6 @@ type phrase struct {
 
 // Amounts as yuan.Format writes them; a bare integer is whole yuan.
 const reAmount = `-?[0-9]+(?:\.[0-9]+)?(?:万|亿|元)?`
-
-var (
-	phrasesOnce sync.Once
-	phrases     []phrase
-)
-
-// phrasebook compiles receiptEN, longest Chinese text first so that a
-// specific sentence wins over a short fragment.
-func phrasebook() []phrase {
-	phrasesOnce.Do(func() {
-		for zh, en := range receiptEN {
-			p, err := compilePhrase(zh, en)
-			if err != nil {
-				panic(err) // the table is data in this package; its test compiles it
-			}
-			phrases = append(phrases, p)
-		}
-		slices.SortFunc(phrases, func(a, b phrase) int {
-			if d := len(literal(b.zh)) - len(literal(a.zh)); d != 0 {
-				return d
-			}
-			return strings.Compare(a.zh, b.zh)
-		})
-	})
-	return phrases
-}
 
 // literal is a format without its verbs.
 func literal(format string) string {
@@ -358,6 +369,10 @@ func CiteEN(c Clause) string {
 	}
 	return fmt.Sprintf("%s, %s", doc, ClauseTitleEN(c.ID))
 }
+
+// DocumentEN is the English name of a document by its id prefix ("plan",
+// "policy"), e.g. "Annex 2, Several Policies …"; "" if unknown.
+func DocumentEN(prefix string) string { return documentsEN[prefix] }
 
 // DepartmentEN is the English name of a 责任单位 followed by its Chinese
 // name in quotes, so a reader can find the office: "Chengdu Bureau of

@@ -258,7 +258,7 @@ func TestSeveralFigures(t *testing.T) {
 		{"数字化投资不足100万能补吗", map[string]int64{"digital_transformation": 0}},
 		{"研发投入增加了将近400万", map[string]int64{"rd_increase": 200000}},
 		{"研发投入增加了200万不到", map[string]int64{"rd_increase": 0}},
-		{"研发投入比去年多了-650万", map[string]int64{"rd_increase": 0}},
+		{"研发投入比去年多了-650万", map[string]int64{}}, // a negative figure is bad input: asked for, never 0 or 650万
 		{"研发投入没增加，反而减少了300万，能拿多少", map[string]int64{"rd_increase": 0}},
 		{"主导制定了2项国家标准奖多少", map[string]int64{"standard": 800000}},
 		{"去年评的省级专精特新，今年升为小巨人，能拿多少", map[string]int64{"little_giant": 500000}},

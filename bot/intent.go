@@ -103,6 +103,15 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 	in.asksMin = reAsksMin.MatchString(norm)
 	in.asksTotal = reAsksTotal.MatchString(norm)
 	fig := readFigures(raw, yuan.Extract(raw))
+	// A negative amount is a bad figure, never its absolute value: it is
+	// dropped, said so, and asked for like a missing one.
+	fig.ms = slices.DeleteFunc(fig.ms, func(m yuan.Mention) bool {
+		if !reMinus.MatchString(raw[:m.Start]) {
+			return false
+		}
+		in.notes = append(in.notes, fmt.Sprintf("“-%s”是负数，不能作为金额计算；请告诉我正确的金额。", strings.TrimSpace(m.Text)))
+		return true
+	})
 	in.guesses = fig.guesses
 	in.asksMoney = in.asksMoney || len(fig.guesses) > 0 // "应该是10万吧" asks the amount
 	in.followUp = cc.LastQuestion != "" && isFollowUp(norm, raw, fig.ms)
@@ -197,8 +206,9 @@ var (
 	// bound, not the figure itself.
 	reBelowBefore = regexp.MustCompile(`(不足|少于|不到|低于|未达到|没达到|没到|没有达到|不满|将近|接近|快|差一点|almost|nearly|less than|under|below|just under)\s*$`)
 	reBelowAfter  = regexp.MustCompile(`^\s*(不到|还不到|不足)`)
-	// reMinus: a sign or word that makes the figure a fall ("-650万").
-	reMinus = regexp.MustCompile(`(-|负)\s*$`)
+	// reMinus: a sign before a figure ("-5万", "负650万", "−5万"); a
+	// digit before the dash makes it a range or a date instead.
+	reMinus = regexp.MustCompile(`(^|[^0-9.])\s*(-|−|－|负)\s*$`)
 )
 
 // readBounds reads an amount given as an upper bound ("不足100万") as the
@@ -553,7 +563,7 @@ func rdInputs(raw string, ms []yuan.Mention, in map[string]string) map[string]st
 	}
 	// A fall is no increase: 0, and the answer says why.
 	for i := range ms {
-		if cueBefore(raw, ms, i, reDecrease) || reMinus.MatchString(raw[:ms[i].Start]) {
+		if cueBefore(raw, ms, i, reDecrease) {
 			setIncrease(0)
 			return in
 		}

@@ -3,7 +3,8 @@ package policies
 // Calculation is the receipt of one calculator run: the amount, the inputs it
 // used, every step in words a user can follow, and the cited parameters. The
 // JSON field names rule, clause, amount_yuan, inputs and steps are a contract
-// (DESIGN.md, `ask --json`).
+// (DESIGN.md, `ask --json`). Steps, Notes, Title and NearMiss.Advice are
+// written in Chinese; Localized("en") gives them in English (english.go).
 type Calculation struct {
 	Rule       string         `json:"rule"`
 	Clause     string         `json:"clause"`

@@ -122,6 +122,9 @@ func (pb *Phrasebook) English(s string) (string, bool) {
 		}
 		rest := s[i:]
 		for _, f := range pb.phrases {
+			if !strings.HasPrefix(rest, f.lead) {
+				continue
+			}
 			// A whole match first, so a text argument at the end of a
 			// format may take the rest of the sentence.
 			for _, re := range []*regexp.Regexp{f.whole, f.prefix} {
@@ -161,6 +164,7 @@ var receipts = sync.OnceValue(func() *Phrasebook {
 // phrase is one format of receiptEN, compiled.
 type phrase struct {
 	zh, en        string
+	lead          string // the literal text before the first verb
 	verbs         []byte // v, d or s, one per argument
 	whole, prefix *regexp.Regexp
 }
@@ -175,6 +179,11 @@ func literal(format string) string {
 
 func compilePhrase(zh, en string) (phrase, error) {
 	p := phrase{zh: zh, en: en}
+	if i := strings.IndexByte(zh, '%'); i >= 0 {
+		p.lead = zh[:i]
+	} else {
+		p.lead = zh
+	}
 	var re strings.Builder
 	for i := 0; i < len(zh); i++ {
 		if zh[i] != '%' {

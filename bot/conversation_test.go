@@ -270,3 +270,28 @@ func TestFeedbackByAnotherUser(t *testing.T) {
 		t.Errorf("vote = %q, want down", ex.Feedback)
 	}
 }
+
+// A complete question after an answer starts afresh: only a follow-up
+// (那…呢, 如果…呢, a bare figure, 这个) leans on the chat's context.
+func TestCompleteQuestionStartsAfresh(t *testing.T) {
+	e, _ := conversation(t)
+	if r := say(t, e, "7", "我们新评上小巨人，能拿多少"); amounts(r)["little_giant"] != 500000 {
+		t.Fatalf("first answer: %+v", r.Calculations)
+	}
+	r := say(t, e, "7", "申报材料有哪些")
+	if len(r.Calculations) != 0 || strings.Contains(r.Text, "50万") || !strings.Contains(r.Text, "两份文件没有写") {
+		t.Errorf("申报材料有哪些 repeated the last answer: %+v\n%s", r.Calculations, r.Text)
+	}
+}
+
+// A digit elsewhere in the question ("(1)", a year) does not change what
+// it is about.
+func TestNoiseDigitsDoNotMoveTheClause(t *testing.T) {
+	e, _ := conversation(t)
+	for _, q := range []string{"(1) 小巨人奖励多少", "2026年新评上小巨人奖励多少", "第3个问题：小巨人奖励多少"} {
+		r := say(t, e, "8", q)
+		if amounts(r)["little_giant"] != 500000 || len(r.Citations) == 0 || r.Citations[0].ID != "policy/1" {
+			t.Errorf("%s: %+v %v", q, r.Calculations, r.Citations)
+		}
+	}
+}

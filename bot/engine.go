@@ -191,6 +191,18 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 	// Scope is the index's call: a calculator's words in a question about
 	// another city ("北京小巨人奖励多少") do not make it ours.
 	if !res.InScope {
+		if res.Scope == knowledge.ScopeWeak && silentNeed(r.need().ID) {
+			// "申报材料有哪些": too little of the documents' words to be sure
+			// of a clause, but plainly a question for this assistant, and
+			// one the documents do not answer: say that, not "out of scope".
+			a.Citations = e.citations(res.Hits)
+			if len(a.Citations) > 0 && !clearLead(res.Hits) {
+				a.Citations = a.Citations[:0]
+			}
+			a.unstated = r.need().ID
+			a.Answer = e.composeUnstated(a, r.lang)
+			return a
+		}
 		a.Answer = e.outOfScope(res)
 		return a
 	}

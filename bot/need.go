@@ -184,6 +184,15 @@ func (e *Engine) silentText(need, lang string) string {
 // first, then the nearest clause as context, who answers for it, and 12345.
 func (e *Engine) composeUnstated(a Answer, lang string) string {
 	var b strings.Builder
+	if len(a.Citations) == 0 {
+		b.WriteString(e.silentText(a.unstated, lang))
+		if lang == "en" {
+			b.WriteString("\nPlease ask the Chengdu Bureau of Economy and Information Technology or call the 12345 government service hotline.\n" + DraftNoteEN)
+		} else {
+			fmt.Fprintf(&b, "\n请咨询%s或拨打 %s。\n%s", e.leadDepartment(), Hotline, DraftNote)
+		}
+		return b.String()
+	}
 	cl, err := e.corpus.Clause(a.Citations[0].ID)
 	if lang == "en" {
 		b.WriteString(e.silentText(a.unstated, lang))
@@ -270,4 +279,15 @@ func (e *Engine) preferNamedDocument(cs []Citation, q string) []Citation {
 		}
 	}
 	return cs
+}
+
+// silentNeed reports whether need is one the documents state nowhere or
+// only for some clauses (materials, deadlines …): a question that asks it
+// is this assistant's question even with few of the documents' words.
+func silentNeed(need string) bool {
+	switch need {
+	case "amount", "eligibility", "other", "definition", "stacking", "validity", "department", "criteria":
+		return false
+	}
+	return needLabels[need] != ""
 }

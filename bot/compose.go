@@ -24,9 +24,9 @@ type wording struct {
 
 	// A calculation: its heading by kind (title, amount), each step, the
 	// near-miss advice and each note.
-	unstated, maximum, amount string
-	step, tip, note           string
-	money                     func(int64) string
+	unstated, maximum, threshold, amount string
+	step, tip, note                      string
+	money                                func(int64) string
 
 	cite       func(policies.Clause) string
 	clauseName func(id, title string) string
@@ -46,7 +46,7 @@ var wordingZH = wording{
 	},
 	related: "相关条款：%s\n", relatedSep: "；",
 	draft:    DraftNote,
-	unstated: "【%s】文件未规定具体金额。\n", maximum: "【%s】最高 %s（上限，实际金额以审核为准）\n", amount: "【%s】%s\n",
+	unstated: "【%s】文件未规定具体金额。\n", maximum: "【%s】最高 %s（上限，实际金额以审核为准）\n", threshold: "【%s】门槛：%s（达到才可享受，不是补助金额）\n", amount: "【%s】%s\n",
 	step: "  · %s\n", tip: "  提示：%s\n", note: "  说明：%s\n",
 	money:      yuan.Format,
 	cite:       policies.Clause.Cite,
@@ -126,6 +126,8 @@ func writeCalculation(b *strings.Builder, c policies.Calculation, w wording) {
 		fmt.Fprintf(b, w.unstated, title)
 	case policies.KindMaximum:
 		fmt.Fprintf(b, w.maximum, title, w.money(c.AmountYuan))
+	case policies.KindThreshold:
+		fmt.Fprintf(b, w.threshold, title, w.money(c.AmountYuan))
 	default:
 		fmt.Fprintf(b, w.amount, title, w.money(c.AmountYuan))
 	}

@@ -173,7 +173,7 @@ var wordingEN = wording{
 	departments: departmentsEN,
 	related:     "Related clauses: %s\n", relatedSep: "; ",
 	draft:    DraftNoteEN,
-	unstated: "%s: the documents set no specific amount.\n", maximum: "%s: up to %s (a cap; the actual amount is decided on review)\n", amount: "%s: %s\n",
+	unstated: "%s: the documents set no specific amount.\n", maximum: "%s: up to %s (a cap; the actual amount is decided on review)\n", threshold: "%s: threshold %s (what must be reached to qualify, not an amount paid)\n", amount: "%s: %s\n",
 	step: "  · %s\n", tip: "  Tip: %s\n", note: "  Note: %s\n",
 	money:      yuan.FormatEN,
 	cite:       policies.CiteEN,

@@ -29,6 +29,10 @@ type Reply struct {
 	Citations    []Citation             // best first, at most 5
 	Calculations []policies.Calculation // one per amount quoted
 	Buttons      []Button               // offered under the answer (feedback, follow-ups)
+	// Choices are replies the user may send with one tap when the answer
+	// asks which reading is meant ("今年930万"); a channel shows them as
+	// buttons that send the text as the user's next message.
+	Choices []string
 }
 
 // Citation is a clause an answer rests on.

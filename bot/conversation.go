@@ -90,7 +90,7 @@ func (e *Engine) Handle(ctx context.Context, m Message) (Reply, error) {
 		}
 	}
 	id := NewExchangeID(start)
-	r := Reply{ExchangeID: id, Text: a.Answer, Answered: a.Answered, Citations: a.Citations, Calculations: a.Calculations}
+	r := Reply{ExchangeID: id, Text: a.Answer, Answered: a.Answered, Citations: a.Citations, Calculations: a.Calculations, Choices: a.Choices}
 	if a.Error == "" {
 		r.Buttons = e.feedbackButtons(id)
 	}

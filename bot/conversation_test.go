@@ -295,3 +295,20 @@ func TestNoiseDigitsDoNotMoveTheClause(t *testing.T) {
 		}
 	}
 }
+
+// When two readings differ the answer asks, offers the replies that settle
+// it, and the reply settles it.
+func TestAmbiguityAskedAndSettled(t *testing.T) {
+	e, _ := conversation(t)
+	r := say(t, e, "9", "研发投入500万、930万，能补多少")
+	if len(r.Choices) != 2 || r.Choices[0] != "今年500万" || r.Choices[1] != "今年930万" {
+		t.Fatalf("choices %q\n%s", r.Choices, r.Text)
+	}
+	if r := say(t, e, "9", r.Choices[1]); amounts(r)["rd_increase"] != 400000 {
+		t.Errorf("今年930万: %+v", r.Calculations)
+	}
+	say(t, e, "9", "研发投入500万、930万，能补多少")
+	if r := say(t, e, "9", "今年500万"); amounts(r)["rd_increase"] != 0 || !strings.Contains(r.Text, "930万 − 500万") && !strings.Contains(r.Text, "500万 − 930万") {
+		t.Errorf("今年500万: %+v\n%s", r.Calculations, r.Text)
+	}
+}

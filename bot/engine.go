@@ -49,6 +49,8 @@ type Answer struct {
 	// procedure | materials | definition | department | stacking |
 	// validity | other.
 	Need string `json:"need"`
+	// Choices are the replies that settle an ambiguous reading ("今年930万").
+	Choices []string `json:"choices,omitempty"`
 	Lang string `json:"lang"` // zh or en: the language of the answer
 
 	rule    string   // the calculator the question was about, for follow-ups
@@ -218,6 +220,9 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 	}
 	a.Reading = e.readingOf(a.Calculations, in.mentions, q)
 	a.Ambiguous = in.ambiguous
+	if a.Ambiguous {
+		a.Choices = yearChoices(in.mentions, r.lang)
+	}
 	a.Missing, a.pending = missing, pending
 	a.notes = append(guessNotes(in.guesses, payouts(a.Calculations), r.lang), typoNotes(fixes)...)
 	if a.Ambiguous {

@@ -438,6 +438,8 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 				swapped["previous_max_revenue_yuan"], swapped["revenue_yuan"] = in["revenue_yuan"], in["previous_max_revenue_yuan"]
 				return []ruleCall{{name: rule, inputs: in}, {name: rule, inputs: swapped, alt: true}}
 			}
+		case len(ms) == 1 && followUp && in["previous_max_revenue_yuan"] != "":
+			settleYears(in, "previous_max_revenue_yuan", "revenue_yuan", ms[0].Yuan, nearestYear(raw, ms, 0, reRevenueThis) == "last")
 		case len(ms) == 1:
 			in["revenue_yuan"] = itoa(ms[0].Yuan)
 		}
@@ -582,7 +584,8 @@ func rdInputs(raw string, ms []yuan.Mention, in map[string]string) map[string]st
 		in["rd_last_year_yuan"], in["rd_this_year_yuan"] = itoa(ms[last].Yuan), itoa(ms[this].Yuan)
 		delete(in, "increase_yuan")
 	case len(ms) == 1 && in["rd_last_year_yuan"] != "" && in["increase_yuan"] == "":
-		in["rd_this_year_yuan"] = itoa(ms[0].Yuan)
+		// "今年500万" after "500万、930万": one figure named settles both.
+		settleYears(in, "rd_last_year_yuan", "rd_this_year_yuan", ms[0].Yuan, nearestYear(raw, ms, 0, reIncreaseTo) == "last")
 	case len(ms) == 1 && in["increase_yuan"] != "":
 		// A follow-up ("如果是500万呢") replaces the increase.
 		setIncrease(ms[0].Yuan)
@@ -842,4 +845,18 @@ func dropNamedMilestones(raw string, ms []yuan.Mention) []yuan.Mention {
 // from → to pair.
 func unordered(raw string, ms []yuan.Mention, thisCue *regexp.Regexp) bool {
 	return nearestYear(raw, ms, 0, thisCue) == "" && nearestYear(raw, ms, 1, thisCue) == ""
+}
+
+// settleYears puts v in this year's input (or last year's when lastYear);
+// if v was the other year's figure before, the two swap: the reply to "which
+// is this year's?" settles both.
+func settleYears(in map[string]string, lastKey, thisKey string, v int64, lastYear bool) {
+	key, other := thisKey, lastKey
+	if lastYear {
+		key, other = lastKey, thisKey
+	}
+	if in[other] == itoa(v) {
+		in[other] = in[key]
+	}
+	in[key] = itoa(v)
 }

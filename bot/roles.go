@@ -331,3 +331,16 @@ func awardFigures(raw string, ms []yuan.Mention) (inputs, awards []yuan.Mention)
 	}
 	return inputs, awards
 }
+
+// yearChoices are the replies that settle which figure is this year's.
+func yearChoices(ms []yuan.Mention, lang string) []string {
+	var out []string
+	for _, m := range ms {
+		if lang == "en" {
+			out = append(out, fmt.Sprintf("%s this year", strings.TrimSpace(m.Text)))
+		} else {
+			out = append(out, "今年"+strings.TrimSpace(m.Text))
+		}
+	}
+	return out
+}

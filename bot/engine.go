@@ -51,7 +51,7 @@ type Answer struct {
 	Need string `json:"need"`
 	// Choices are the replies that settle an ambiguous reading ("今年930万").
 	Choices []string `json:"choices,omitempty"`
-	Lang string `json:"lang"` // zh or en: the language of the answer
+	Lang    string   `json:"lang"` // zh or en: the language of the answer
 
 	rule    string   // the calculator the question was about, for follow-ups
 	pending []string // input names behind Missing, for the next turn

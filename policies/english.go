@@ -263,8 +263,8 @@ func (p phrase) render(s string, m []int) string {
 }
 
 // englishWord writes a text argument in English when it is a known word, a
-// rule title, a list of departments or a list of "title amount" items;
-// anything else (a date, a quote) is kept.
+// rule title, or a list (joined by 、) of departments, amounts or "title
+// amount" items; anything else (a date, a quote) is kept.
 func englishWord(s string) string {
 	if en, ok := termEN(s); ok {
 		return en
@@ -276,6 +276,10 @@ func englishWord(s string) string {
 			out = append(out, en)
 			continue
 		}
+		if y, ok := parseFormatted(p); ok && len(parts) > 1 {
+			out = append(out, yuan.FormatEN(y))
+			continue
+		}
 		// "新获评国家专精特新“小巨人”企业奖励 50万"
 		name, amt, ok := strings.Cut(p, " ")
 		y, isAmt := parseFormatted(amt)
@@ -285,7 +289,7 @@ func englishWord(s string) string {
 		}
 		out = append(out, en+" "+yuan.FormatEN(y))
 	}
-	return strings.Join(out, ", ")
+	return strings.Join(out, "; ")
 }
 
 // termEN is the English of a word: an enum value, a rule title or a

@@ -103,6 +103,12 @@ func TestEnglishOtherReceipts(t *testing.T) {
 		}
 		checkEnglish(t, "effective_date "+issued, c)
 	}
+	for _, r := range Rules() {
+		for i, c := range Minimum(r.Name, caseDate) {
+			checkEnglish(t, fmt.Sprintf("Minimum(%s)[%d]", r.Name, i), c)
+		}
+	}
+	checkEnglish(t, "Highest", Highest([]yuan.Mention{{Yuan: 500000}, {Yuan: 300000}}, caseDate))
 	lg, _ := Calculate("little_giant", Inputs{}, caseDate)
 	ps, _ := Calculate("provincial_sme", Inputs{}, caseDate)
 	st, _ := Calculate("standard", Inputs{"level": "industry"}, caseDate)
@@ -120,7 +126,7 @@ func TestEnglishSentences(t *testing.T) {
 		"第2家：600万 × 5% = 30万，未超过每家企业最高30万":    "Enterprise 2: 6,000,000 yuan (600万元) × 5% = 300,000 yuan (30万元), within the cap of 300,000 yuan (30万元) per enterprise",
 		"40万 × 50% = 20万（比例“不高于50%”，按最高比例计算）": "400,000 yuan (40万元) × 50% = 200,000 yuan (20万元) (the rate is “不高于50%”, at most 50%; the highest rate is used)",
 		"本年度已获75万，距年度上限80万还剩5万":               "Already received this year: 750,000 yuan (75万元); 50,000 yuan (5万元) left under the yearly cap of 800,000 yuan (80万元)",
-		"责任单位：市经信局市新经济委、市科技局。":                "Responsible departments: Chengdu Bureau of Economy and Information Technology (New Economy Commission) (“市经信局市新经济委”), Chengdu Bureau of Science and Technology (“市科技局”).",
+		"责任单位：市经信局市新经济委、市科技局。":                "Responsible departments: Chengdu Bureau of Economy and Information Technology (New Economy Commission) (“市经信局市新经济委”); Chengdu Bureau of Science and Technology (“市科技局”).",
 		"与主导制（修）订技术标准奖励（25万）属同一事项，按就高不就低原则只享受较高的一项，本项不重复享受：0元": "The same matter as Award for leading technical standards (250,000 yuan (25万元)): only the higher one is granted (“就高不就低”), not both: 0 yuan",
 		"Already English 60": "Already English 60",
 	}
@@ -149,7 +155,7 @@ func TestReceiptENFormats(t *testing.T) {
 		}
 	}
 	for zh, en := range termsEN {
-		if hasHan(en) {
+		if HanOutsideQuotes(en) != "" {
 			t.Errorf("termsEN[%q] = %q is not English", zh, en)
 		}
 	}

@@ -123,6 +123,15 @@ var receiptEN = map[string]string{
 	"条文规定的上限：%v（“%s”）":         "The cap the clause sets: %v (“%s”)",
 	"实际金额按您的数字计算，告诉我相关金额即可算出。": "The actual amount depends on your figures: tell me them and I will calculate it.",
 
+	// Minimum (maximum.go)
+	"条文规定的门槛：%v（“%s”）":             "The threshold the clause sets: %v (“%s”)",
+	"达到门槛后的金额按您的数字计算，告诉我相关金额即可算出。": "The amount above the threshold depends on your figures: tell me them and I will calculate it.",
+
+	// Highest (maximum.go): awards said for one matter
+	"同一事项可享受的奖补：%s":            "Awards for the same matter: %s",
+	"按就高不就低原则取最高的一项：%v，不重复享受":  "Only the highest is granted (“就高不就低”): %v, not both",
+	"“%s”；是否属于同一事项，以主管部门认定为准。": "“%s”; whether they are the same matter is for the competent department to decide.",
+
 	// ApplyNoDoubleDipping: policy/scope's 就高不就低、不重复享受
 	"与%s（%v）属同一事项，按就高不就低原则只享受较高的一项，本项不重复享受：0元": "The same matter as %s (%v): only the higher one is granted (“就高不就低”), not both: 0 yuan",
 	"同一事项还涉及%s，按就高不就低原则取最高的本项%v，不重复享受":         "The same matter also involves %s: only the highest, this one at %v, is granted (“就高不就低”), not both",
@@ -137,6 +146,7 @@ var termsEN = map[string]string{
 	"最高补助": "subsidy cap", "最高": "cap", "最高贴息": "interest-subsidy cap", "单户企业最高": "cap per enterprise",
 	"周一": "Monday", "周二": "Tuesday", "周三": "Wednesday", "周四": "Thursday", "周五": "Friday", "周六": "Saturday", "周日": "Sunday",
 	"放假": "holiday", "调休上班": "make-up working day", "合计": "Total",
+	"就高不就低": "The highest award only (“就高不就低”)",
 }
 
 // holidaysEN names the holidays of the official calendar (lunar-go's

@@ -214,7 +214,7 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 	if len(in.awards) > 1 {
 		calcs = append([]policies.Calculation{policies.Highest(in.awards, e.opts.now())}, calcs...)
 	}
-	a.Calculations = append(a.Calculations, calcs...)
+	a.Calculations = append(a.Calculations, policies.SameMatter(calcs)...)
 	if t, ok := total(a.Calculations, in); ok {
 		a.Calculations = append(a.Calculations, t)
 	}

@@ -23,6 +23,9 @@ type Frame struct {
 	// Inputs maps an input name to the cues, just before a figure, that make
 	// the figure that input.
 	Inputs map[string][]Cue
+	// Matter names the matter (同一事项) the rule rewards, shared by rules
+	// whose rewards are not received together (就高不就低); "" for none.
+	Matter string
 }
 
 // A Cue is a group of words or patterns with where they come from.
@@ -58,6 +61,7 @@ func LoadFrames(raw []byte) ([]Frame, error) {
 			Subject  []cueYAML                       `yaml:"subject"`
 			Suppress []string                        `yaml:"suppress"`
 			Inputs   map[string]map[string][]cueYAML `yaml:"inputs"`
+			Matter   string                          `yaml:"matter"`
 		} `yaml:"frames"`
 	}
 	dec := yaml.NewDecoder(strings.NewReader(string(raw)))
@@ -97,7 +101,7 @@ func LoadFrames(raw []byte) ([]Frame, error) {
 			return nil, fmt.Errorf("frames.yaml: rule %s has two frames", f.Rule)
 		}
 		seen[f.Rule] = true
-		fr := Frame{Rule: f.Rule, Suppress: f.Suppress, Inputs: map[string][]Cue{}}
+		fr := Frame{Rule: f.Rule, Suppress: f.Suppress, Inputs: map[string][]Cue{}, Matter: f.Matter}
 		var err error
 		if fr.Subject, err = conv(f.Rule+" subject", f.Subject); err != nil {
 			return nil, err
@@ -139,4 +143,38 @@ func Regexp(cues []Cue) *regexp.Regexp {
 		alts = append(alts, c.Patterns...)
 	}
 	return regexp.MustCompile(strings.Join(alts, "|"))
+}
+
+// SameMatter groups the calculations that reward one matter (frames'
+// matter) and applies ApplyNoDoubleDipping to each group of two or more;
+// the others are returned unchanged, in order.
+func SameMatter(cs []Calculation) []Calculation {
+	fs, err := Frames()
+	if err != nil {
+		return cs
+	}
+	matter := map[string]string{}
+	for _, f := range fs {
+		matter[f.Rule] = f.Matter
+	}
+	groups := map[string][]int{}
+	for i, c := range cs {
+		if m := matter[c.Rule]; m != "" && c.AmountYuan > 0 {
+			groups[m] = append(groups[m], i)
+		}
+	}
+	out := slices.Clone(cs)
+	for _, idx := range groups {
+		if len(idx) < 2 {
+			continue
+		}
+		var part []Calculation
+		for _, i := range idx {
+			part = append(part, cs[i])
+		}
+		for k, c := range ApplyNoDoubleDipping(part) {
+			out[idx[k]] = c
+		}
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package policies
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestFramesCoverEveryRule(t *testing.T) {
@@ -55,5 +56,19 @@ func TestLoadFramesRejects(t *testing.T) {
 		if _, err := LoadFrames([]byte(bad)); err == nil {
 			t.Errorf("LoadFrames(%q) accepted", bad)
 		}
+	}
+}
+
+func TestSameMatterKeepsTheHighest(t *testing.T) {
+	at := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	lg, _ := Calculate("little_giant", Inputs{}, at)
+	ps, _ := Calculate("provincial_sme", Inputs{}, at)
+	rd, _ := Calculate("rd_increase", Inputs{"increase_yuan": "6500000"}, at)
+	out := SameMatter([]Calculation{ps, rd, lg})
+	if out[0].AmountYuan != 0 || out[1].AmountYuan != 600000 || out[2].AmountYuan != 500000 {
+		t.Errorf("amounts %d %d %d, want 0 600000 500000", out[0].AmountYuan, out[1].AmountYuan, out[2].AmountYuan)
+	}
+	if !strings.Contains(strings.Join(out[0].Steps, ""), "就高不就低") {
+		t.Errorf("the lower one does not say why: %v", out[0].Steps)
 	}
 }

@@ -70,7 +70,9 @@ func parseNeeds(data []byte) ([]needEntry, error) {
 			} `yaml:"cues"`
 		} `yaml:"needs"`
 	}
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&doc); err != nil {
 		return nil, fmt.Errorf("needs.yaml: %w", err)
 	}
 	var out []needEntry

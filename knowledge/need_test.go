@@ -49,6 +49,7 @@ func TestParseNeedsRejects(t *testing.T) {
 		"needs: [{id: x, contract: amount, cues: [{words: [多少], source: guess}]}]",
 		"needs: [{id: '', contract: amount}]",
 		"needs: {",
+		"needs: [{id: x, contract: amount, cues: [{words: [多少], source: synonym, bogus: 1}]}]",
 	} {
 		if _, err := parseNeeds([]byte(bad)); err == nil || !strings.Contains(err.Error(), "needs.yaml") {
 			t.Errorf("parseNeeds(%q) = %v, want a needs.yaml error", bad, err)

@@ -55,6 +55,8 @@ func TestEnglishAnswers(t *testing.T) {
 		{q: "Our R&D spending rose from 5 million to 9.3 million, and we were newly recognised as a Little Giant, how much in total?",
 			amounts: []int64{500000, 400000, 900000}, answered: true,
 			contains: []string{"Total: 900,000 yuan (90万元)", "(Subsidy for increased R&D spending) = 900,000 yuan (90万元)"}},
+		{q: "Our R&D spending went up by -3 million, how much subsidy?", answered: true,
+			contains: []string{"“-3 million” is negative", "To calculate the amount I still need: increase in R&D spending over last year."}},
 		{q: "We invested 13 million in smart manufacturing upgrades, how much?", amounts: []int64{1200000}, answered: true,
 			contains: []string{"Above the subsidy cap of 1,200,000 yuan (120万元)"}},
 	}
@@ -105,6 +107,7 @@ func TestNotesEN(t *testing.T) {
 		"“研发”按“研发投入”理解。":                                             "“研发” was read as “研发投入”.",
 		"“不足100万”按低于100万计算。":                                         "“不足100万” is taken as just below 1,000,000 yuan (100万元).",
 		"问题给的是一个范围（300万—500万），下面按两端分别计算。":                            "The question gives a range (3,000,000 yuan (300万元) to 5,000,000 yuan (500万元)): both ends are calculated below.",
+		"“-300万”是负数，不能作为金额计算；请告诉我正确的金额。":                             "“-300万” is negative and cannot be used as an amount; please give the correct figure.",
 		"Yes: 60万 is what the calculation below gives.":              "Yes: 600,000 yuan (60万元) is what the calculation below gives.",
 		"No: not 50万 — by the clause it is 60万 (calculation below).": "No: not 500,000 yuan (50万元) — by the clause it is 600,000 yuan (60万元) (calculation below).",
 	}

@@ -116,11 +116,8 @@ func chatKey(upd *models.Update) int64 {
 	case upd.EditedMessage != nil:
 		return upd.EditedMessage.Chat.ID
 	case upd.CallbackQuery != nil:
-		if m := upd.CallbackQuery.Message.Message; m != nil {
-			return m.Chat.ID
-		}
-		if m := upd.CallbackQuery.Message.InaccessibleMessage; m != nil {
-			return m.Chat.ID
+		if c := callbackChat(upd.CallbackQuery); c != 0 {
+			return c
 		}
 		return upd.CallbackQuery.From.ID
 	}
@@ -240,6 +237,7 @@ func (a *Adapter) onCommand(ctx context.Context, msg bot.Message, userID, chatID
 		// The engine reads "/calc RULE k=v…" itself.
 		a.answer(ctx, msg, userID, chatID, replyTo)
 	case "forget":
+		a.choices.forget(chatID)
 		if err := a.conv.Forget(ctx, msg); err != nil {
 			a.log.Error("forget failed", "user", a.hash(userID), "err", err)
 			a.sendText(ctx, chatID, forgetFailedText, replyTo)
@@ -331,6 +329,10 @@ func (a *Adapter) flooded(ctx context.Context, chatID, userID int64) {
 }
 
 func (a *Adapter) onCallback(ctx context.Context, q *models.CallbackQuery) {
+	if strings.HasPrefix(q.Data, choicePrefix) {
+		a.onChoice(ctx, q)
+		return
+	}
 	text := callbackExpired
 	if q.Data != "" {
 		ack, err := a.conv.Feedback(ctx, bot.Feedback{
@@ -350,6 +352,54 @@ func (a *Adapter) onCallback(ctx context.Context, q *models.CallbackQuery) {
 			a.log.Info("feedback", "user", a.hash(q.From.ID))
 		}
 	}
+	a.answerCallback(ctx, q, text)
+}
+
+// onChoice answers a tap on a choice button as if the user had sent the
+// choice's text in the chat the button is on; data the adapter did not
+// offer in that chat is refused.
+func (a *Adapter) onChoice(ctx context.Context, q *models.CallbackQuery) {
+	chatID := callbackChat(q)
+	id, i, ok := parseChoiceData(q.Data)
+	text := ""
+	if ok {
+		text, ok = a.choices.lookup(chatID, id, i)
+	}
+	if !ok || q.From.IsBot {
+		a.log.Info("unknown choice callback", "user", a.hash(q.From.ID), "bytes", len(q.Data))
+		a.answerCallback(ctx, q, choiceExpired)
+		return
+	}
+	a.log.Info("choice tapped", "user", a.hash(q.From.ID), "choice", i)
+	a.answerCallback(ctx, q, choiceChosen+text)
+	replyTo := 0
+	if m := q.Message.Message; m != nil && m.Chat.Type != models.ChatTypePrivate && m.Chat.Type != "" {
+		replyTo = m.ID // in a group, answer under the question asked
+	}
+	a.answer(ctx, bot.Message{
+		Channel: Channel,
+		UserID:  strconv.FormatInt(q.From.ID, 10),
+		ChatID:  strconv.FormatInt(chatID, 10),
+		Text:    text,
+		Time:    a.cfg.clock.Now(),
+	}, q.From.ID, chatID, replyTo)
+}
+
+// callbackChat is the chat of the message a tapped button is on (0 when
+// Telegram names none, as for inline-mode messages).
+func callbackChat(q *models.CallbackQuery) int64 {
+	if m := q.Message.Message; m != nil {
+		return m.Chat.ID
+	}
+	if m := q.Message.InaccessibleMessage; m != nil {
+		return m.Chat.ID
+	}
+	return 0
+}
+
+// answerCallback answers a button tap (answerCallbackQuery) with a short
+// notice; failures are logged.
+func (a *Adapter) answerCallback(ctx context.Context, q *models.CallbackQuery, text string) {
 	if q.ID == "" {
 		return
 	}

@@ -20,9 +20,10 @@ import (
 type tgAnswer = tg.AnswerCallbackQueryParams
 
 // Send delivers r to a chat as the adapter answers users: Text escaped for
-// HTML, split into parts of at most MaxMessageLen, Buttons as an inline
-// keyboard on the last part (buttons with empty text or data, or data over
-// MaxCallbackData bytes, are dropped and logged). A reply longer than
+// HTML, split into parts of at most MaxMessageLen, Choices and then Buttons
+// as an inline keyboard on the last part (buttons with empty text or data,
+// or data over MaxCallbackData bytes, are dropped and logged; a tap on a
+// choice is answered as if the user had sent its text). A reply longer than
 // MaxParts parts is cut with a note. 429, 5xx and network failures are
 // retried within WithRetry's bounds; when they outlast them the error wraps
 // ErrUndelivered (and the last *bot.TooManyRequestsError, if any). A 403
@@ -53,7 +54,7 @@ func (a *Adapter) outgoing(chatID int64, r bot.Reply, replyTo int) (*outgoing, e
 		a.log.Warn("reply too long; cut", "parts", len(parts), "kept", MaxParts)
 		parts = append(parts[:MaxParts], part{HTML: html.EscapeString(truncatedNote), Plain: truncatedNote})
 	}
-	return &outgoing{chatID: chatID, parts: parts, kb: a.keyboard(r.Buttons), replyTo: replyTo}, nil
+	return &outgoing{chatID: chatID, parts: parts, kb: a.keyboard(chatID, r), replyTo: replyTo}, nil
 }
 
 // push sends o's parts in order, the keyboard on the last. It stops at the
@@ -173,12 +174,12 @@ func (t statusTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return nil, &serverError{status: resp.StatusCode}
 }
 
-// keyboard lays out reply buttons, buttonsPerRow to a row; nil when none
-// is usable.
-func (a *Adapter) keyboard(bs []bot.Button) *inlineKeyboard {
-	var rows [][]inlineButton
+// keyboard lays out a reply's choices (choiceRows) above its buttons,
+// buttonsPerRow to a row; nil when none is usable.
+func (a *Adapter) keyboard(chatID int64, r bot.Reply) *inlineKeyboard {
+	rows := a.choiceRows(chatID, r.Choices)
 	var row []inlineButton
-	for _, b := range bs {
+	for _, b := range r.Buttons {
 		if strings.TrimSpace(b.Text) == "" || b.Data == "" || len(b.Data) > MaxCallbackData {
 			a.log.Warn("button dropped: empty text/data or callback data over 64 bytes", "bytes", len(b.Data))
 			continue

@@ -10,6 +10,12 @@
 //   - Engine errors give a plain apology, never the error.
 //   - Button taps go to Conversation.Feedback and are always answered
 //     (answerCallbackQuery); bot.ErrBadCallback gives "按钮已失效".
+//   - A reply's Choices become a row of buttons above the others; a tap on
+//     one is answered (answerCallbackQuery) and then handled exactly like
+//     a text message with the choice's text, in the chat of the message
+//     the button is on. Their callback data is an index into choices the
+//     adapter remembers per chat (see choices.go), never the text itself;
+//     unknown or forged data gives "选项已失效".
 //   - 429 answers are retried after retry_after, 5xx answers and network
 //     failures after a growing backoff, within bounds (WithRetry); 403 (the
 //     user blocked the bot) is logged and sending stops. A reply given up
@@ -93,6 +99,7 @@ type Adapter struct {
 	locks   keyedMutex
 	updates *updateLog
 	disp    *dispatcher
+	choices *choiceMemory
 
 	username string // from getMe; "" if unknown
 
@@ -133,6 +140,7 @@ func New(token string, conv bot.Conversation, opts ...Option) (*Adapter, error) 
 		conv:       conv,
 		log:        cfg.log.With("component", "telegram"),
 		floodUntil: map[int64]time.Time{},
+		choices:    newChoiceMemory(DefaultChoiceChats),
 	}
 	a.disp = newDispatcher(concurrency, DefaultChatQueue)
 	a.updates = newUpdateLog(DefaultRedeliveryMemory, func(owed []*outgoing) { a.lose(LostNotRedelivered, owed) })

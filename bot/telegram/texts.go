@@ -47,5 +47,7 @@ const (
 	apologyText      = "抱歉，系统暂时出了点问题，请稍后再试。急需咨询可拨打 12345 政务服务便民热线。"
 	callbackExpired  = "按钮已失效，请重新提问。"
 	callbackFailed   = "暂时无法记录反馈，请稍后再试。"
+	choiceExpired    = "选项已失效，请直接输入您要选的那一项，或重新提问。"
+	choiceChosen     = "已选择："
 	truncatedNote    = "……（回答过长，后面的内容已省略，请把问题问得更具体一些。）"
 )

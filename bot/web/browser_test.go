@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net/http/httptest"
 	"strings"
@@ -11,7 +12,10 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/cdsme/policybot/bot"
 	"github.com/cdsme/policybot/internal/browsertest"
+	"github.com/cdsme/policybot/knowledge"
+	"github.com/cdsme/policybot/policies"
 )
 
 // TestBrowserChat drives the real page in headless Chromium: a question that
@@ -23,28 +27,10 @@ func TestBrowserChat(t *testing.T) {
 	srv := httptest.NewServer(New(conv, WithLogger(slog.New(slog.DiscardHandler))))
 	defer srv.Close()
 
-	var (
-		mu         sync.Mutex
-		exceptions []string
-	)
 	// Subscribe before navigating: a dialog or an exception would mean
 	// injected script ran or the page broke.
 	dialogs := browsertest.RecordDialogs(bctx)
-	exceptionEvents := chromedp.Events(bctx, runtime.ExceptionThrown)
-	go func() {
-		for ev, err := range exceptionEvents {
-			if err != nil {
-				return
-			}
-			msg := ev.ExceptionDetails.Text
-			if ex := ev.ExceptionDetails.Exception; ex != nil {
-				msg += " " + ex.Description
-			}
-			mu.Lock()
-			exceptions = append(exceptions, msg)
-			mu.Unlock()
-		}
-	}()
+	exceptions := recordExceptions(bctx)
 
 	const question = `研发投入增加650万 <img src=x onerror=alert(1)> 能拿多少`
 	err := chromedp.Do(bctx,
@@ -128,9 +114,99 @@ func TestBrowserChat(t *testing.T) {
 	if d := dialogs(); len(d) != 0 {
 		t.Errorf("a dialog opened (script ran): %q", d)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(exceptions) != 0 {
-		t.Errorf("page exceptions: %q", exceptions)
+	if e := exceptions(); len(e) != 0 {
+		t.Errorf("page exceptions: %q", e)
+	}
+}
+
+// recordExceptions returns a function listing the exceptions the page has
+// thrown. Call it before navigating.
+func recordExceptions(bctx context.Context) func() []string {
+	var (
+		mu         sync.Mutex
+		exceptions []string
+	)
+	events := chromedp.Events(bctx, runtime.ExceptionThrown)
+	go func() {
+		for ev, err := range events {
+			if err != nil {
+				return
+			}
+			msg := ev.ExceptionDetails.Text
+			if ex := ev.ExceptionDetails.Exception; ex != nil {
+				msg += " " + ex.Description
+			}
+			mu.Lock()
+			exceptions = append(exceptions, msg)
+			mu.Unlock()
+		}
+	}()
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), exceptions...)
+	}
+}
+
+// TestBrowserChoices drives the page with the real engine: an ambiguous
+// question shows the replies that settle it as buttons, and clicking
+// "今年930万" sends it as the next question, which is answered with 40万.
+func TestBrowserChoices(t *testing.T) {
+	bctx := browsertest.Start(t, 90*time.Second)
+	indexOnce.Do(func() { testIndex, indexErr = knowledge.New(policies.MustDefault()) })
+	if indexErr != nil {
+		t.Fatal(indexErr)
+	}
+	eng := bot.NewEngine(policies.MustDefault(), testIndex,
+		bot.WithChatMemory(bot.NewMemoryChat()), bot.WithExchangeLog(bot.NewMemoryLog()), bot.WithSecret(testSecret))
+	srv := httptest.NewServer(New(eng, WithLogger(slog.New(slog.DiscardHandler)), WithSecret(testSecret)))
+	defer srv.Close()
+	dialogs := browsertest.RecordDialogs(bctx)
+	exceptions := recordExceptions(bctx)
+
+	err := chromedp.Do(bctx,
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.ID("q")),
+		chromedp.SendKeys(chromedp.ID("q"), "研发投入500万、930万，能补多少"),
+		chromedp.Click(chromedp.ID("send")),
+		chromedp.WaitVisible(chromedp.CSS(".msg.bot .choices button")),
+	)
+	if err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+	labels, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](
+		`Array.from(document.querySelectorAll('.msg.bot .choices button'), b => b.textContent)`))
+	if err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+	if len(labels) != 2 || labels[0] != "今年500万" || labels[1] != "今年930万" {
+		t.Fatalf("choice buttons = %q", labels)
+	}
+	err = chromedp.Do(bctx, chromedp.Click(chromedp.CSS(".msg.bot .choices button:nth-of-type(2)")))
+	if err != nil {
+		t.Fatalf("click: %v", err)
+	}
+	answer, err := chromedp.Run(bctx, chromedp.Poll[string](
+		`(() => { const a = document.querySelectorAll('.msg.bot .bubble.answer'); return a.length === 2 ? a[1].textContent : null; })()`,
+		chromedp.WithPollingTimeout(20*time.Second)))
+	if err != nil {
+		t.Fatalf("second answer: %v", err)
+	}
+	if !strings.Contains(answer, "40万") {
+		t.Errorf("answer to 今年930万 = %q", answer)
+	}
+	asked, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](
+		`Array.from(document.querySelectorAll('.msg.user .bubble'), b => b.textContent)`))
+	if err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+	if len(asked) != 2 || asked[1] != "今年930万" {
+		t.Errorf("questions shown = %q", asked)
+	}
+	if d := dialogs(); len(d) != 0 {
+		t.Errorf("dialogs: %q", d)
+	}
+	if e := exceptions(); len(e) != 0 {
+		t.Errorf("page exceptions: %q", e)
 	}
 }

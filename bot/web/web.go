@@ -7,7 +7,7 @@
 //
 //	GET  /               chat page (embedded HTML; JS and CSS under /static/)
 //	GET  /static/...     embedded assets
-//	POST /api/ask        {"q"} -> {"exchange_id","answer","answered","citations","calculations","buttons"}
+//	POST /api/ask        {"q"} -> {"exchange_id","answer","answered","citations","calculations","buttons","choices"}
 //	POST /api/feedback   {"data"[,"reason"]} -> {"message"}
 //	POST /api/forget     {} -> {"message"} (and a new session)
 //	GET  /healthz        200 "ok" (or JSON with the Redis state, see WithHealthCheck)
@@ -81,15 +81,15 @@ var staticFS embed.FS
 
 // Server is the web chat handler. Create it with New; it is an http.Handler.
 type Server struct {
-	conv          bot.Conversation
-	log           *slog.Logger
-	reg           *prometheus.Registry
-	metrics       *Metrics
-	staffToken    string
-	staff         http.Handler
-	now           func() time.Time
-	health        func(context.Context) error
-	mux           *http.ServeMux
+	conv       bot.Conversation
+	log        *slog.Logger
+	reg        *prometheus.Registry
+	metrics    *Metrics
+	staffToken string
+	staff      http.Handler
+	now        func() time.Time
+	health     func(context.Context) error
+	mux        *http.ServeMux
 
 	secret        []byte // signs chat sessions, keys the hashes in logs
 	proxyHeader   string // TRUSTED_PROXY_HEADER
@@ -299,6 +299,10 @@ type AskResponse struct {
 	Citations    []bot.Citation         `json:"citations"`
 	Calculations []policies.Calculation `json:"calculations"`
 	Buttons      []ButtonJSON           `json:"buttons"`
+	// Choices are replies that settle an ambiguous question ("今年930万"):
+	// the page shows them as buttons that send the text as the next
+	// question. Always an array.
+	Choices []string `json:"choices"`
 }
 
 // ButtonJSON is a bot.Button in JSON.
@@ -332,6 +336,7 @@ func replyJSON(r bot.Reply) AskResponse {
 		Citations:    r.Citations,
 		Calculations: r.Calculations,
 		Buttons:      make([]ButtonJSON, 0, len(r.Buttons)),
+		Choices:      make([]string, 0, len(r.Choices)),
 	}
 	if out.Citations == nil {
 		out.Citations = []bot.Citation{}
@@ -341,6 +346,11 @@ func replyJSON(r bot.Reply) AskResponse {
 	}
 	for _, b := range r.Buttons {
 		out.Buttons = append(out.Buttons, ButtonJSON{Text: b.Text, Data: b.Data})
+	}
+	for _, c := range r.Choices {
+		if c = strings.TrimSpace(c); c != "" {
+			out.Choices = append(out.Choices, c)
+		}
 	}
 	return out
 }

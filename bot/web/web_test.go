@@ -129,7 +129,7 @@ func TestAskOK(t *testing.T) {
 		t.Fatalf("status %d: %s", rec.Code, rec.Body)
 	}
 	got := decodeJSON[map[string]any](t, rec)
-	for _, k := range []string{"exchange_id", "answer", "answered", "citations", "calculations", "buttons"} {
+	for _, k := range []string{"exchange_id", "answer", "answered", "citations", "calculations", "buttons", "choices"} {
 		if _, ok := got[k]; !ok {
 			t.Errorf("response lacks %q: %v", k, got)
 		}
@@ -169,10 +169,21 @@ func TestAskEmptySliceFieldsAreArrays(t *testing.T) {
 	s, _ := newTest(t, conv)
 	rec := do(t, s, "POST", "/api/ask", jsonCT, `{"q":"北京有什么政策"}`)
 	body := rec.Body.String()
-	for _, want := range []string{`"citations":[]`, `"calculations":[]`, `"buttons":[]`, `"answered":false`} {
+	for _, want := range []string{`"citations":[]`, `"calculations":[]`, `"buttons":[]`, `"choices":[]`, `"answered":false`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("body %s lacks %s", body, want)
 		}
+	}
+}
+
+func TestAskChoices(t *testing.T) {
+	conv := convFunc(func(ctx context.Context, m bot.Message) (bot.Reply, error) {
+		return bot.Reply{Text: "哪一个是今年的？", Answered: true, Choices: []string{"今年500万", " ", "今年930万"}}, nil
+	})
+	s, _ := newTest(t, conv)
+	resp := decodeJSON[AskResponse](t, do(t, s, "POST", "/api/ask", jsonCT, `{"q":"研发投入500万、930万，能补多少"}`))
+	if diff := cmp.Diff([]string{"今年500万", "今年930万"}, resp.Choices); diff != "" {
+		t.Errorf("choices (-want +got):\n%s", diff)
 	}
 }
 

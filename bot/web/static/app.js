@@ -152,6 +152,19 @@
     return box;
   }
 
+  // Replies that settle an ambiguous question ("今年930万"): a click sends
+  // the text as the next question, exactly as if it had been typed.
+  function renderChoices(choices) {
+    var box = el("div", "choices");
+    choices.forEach(function (c) {
+      var btn = el("button", "choice", c);
+      btn.type = "button";
+      btn.addEventListener("click", function () { ask(c); });
+      box.appendChild(btn);
+    });
+    return box;
+  }
+
   // 👎 asks for an optional reason in a small inline form.
   function askReason(box, then) {
     if (box.querySelector(".reason")) return;
@@ -181,6 +194,7 @@
     m.textContent = "";
     var bubble = el("div", "bubble answer", r.answer || "");
     m.appendChild(bubble);
+    if (r.choices && r.choices.length) m.appendChild(renderChoices(r.choices));
     if (r.citations && r.citations.length) m.appendChild(renderCitations(r.citations));
     (r.calculations || []).forEach(function (c) { m.appendChild(renderCalc(c)); });
     if (r.buttons && r.buttons.length) m.appendChild(renderButtons(r.buttons));

@@ -2,6 +2,9 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -123,5 +126,52 @@ func TestNotesEN(t *testing.T) {
 	}
 	if got := missingEN([]string{"研发投入比上年增加额", "未知"}); !slices.Equal(got, []string{"increase in R&D spending over last year", "“未知”"}) {
 		t.Errorf("missingEN: %q", got)
+	}
+}
+
+// TestEnglishEvalQuestions asks every English question of the evaluation
+// sets: each answer, and each calculation's steps, is English outside the
+// quoted clause text, names in “ ” and the Chinese form of amounts. A note
+// the engine writes in Chinese with no entry in notesEN fails here. Answers
+// that say the documents are silent (composeUnstated, need.go) still quote
+// the nearest clause's Chinese title and are left out.
+func TestEnglishEvalQuestions(t *testing.T) {
+	files, err := filepath.Glob("../testdata/eval/*.jsonl")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no evaluation sets: %v", err)
+	}
+	e := engineForTest(t)
+	n := 0
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(raw), "\n") {
+			var c struct {
+				Q string `json:"q"`
+			}
+			if json.Unmarshal([]byte(line), &c) != nil || detectLang(c.Q) != "en" {
+				continue
+			}
+			a := e.Ask(context.Background(), c.Q)
+			if a.unstated != "" || a.Lang != "en" {
+				continue
+			}
+			n++
+			if h := hanOutside(a.Answer); h != "" {
+				t.Errorf("%s: %q: Chinese outside quotes: %q\n%s", filepath.Base(f), c.Q, h, a.Answer)
+			}
+			for _, calc := range a.Calculations {
+				for _, s := range calc.Steps {
+					if h := policies.HanOutsideQuotes(s); h != "" {
+						t.Errorf("%q: step of %s not in English: %q", c.Q, calc.Rule, s)
+					}
+				}
+			}
+		}
+	}
+	if n < 100 {
+		t.Errorf("only %d English questions asked", n)
 	}
 }

@@ -137,7 +137,9 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 		}
 	}
 	names = slices.DeleteFunc(names, func(n string) bool { return suppressed[n] })
-	if slices.Contains(names, "rd_increase") && len(mentions) == 0 && !reRDSpend.MatchString(norm) {
+	// 研发 with no figure and no spending words is an R&D team or centre,
+	// unless the question asks the rule's cap or threshold.
+	if slices.Contains(names, "rd_increase") && len(mentions) == 0 && !reRDSpend.MatchString(norm) && !in.asksMax && !in.asksMin {
 		names = slices.DeleteFunc(names, func(n string) bool { return n == "rd_increase" })
 	}
 	if !reTierAsked.MatchString(norm) && slices.ContainsFunc(names, func(n string) bool { return !tierRules[n] }) {
@@ -756,7 +758,7 @@ func pad2(n int) string {
 var (
 	reCountThenLevel = regexp.MustCompile(`^\s*(的)?\s*$`)
 	reLevelThenCount = regexp.MustCompile(`^(技术)?(标准)?\s*(共|各|有|)\s*$`)
-	reAsksMin        = regexp.MustCompile(`门槛|起点|起步|至少|最低|最少|达到多少|多少才|才能拿|才能申请|才够|才有|够得着|\\b(minimum|at least|threshold|qualify for)\\b`)
+	reAsksMin        = regexp.MustCompile(`门槛|起点|起步|至少|最低|最少|达到多少|多少才|才能拿|才能申请|才够|才有|够得着|\b(minimum|at least|threshold|qualify for)\b`)
 	reAsksMax        = regexp.MustCompile(`最高|最多|上限|封顶|顶格|至多|\b(max|maximum|cap|capped|at most|upper limit|ceiling)\b`)
 	reAsksTotal      = regexp.MustCompile(`一共|合计|总共|共计|总计|加起来|加在一起|一起能拿|一起拿|一起能领|两项一起|\b(in total|altogether|combined|total)\b`)
 	// reAnaphora: the question points back at the last one ("这个", "它").
@@ -816,7 +818,7 @@ func standardItems(norm string) []string {
 }
 
 // reCrossing: the figure after it is a threshold crossed, not a revenue.
-var reCrossing = regexp.MustCompile(`(突破|超过|越过|跨过|过了|破了|达到)\s*$|(?i)\b(passed|crossed|exceeded|surpassed|broke through|topped)\s*(the\s*)?(rmb\s*)?$`)
+var reCrossing = regexp.MustCompile(`(突破|超过|越过|跨过|过了|破了|达到)\s*$|(?i)\b(passed|crossed|exceeded|surpassed|broke through|topped|over|above|past)\s*(the\s*)?(rmb\s*)?$`)
 
 // dropNamedMilestones drops "首次突破5亿" from "今年营收6.2亿，首次突破5亿":
 // a milestone of policy/3 named as crossed is the rule's threshold, not a

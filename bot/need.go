@@ -187,7 +187,7 @@ func (e *Engine) composeUnstated(a Answer, lang string) string {
 	if len(a.Citations) == 0 {
 		b.WriteString(e.silentText(a.unstated, lang))
 		if lang == "en" {
-			b.WriteString("\nPlease ask the Chengdu Bureau of Economy and Information Technology or call the 12345 government service hotline.\n" + DraftNoteEN)
+			fmt.Fprintf(&b, "\nPlease ask %s or call %s.\n%s", policies.DepartmentEN(e.leadDepartment()), HotlineEN, DraftNoteEN)
 		} else {
 			fmt.Fprintf(&b, "\n请咨询%s或拨打 %s。\n%s", e.leadDepartment(), Hotline, DraftNote)
 		}
@@ -197,10 +197,8 @@ func (e *Engine) composeUnstated(a Answer, lang string) string {
 	if lang == "en" {
 		b.WriteString(e.silentText(a.unstated, lang))
 		if err == nil {
-			fmt.Fprintf(&b, "\nThe nearest clause, for context only: %s [%s] (%s)\n原文：“%s”\n", cl.Cite(), cl.ID, cl.Title, a.Citations[0].Quote)
-			if len(cl.Departments) > 0 {
-				fmt.Fprintf(&b, "Ask the responsible department: %s, or call the 12345 government service hotline.\n", strings.Join(cl.Departments, "、"))
-			}
+			fmt.Fprintf(&b, "\nThe nearest clause, for context only: %s (%s) [%s]\nText: “%s”\n", policies.CiteEN(cl), policies.ClauseTitleEN(cl.ID), cl.ID, a.Citations[0].Quote)
+			fmt.Fprintf(&b, "%s. You can also call %s.\n", departmentsEN(e, cl.Departments), HotlineEN)
 		}
 		b.WriteString(DraftNoteEN)
 		return b.String()
@@ -220,7 +218,7 @@ func (e *Engine) composeUnstated(a Answer, lang string) string {
 }
 
 // DraftNoteEN is DraftNote for answers in English.
-const DraftNoteEN = "Note: both documents are consultation drafts (征求意见稿); amounts and conditions are subject to the final text."
+const DraftNoteEN = "Note: both documents are consultation drafts (“征求意见稿”); amounts and conditions are subject to the final text."
 
 // detectLang reads a question as English when it is written in Latin
 // letters with no Chinese characters (a clause name in Chinese inside an

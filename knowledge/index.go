@@ -95,12 +95,6 @@ func WithVectorWeight(w float64) Option {
 	return func(o *options) { o.vectorWeight = math.Max(0, math.Min(1, w)) }
 }
 
-// WithMoneyBoost sets the factor applied to amount-stating clauses for money
-// questions; 1 disables it.
-func WithMoneyBoost(f float64) Option {
-	return func(o *options) { o.moneyBoost = math.Max(1, f) }
-}
-
 // ErrEmptyCorpus is returned by New for a corpus without clauses.
 var ErrEmptyCorpus = errors.New("knowledge: corpus has no clauses")
 

@@ -189,13 +189,6 @@ func segmentHan(run string, out []string) []string {
 	return out
 }
 
-func appendBigrams(out []string, r []rune) []string {
-	for i := 0; i+1 < len(r); i++ {
-		out = append(out, string(r[i:i+2]))
-	}
-	return out
-}
-
 // isHan is unicode.Is(unicode.Han, r) with the common cases first: the
 // table search costs more than everything else segmentation does per rune.
 func isHan(r rune) bool {

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 
 	"github.com/cdsme/policybot/internal/needs"
 	"github.com/cdsme/policybot/internal/redistest"
@@ -19,13 +18,6 @@ type backend = redistest.Backend
 func forEachBackend(t *testing.T, f func(t *testing.T, b backend)) {
 	t.Helper()
 	redistest.ForEach(t, f)
-}
-
-// realRedis is the real Redis test database, flushed, ours until the test
-// ends.
-func realRedis(t testing.TB) *redis.Client {
-	t.Helper()
-	return redistest.Real(t)
 }
 
 // TestMain sums up the tests skipped for want of Redis in one line.

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/cdsme/policybot/internal/needs"
 	"github.com/cdsme/policybot/internal/redistest"
 )

@@ -34,7 +34,7 @@ func Counts(s string) []Count {
 		if m[0] > 0 && isDigitByte(s[m[0]-1]) {
 			continue // "2026年3家" reads 3, not 63
 		}
-		n, ok := cnCount(s[m[2]:m[3]])
+		n, ok := countNumber(s[m[2]:m[3]])
 		if !ok || n == 0 || n > MaxCount {
 			continue
 		}
@@ -56,37 +56,15 @@ func Counts(s string) []Count {
 
 func isDigitByte(b byte) bool { return b >= '0' && b <= '9' }
 
-// cnCount reads 3, 两, 十二, 二十, 二十三 (up to 99).
-func cnCount(s string) (int, bool) {
-	if n, err := strconv.Atoi(s); err == nil {
-		return n, true
+// countNumber reads the number of a count as reCountZH matched it: 1–2
+// ASCII digits or up to three Chinese digits and 十 (3, 两, 十二, 二十,
+// 二十三), with the package's numeral reader and so its digit tables. The
+// whole text must be one whole number.
+func countNumber(s string) (int, bool) {
+	p := newScanner(s)
+	n, ok := p.numeral(0, -1)
+	if !ok || n.end != len(p.r) || !n.v.IsInt() || n.v.Cmp(ratInt(MaxCount)) > 0 {
+		return 0, false
 	}
-	digit := func(r rune) (int, bool) {
-		i := strings.IndexRune("零一二三四五六七八九", r)
-		if r == '两' || r == '兩' {
-			return 2, true
-		}
-		if i < 0 {
-			return 0, false
-		}
-		return i / 3, true // IndexRune is a byte offset; each rune is 3 bytes
-	}
-	r := []rune(s)
-	switch {
-	case len(r) == 1 && r[0] == '十':
-		return 10, true
-	case len(r) == 1:
-		return digit(r[0])
-	case len(r) == 2 && r[0] == '十':
-		d, ok := digit(r[1])
-		return 10 + d, ok
-	case len(r) == 2 && r[1] == '十':
-		d, ok := digit(r[0])
-		return 10 * d, ok
-	case len(r) == 3 && r[1] == '十':
-		a, ok1 := digit(r[0])
-		b, ok2 := digit(r[2])
-		return 10*a + b, ok1 && ok2
-	}
-	return 0, false
+	return int(n.v.Num().Int64()), true
 }

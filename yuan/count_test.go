@@ -1,6 +1,9 @@
 package yuan
 
 import (
+	"fmt"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -47,4 +50,75 @@ func FuzzCounts(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestCountNumberMatchesOld reads every text reCountZH can match as a
+// number (1–2 ASCII digits, 1–3 of its Chinese characters) with
+// countNumber and with the reader it replaced.
+func TestCountNumberMatchesOld(t *testing.T) {
+	var texts []string
+	for n := range 100 {
+		texts = append(texts, strconv.Itoa(n), fmt.Sprintf("%02d", n))
+	}
+	cn := []rune("一二两兩三四五六七八九十")
+	var grow func(prefix string, k int)
+	grow = func(prefix string, k int) {
+		if prefix != "" {
+			texts = append(texts, prefix)
+		}
+		if k == 0 {
+			return
+		}
+		for _, c := range cn {
+			grow(prefix+string(c), k-1)
+		}
+	}
+	grow("", 3)
+	for _, s := range texts {
+		if !reCountZH.MatchString(s + "家") {
+			t.Fatalf("%q is not a count text", s)
+		}
+		n, ok := countNumber(s)
+		o, ook := oldCnCount(s)
+		if ok != ook || (ok && n != o) {
+			t.Errorf("countNumber(%q) = %d, %v; was %d, %v", s, n, ok, o, ook)
+		}
+	}
+	t.Logf("%d count texts compared", len(texts))
+}
+
+// oldCnCount is the count reader countNumber replaced, as it was; it reads
+// 3, 两, 十二, 二十, 二十三 (up to 99).
+func oldCnCount(s string) (int, bool) {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n, true
+	}
+	digit := func(r rune) (int, bool) {
+		i := strings.IndexRune("零一二三四五六七八九", r)
+		if r == '两' || r == '兩' {
+			return 2, true
+		}
+		if i < 0 {
+			return 0, false
+		}
+		return i / 3, true // IndexRune is a byte offset; each rune is 3 bytes
+	}
+	r := []rune(s)
+	switch {
+	case len(r) == 1 && r[0] == '十':
+		return 10, true
+	case len(r) == 1:
+		return digit(r[0])
+	case len(r) == 2 && r[0] == '十':
+		d, ok := digit(r[1])
+		return 10 + d, ok
+	case len(r) == 2 && r[1] == '十':
+		d, ok := digit(r[0])
+		return 10 * d, ok
+	case len(r) == 3 && r[1] == '十':
+		a, ok1 := digit(r[0])
+		b, ok2 := digit(r[2])
+		return 10*a + b, ok1 && ok2
+	}
+	return 0, false
 }

@@ -138,7 +138,8 @@ func newScanner(s string) *scanner {
 }
 
 // normRune folds full-width, traditional and financial forms onto the
-// simplified/ASCII forms the parser knows.
+// simplified/ASCII forms the parser knows; the forms of digits and units
+// come from the numeral tables (cnDigits, cnSmallUnits, cnBigUnits).
 func normRune(c rune) rune {
 	switch {
 	case c >= '０' && c <= '９':
@@ -163,38 +164,6 @@ func normRune(c rune) rune {
 		return ' '
 	case '＄':
 		return '$'
-	case '萬':
-		return '万'
-	case '億':
-		return '亿'
-	case '兩':
-		return '两'
-	case '壹', '弌':
-		return '一'
-	case '贰', '貳', '弍':
-		return '二'
-	case '叁', '參', '叄', '弎':
-		return '三'
-	case '肆':
-		return '四'
-	case '伍':
-		return '五'
-	case '陆', '陸':
-		return '六'
-	case '柒':
-		return '七'
-	case '捌':
-		return '八'
-	case '玖':
-		return '九'
-	case '拾':
-		return '十'
-	case '佰':
-		return '百'
-	case '仟':
-		return '千'
-	case '〇':
-		return '零'
 	case '圆', '圓':
 		return '元'
 	case '塊':
@@ -217,6 +186,9 @@ func normRune(c rune) rune {
 		return '将'
 	case '؉':
 		return '‰'
+	}
+	if f, ok := numeralFold[c]; ok {
+		return f
 	}
 	return c
 }
@@ -265,30 +237,22 @@ func (p *scanner) skipSpaces(i int) int {
 func isASCIILetter(c rune) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 func isDigit(c rune) bool       { return c >= '0' && c <= '9' }
 
+// cnDigit is the value of a Chinese digit in any of its forms (cnDigits).
 func cnDigit(c rune) (int64, bool) {
-	i := strings.IndexRune("零一二三四五六七八九", c)
-	if i >= 0 {
-		return int64(utf8.RuneCountInString("零一二三四五六七八九"[:i])), true
-	}
-	if c == '两' {
-		return 2, true
-	}
-	return 0, false
+	v, ok := digitValue[c]
+	return v, ok
 }
 
-func smallUnit(c rune) int64 {
-	switch c {
-	case '十':
-		return 10
-	case '百':
-		return 100
-	case '千':
-		return 1000
-	}
-	return 0
-}
+// smallUnit is the value of 十/百/千 in any form (cnSmallUnits), 0 for
+// any other rune.
+func smallUnit(c rune) int64 { return smallUnitValue[c] }
 
-func isUnitRune(c rune) bool { return strings.ContainsRune("十百千万亿元块", c) }
+// bigUnit is the value of 万/亿 in any form (cnBigUnits), 0 for any other
+// rune.
+func bigUnit(c rune) int64 { return bigUnitValue[c] }
+
+// isUnitRune reports whether c is a numeral unit or the currency 元/块.
+func isUnitRune(c rune) bool { return smallUnit(c) > 0 || bigUnit(c) > 0 || c == '元' || c == '块' }
 
 // canStart reports whether an amount may begin at i: never in the middle
 // of a number or word ("v2", "1.5", "二〇二五").
@@ -534,6 +498,50 @@ func (p *scanner) suffix(a *cand) {
 	}
 }
 
+// A numeralForm is one numeral character: its value and every way it is
+// written. The first form is the ordinary simplified one, which normRune
+// folds the others to, so the scanner sees only first forms.
+type numeralForm struct {
+	forms string
+	v     int64
+}
+
+// cnDigits are the Chinese digits: ordinary, 大写 (financial) and
+// traditional forms; 两 is a second 2 and 〇 a second 零.
+var cnDigits = []numeralForm{
+	{"零〇", 0}, {"一壹弌", 1}, {"二贰貳弍", 2}, {"两兩", 2}, {"三叁參叄弎", 3}, {"四肆", 4},
+	{"五伍", 5}, {"六陆陸", 6}, {"七柒", 7}, {"八捌", 8}, {"九玖", 9},
+}
+
+// cnSmallUnits multiply the digit before them inside a section below 万.
+var cnSmallUnits = []numeralForm{{"十拾", 10}, {"百佰", 100}, {"千仟", 1000}}
+
+// cnBigUnits close a section: 万 multiplies its section, 亿 everything
+// read before it.
+var cnBigUnits = []numeralForm{{"万萬", 1e4}, {"亿億", 1e8}}
+
+// numeralFold maps every form in the numeral tables to its first form;
+// digitValue, smallUnitValue and bigUnitValue map every form to its value.
+var (
+	numeralFold    = map[rune]rune{}
+	digitValue     = indexNumeralForms(numeralFold, cnDigits)
+	smallUnitValue = indexNumeralForms(numeralFold, cnSmallUnits)
+	bigUnitValue   = indexNumeralForms(numeralFold, cnBigUnits)
+)
+
+// indexNumeralForms returns the value of every form in table and records
+// in fold the first form each one folds to.
+func indexNumeralForms(fold map[rune]rune, table []numeralForm) map[rune]int64 {
+	value := map[rune]int64{}
+	for _, f := range table {
+		first, _ := utf8.DecodeRuneInString(f.forms)
+		for _, c := range f.forms {
+			value[c], fold[c] = f.v, first
+		}
+	}
+	return value
+}
+
 // numeral is the value of a run of Chinese and/or Arabic numerals with
 // Chinese units.
 type numeral struct {
@@ -571,177 +579,326 @@ func (s numState) clone() numState {
 
 func ratInt(v int64) *big.Rat { return new(big.Rat).SetInt64(v) }
 
+// numReader reads one numeral token by token. Each step method reads the
+// token at j and reports whether the numeral goes on; when it returns
+// false the token is not part of the numeral and j is left before it (or
+// moved back to the checkpoint).
+type numReader struct {
+	p    *scanner
+	j    int // the next rune to read
+	skip int // a rune index to pass over, -1 for none
+	st   numState
+	cp   *numState // the state before a digit read after 百/千/万/亿, if any
+	cpJ  int       // j at cp
+	n    numeral   // the flags gathered so far: hasBig, approx, tooBig, frac
+}
+
 // numeral reads the numeral at i; the rune at skip (if ≥ 0) is ignored,
-// which lets amount evaluate both ends of "两三百万".
+// which lets amount evaluate both ends of "两三百万". ok is false when no
+// numeral starts at i.
 func (p *scanner) numeral(i, skip int) (n numeral, ok bool) {
-	st := numState{total: new(big.Rat), section: new(big.Rat), number: new(big.Rat), trail: 1, outer: 1}
-	var cp *numState
-	cpJ := 0
-	j := i
-	violate := func() {
-		if cp != nil {
-			st, j = *cp, cpJ
-		}
-	}
-loop:
-	for j < len(p.r) {
-		if j == skip {
-			j++
+	r := numReader{p: p, j: i, skip: skip, st: numState{total: new(big.Rat), section: new(big.Rat), number: new(big.Rat), trail: 1, outer: 1}}
+	for r.j < len(p.r) {
+		if r.j == skip {
+			r.j++
 			continue
 		}
-		c := p.r[j]
-		d, isCn := cnDigit(c)
-		switch {
-		case isDigit(c) || (isCn && c != '零'):
-			if st.have && !st.zero {
-				break loop
-			}
-			if st.tokens > 0 && st.lastUnit >= 100 && !st.zero {
-				cl := st.clone()
-				cp, cpJ = &cl, j
-			}
-			st.afterUnit = st.lastUnit
-			if st.zero {
-				st.afterUnit = 0
-			}
-			if isDigit(c) {
-				if st.tokens > 0 && st.lastUnit == 0 && !st.zero {
-					break loop
-				}
-				v, end, big, frac := p.arabic(j)
-				st.number, st.numArabic, st.numSingle = v, true, end-j == 1
-				n.tooBig = n.tooBig || big
-				n.frac = n.frac || frac
-				j = end
-			} else {
-				st.number, st.numArabic, st.numSingle = ratInt(d), false, true
-				j++
-				if p.at(j) == '点' {
-					if _, ok := cnDigit(p.at(j + 1)); ok {
-						j = p.cnDecimal(j+1, st.number)
-					}
-				}
-			}
-			st.have, st.zero, st.lastUnit, st.trail = true, false, 0, 1
-			st.tokens++
-		case c == '零':
-			if st.have || (st.tokens > 0 && st.lastUnit == 0) {
-				break loop
-			}
-			st.number, st.have, st.zero = new(big.Rat), true, true
-			st.tokens++
-			j++
-		case c == '半' && st.tokens == 0 && (p.word(j+1, "个亿") || p.at(j+1) == '亿'):
-			st.number = big.NewRat(1, 2)
-			st.have, st.tokens = true, 1
-			j++
-		case c == '个' && st.have && p.at(j+1) == '亿':
-			j++
-		case smallUnit(c) > 0:
-			u := smallUnit(c)
-			if !st.have || st.zero {
-				if u != 10 || (st.tokens > 0 && !st.zero && st.lastUnit < 1e4) {
-					break loop
-				}
-				st.number, st.numArabic = ratInt(1), false
-				st.trail = 1
-			}
-			if st.lastSmall != 0 && u >= st.lastSmall {
-				violate()
-				break loop
-			}
-			st.section.Add(st.section, new(big.Rat).Mul(st.number, ratInt(u)))
-			st.number, st.have, st.zero = new(big.Rat), false, false
-			st.lastSmall, st.lastUnit = u, u
-			st.trail *= u
-			st.tokens++
-			st.units++
-			j++
-		case c == '万' || c == '亿':
-			u := int64(1e4)
-			if c == '亿' {
-				u = 1e8
-			}
-			if st.tokens == 0 {
-				break loop
-			}
-			directWan := c == '亿' && st.lastUnit == 1e4 && !st.have // 万亿
-			if !st.have && st.section.Sign() == 0 && !directWan {
-				break loop
-			}
-			if (u == 1e4 && st.lastBig == 1e4) || (u == 1e8 && st.lastBig >= 1e8) {
-				violate()
-				break loop
-			}
-			sec := new(big.Rat).Add(st.section, st.number)
-			if u == 1e4 {
-				st.total.Add(st.total, sec.Mul(sec, ratInt(u)))
-				st.lastBig = 1e4
-			} else {
-				st.total.Add(st.total, sec)
-				st.total.Mul(st.total, ratInt(u))
-				st.lastBig = 1e8
-				if directWan {
-					st.lastBig = 1e12
-				}
-			}
-			st.section, st.number = new(big.Rat), new(big.Rat)
-			st.have, st.zero, st.lastSmall, st.lastUnit = false, false, 0, u
-			st.trail *= u
-			if directWan {
-				st.outer *= u
-			} else {
-				st.outer = u
-			}
-			st.tokens++
-			st.units++
-			n.hasBig = true
-			j++
-		case (c == '多' || c == '余' || c == '来') && (st.have || st.lastUnit > 0) &&
-			isUnitRune(p.at(j+1)) && !st.zero:
-			n.approx = true
-			j++
-		case c == ' ' && st.have && st.numArabic:
-			k := p.skipSpaces(j)
-			if !isUnitRune(p.at(k)) || p.at(k) == '元' || p.at(k) == '块' {
-				break loop
-			}
-			j = k
-		default:
-			break loop
+		if !r.step(p.r[r.j]) {
+			break
 		}
-		if st.total.Cmp(capRat) > 0 || st.section.Cmp(capRat) > 0 || st.number.Cmp(capRat) > 0 {
-			n.tooBig = true
-			st.total, st.section, st.number = new(big.Rat), new(big.Rat), new(big.Rat)
+		r.capValues()
+	}
+	return r.finish()
+}
+
+// step reads the token that starts with c, dispatching on the kind of c.
+func (r *numReader) step(c rune) bool {
+	if isDigit(c) {
+		return r.digit(c, 0)
+	}
+	if d, ok := cnDigit(c); ok {
+		if d == 0 {
+			return r.zero()
+		}
+		return r.digit(c, d)
+	}
+	if u := smallUnit(c); u > 0 {
+		return r.smallUnit(u)
+	}
+	if u := bigUnit(c); u > 0 {
+		return r.bigUnit(u)
+	}
+	switch c {
+	case '半':
+		return r.half()
+	case '个':
+		return r.measureWord()
+	case '多', '余', '来':
+		return r.approxWord()
+	case ' ':
+		return r.spaceBeforeUnit()
+	}
+	return false
+}
+
+// digit reads one number token at j: an Arabic number ("5000", "1.5",
+// "6,500,000") when c is an ASCII digit, else the Chinese digit c of value
+// d (1–9) with its decimal tail ("一点五"). It refuses a number straight
+// after another one ("一二"); after 百/千/万/亿 it first saves a checkpoint,
+// as the number may belong to what follows ("一百万三年").
+func (r *numReader) digit(c rune, d int64) bool {
+	st := &r.st
+	if st.have && !st.zero {
+		return false
+	}
+	if st.tokens > 0 && st.lastUnit >= 100 && !st.zero {
+		cl := st.clone()
+		r.cp, r.cpJ = &cl, r.j
+	}
+	st.afterUnit = st.lastUnit
+	if st.zero {
+		st.afterUnit = 0
+	}
+	if isDigit(c) {
+		r.readArabic()
+	} else {
+		st.number, st.numArabic, st.numSingle = ratInt(d), false, true
+		r.j = r.p.cnDecimal(r.j+1, st.number)
+	}
+	st.have, st.zero, st.lastUnit, st.trail = true, false, 0, 1
+	st.tokens++
+	return true
+}
+
+// readArabic reads the Arabic number at j as the pending number, flagging
+// the numeral when it is too large or has too many decimals to keep.
+func (r *numReader) readArabic() {
+	v, end, big, frac := r.p.arabic(r.j)
+	r.st.number, r.st.numArabic, r.st.numSingle = v, true, end-r.j == 1
+	r.n.tooBig = r.n.tooBig || big
+	r.n.frac = r.n.frac || frac
+	r.j = end
+}
+
+// cnDecimal reads a decimal tail at j, 点 and Chinese digits ("一点五亿"),
+// adds its value to number and returns the index after it; j is returned
+// unchanged when no Chinese digit follows a 点 there.
+func (p *scanner) cnDecimal(j int, number *big.Rat) int {
+	if p.at(j) != '点' {
+		return j
+	}
+	if _, ok := cnDigit(p.at(j + 1)); !ok {
+		return j
+	}
+	scale := int64(1)
+	frac := new(big.Rat)
+	for j++; j < len(p.r); j++ {
+		d, ok := cnDigit(p.r[j])
+		if !ok || scale >= 1e15 {
+			break
+		}
+		scale *= 10
+		frac.Add(frac, big.NewRat(d, scale))
+	}
+	number.Add(number, frac)
+	return j
+}
+
+// zero reads 零, which holds the place of missing digits ("一千零五"): it
+// may start a numeral or follow a unit, never a number or another 零.
+func (r *numReader) zero() bool {
+	st := &r.st
+	if st.have || (st.tokens > 0 && st.lastUnit == 0) {
+		return false
+	}
+	st.number, st.have, st.zero = new(big.Rat), true, true
+	st.tokens++
+	r.j++
+	return true
+}
+
+// half reads the 半 of "半个亿"/"半亿" (0.5) at the start of a numeral.
+func (r *numReader) half() bool {
+	if r.st.tokens > 0 || !(r.p.word(r.j+1, "个亿") || r.p.at(r.j+1) == '亿') {
+		return false
+	}
+	r.st.number = big.NewRat(1, 2)
+	r.st.have, r.st.tokens = true, 1
+	r.j++
+	return true
+}
+
+// measureWord passes over the 个 of "两个亿" between a number and 亿.
+func (r *numReader) measureWord() bool {
+	if !r.st.have || r.p.at(r.j+1) != '亿' {
+		return false
+	}
+	r.j++
+	return true
+}
+
+// smallUnit applies 十/百/千 (value u) to the pending number and adds the
+// product to the section. A bare 十 stands for 一十 at the start, after 零
+// or after 万/亿 ("十万", "一千零十", "一万十"); other units need a number.
+// Units in a section must fall (百 after 千, not 千 after 百); on a rise the
+// reader goes back to the checkpoint, if any. (Without a checkpoint the
+// implicit 一 of a refused bare 十 stays pending: "二十零十" reads 21 over
+// "二十零". Kept as it was.)
+func (r *numReader) smallUnit(u int64) bool {
+	st := &r.st
+	if !st.have || st.zero {
+		if u != 10 || (st.tokens > 0 && !st.zero && st.lastUnit < 1e4) {
+			return false
+		}
+		st.number, st.numArabic = ratInt(1), false
+		st.trail = 1
+	}
+	if st.lastSmall != 0 && u >= st.lastSmall {
+		r.backToCheckpoint()
+		return false
+	}
+	st.section.Add(st.section, new(big.Rat).Mul(st.number, ratInt(u)))
+	st.number, st.have, st.zero = new(big.Rat), false, false
+	st.lastSmall, st.lastUnit = u, u
+	st.trail *= u
+	st.tokens++
+	st.units++
+	r.j++
+	return true
+}
+
+// bigUnit reads 万/亿 (value u) and closes the section there. A big unit
+// needs a number or section before it (or 万 before 亿: 万亿), and may not
+// repeat (万…万, 亿…亿 or 万亿…亿); on a repeat the reader goes back to the
+// checkpoint, if any.
+func (r *numReader) bigUnit(u int64) bool {
+	st := &r.st
+	if st.tokens == 0 {
+		return false
+	}
+	directWan := u == 1e8 && st.lastUnit == 1e4 && !st.have // 万亿
+	if !st.have && st.section.Sign() == 0 && !directWan {
+		return false
+	}
+	if (u == 1e4 && st.lastBig == 1e4) || (u == 1e8 && st.lastBig >= 1e8) {
+		r.backToCheckpoint()
+		return false
+	}
+	r.closeSection(u, directWan)
+	r.n.hasBig = true
+	r.j++
+	return true
+}
+
+// closeSection ends the section at the big unit u: 万 adds section × 1e4
+// to the total, 亿 multiplies the total with the section by 1e8, and
+// directWan (亿 straight after 万) makes 万亿, 1e12. A new, empty section
+// follows.
+func (r *numReader) closeSection(u int64, directWan bool) {
+	st := &r.st
+	sec := new(big.Rat).Add(st.section, st.number)
+	if u == 1e4 {
+		st.total.Add(st.total, sec.Mul(sec, ratInt(u)))
+		st.lastBig = 1e4
+	} else {
+		st.total.Add(st.total, sec)
+		st.total.Mul(st.total, ratInt(u))
+		st.lastBig = 1e8
+		if directWan {
+			st.lastBig = 1e12
 		}
 	}
+	st.section, st.number = new(big.Rat), new(big.Rat)
+	st.have, st.zero, st.lastSmall, st.lastUnit = false, false, 0, u
+	st.trail *= u
+	if directWan {
+		st.outer *= u
+	} else {
+		st.outer = u
+	}
+	st.tokens++
+	st.units++
+}
+
+// approxWord reads 多/余/来 after a number or unit and before a unit or
+// 元/块 ("300多万", "三百余万元"), marking the numeral approximate.
+func (r *numReader) approxWord() bool {
+	if !(r.st.have || r.st.lastUnit > 0) || !isUnitRune(r.p.at(r.j+1)) || r.st.zero {
+		return false
+	}
+	r.n.approx = true
+	r.j++
+	return true
+}
+
+// spaceBeforeUnit passes over spaces between an Arabic number and a
+// numeral unit ("500 万"); spaces before anything else end the numeral.
+func (r *numReader) spaceBeforeUnit() bool {
+	if !r.st.have || !r.st.numArabic {
+		return false
+	}
+	k := r.p.skipSpaces(r.j)
+	if c := r.p.at(k); smallUnit(c) == 0 && bigUnit(c) == 0 {
+		return false
+	}
+	r.j = k
+	return true
+}
+
+// backToCheckpoint restores the state and position saved before the last
+// digit read after 百/千/万/亿, if any.
+func (r *numReader) backToCheckpoint() {
+	if r.cp != nil {
+		r.st, r.j = *r.cp, r.cpJ
+	}
+}
+
+// capValues flags the numeral too large and zeroes its values once any of
+// them exceeds capRat, so hostile input cannot grow them without bound.
+func (r *numReader) capValues() {
+	st := &r.st
+	if st.total.Cmp(capRat) > 0 || st.section.Cmp(capRat) > 0 || st.number.Cmp(capRat) > 0 {
+		r.n.tooBig = true
+		st.total, st.section, st.number = new(big.Rat), new(big.Rat), new(big.Rat)
+	}
+}
+
+// finish settles a number left dangling after a unit and returns the
+// numeral read; ok is false when no token was read.
+func (r *numReader) finish() (numeral, bool) {
+	st, n := &r.st, r.n
 	if st.tokens == 0 {
 		return n, false
 	}
-	// A number left dangling after a unit: "十万八" (colloquial 108000),
-	// "3万5000元", but not "100万2024年" or "一百万三年", which are two things.
 	if st.have && !st.zero && st.afterUnit >= 100 {
-		next := p.at(j)
-		switch {
-		case st.numArabic && (next == '元' || next == '块'):
-			// plain addition
-		case !st.numArabic && st.numSingle && !strings.ContainsRune(counters, next) && !isDigit(next):
-			st.number.Mul(st.number, ratInt(st.afterUnit/10))
-		default:
-			if cp != nil {
-				st, j = *cp, cpJ
-			}
-		}
+		r.dangling()
 	}
 	v := new(big.Rat).Add(st.total, st.section)
 	v.Add(v, st.number)
-	n.v, n.end = v, j
+	n.v, n.end = v, r.j
 	n.trail, n.outer = st.trail, st.outer
 	n.onlyArabic = st.tokens == 1 && st.numArabic
 	if !n.hasBig {
 		n.outer = 1
 	}
 	return n, true
+}
+
+// dangling settles a number read after 百/千/万/亿 with no unit of its own:
+// a single Chinese digit takes the next unit down ("十万八" is 108000,
+// "一千二" 1200), an Arabic number before 元/块 is added as it is
+// ("3万5000元"), and anything else, such as "100万2024年" or "一百万三年",
+// is two things: the reader goes back to the checkpoint.
+func (r *numReader) dangling() {
+	st, next := &r.st, r.p.at(r.j)
+	switch {
+	case st.numArabic && (next == '元' || next == '块'):
+		// plain addition
+	case !st.numArabic && st.numSingle && !strings.ContainsRune(counters, next) && !isDigit(next):
+		st.number.Mul(st.number, ratInt(st.afterUnit/10))
+	default:
+		r.backToCheckpoint()
+	}
 }
 
 // arabic reads ASCII digits with optional thousands separators ("6,500,000")
@@ -791,22 +948,6 @@ func (p *scanner) arabic(i int) (v *big.Rat, end int, tooBig, frac bool) {
 	}
 	v, _ = new(big.Rat).SetString(num + "." + fb.String() + "0")
 	return v, j, tooBig, frac
-}
-
-// cnDecimal reads the Chinese digits after 点 ("一点五亿") into number.
-func (p *scanner) cnDecimal(j int, number *big.Rat) int {
-	scale := int64(1)
-	frac := new(big.Rat)
-	for ; j < len(p.r); j++ {
-		d, ok := cnDigit(p.r[j])
-		if !ok || scale >= 1e15 {
-			break
-		}
-		scale *= 10
-		frac.Add(frac, big.NewRat(d, scale))
-	}
-	number.Add(number, frac)
-	return j
 }
 
 // rangeFrom joins a to a following amount with 到/至/-/~ into one range.

@@ -30,13 +30,7 @@ type dialectWord struct {
 	AtEnd  bool     `yaml:"at_end"`
 }
 
-var dialectTable = func() []dialectWord {
-	t, err := parseDialect(dialectYAML)
-	if err != nil {
-		panic(err) // embedded data: the tests load it
-	}
-	return t
-}()
+// dialectTable is generated from vocab/dialect.yaml into vocab_table.go.
 
 func parseDialect(data []byte) ([]dialectWord, error) {
 	var doc struct {

@@ -123,7 +123,9 @@ func mustVocab[T any](v T, err error) T {
 // maxConcepts is how many concepts matchConcepts can track.
 const maxConcepts = 128
 
-var concepts = mustVocab(parseConcepts(conceptsYAML))
+// concepts, placeVocab, offTopicVocab and lexicon are generated from the
+// YAML into vocab_table.go (TestVocabTableFresh), so that start-up does not
+// parse YAML.
 
 func parseConcepts(data []byte) ([]concept, error) {
 	const file = "concepts.yaml"
@@ -185,7 +187,6 @@ type placeLists struct {
 	inScope, other, exceptions []vocabWord
 }
 
-var placeVocab = mustVocab(parsePlaces(placesYAML))
 
 var (
 	inScopePlaces   = wordTexts(placeVocab.inScope)
@@ -233,7 +234,6 @@ type offTopicEntry struct {
 // maxOffTopics is how many entries offTopic can track.
 const maxOffTopics = 64
 
-var offTopicVocab = mustVocab(parseOffTopics(offTopicsYAML))
 
 var (
 	offTopics    = offTopicVocab.topics
@@ -291,7 +291,6 @@ func parseOffTopics(data []byte) (offTopicLists, error) {
 
 // —— lexicon.yaml ——
 
-var lexicon = mustVocab(parseLexicon(lexiconYAML))
 
 func parseLexicon(data []byte) ([]string, error) {
 	const file = "lexicon.yaml"

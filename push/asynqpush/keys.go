@@ -44,3 +44,11 @@ func sentKey(taskID string) string { return sentPrefix + taskID }
 // rateKey is the redis_rate key shared by every worker of every replica;
 // redis_rate puts "rate:" in front of it.
 func rateKey() string { return keyPrefix + "send" }
+
+// chatRateKey is the redis_rate key pacing the sends to one chat across
+// replicas (Telegram: at most one message a second per chat).
+func chatRateKey(chatID int64) string { return keyPrefix + "send:" + strconv.FormatInt(chatID, 10) }
+
+// pauseKey holds, while a 429 pause lasts, its end in Redis-clock
+// milliseconds: every worker of every replica checks it before sending.
+func pauseKey() string { return keyPrefix + "pause" }

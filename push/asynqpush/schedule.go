@@ -47,6 +47,9 @@ type ScheduleOptions struct {
 	Workers   int           // goroutines billing and enqueueing: 16 × GOMAXPROCS
 	Now       func() time.Time
 	Bill      []push.BillOption // e.g. push.WithIssued, built once
+	// Quiet holds back the sends falling inside it (QUIET_HOURS); the zero
+	// value has no window.
+	Quiet QuietHours
 }
 
 // Scheduler enqueues the bills of the subscribed enterprises.
@@ -87,25 +90,26 @@ type Report struct {
 	Duplicates int `json:"duplicates"` // tasks that already existed (an earlier run or another replica)
 }
 
-// SendAt is when the bills of date go out: SendHour:00 Asia/Shanghai on
-// that calendar day, or now if that is past.
-func (s *Scheduler) SendAt(date time.Time) time.Time {
+// SendAt is when the bill task id of date goes out: SendHour:00
+// Asia/Shanghai on that calendar day, or now if that is past; and if that
+// falls inside quiet hours, the next allowed time, spread by id over the
+// window's start (QuietHours.Next) — never now inside the window.
+func (s *Scheduler) SendAt(date time.Time, id string) time.Time {
 	at := time.Date(date.Year(), date.Month(), date.Day(), s.o.SendHour, 0, 0, 0, china)
 	if now := s.o.Now(); at.Before(now) {
-		return now
+		at = now
 	}
-	return at
+	return s.o.Quiet.Next(at, id)
 }
 
 // ScheduleBills computes the bill on date (its calendar day) of every
 // subscribed enterprise and enqueues one task per enterprise whose bill has
 // something to say (items, near misses or deadlines), with TaskID
-// BillTaskID, processed at SendAt(date). Running it again, or on two
+// BillTaskID, processed at SendAt(date, id). Running it again, or on two
 // replicas at once, enqueues nothing twice: asynq refuses a TaskID it still
 // holds (pending, scheduled, retrying or, for Retention, completed).
 func (s *Scheduler) ScheduleBills(ctx context.Context, date time.Time) (Report, error) {
 	day := date.Format(time.DateOnly)
-	at := s.SendAt(date)
 	var subscribed, quiet, enqueued, dups atomic.Int64
 
 	ctx, cancel := context.WithCancelCause(ctx)
@@ -123,8 +127,9 @@ func (s *Scheduler) ScheduleBills(ctx context.Context, date time.Time) (Report, 
 					continue
 				}
 				payload, _ := json.Marshal(billPayload{Enterprise: p.ID, Date: day})
+				id := BillTaskID(p.ID, day)
 				_, err := s.client.EnqueueContext(ctx, asynq.NewTask(TaskBill, payload),
-					asynq.TaskID(BillTaskID(p.ID, day)), asynq.Queue(s.o.Queue), asynq.ProcessAt(at),
+					asynq.TaskID(id), asynq.Queue(s.o.Queue), asynq.ProcessAt(s.SendAt(date, id)),
 					asynq.Retention(s.o.Retention), asynq.MaxRetry(s.o.MaxRetry))
 				switch {
 				case err == nil:

@@ -81,10 +81,10 @@ func TestScheduleBillsDedup(t *testing.T) {
 func TestSendAtPast(t *testing.T) {
 	now := time.Date(2026, 11, 30, 10, 30, 0, 0, china)
 	sch := NewScheduler(nil, nil, ScheduleOptions{Now: func() time.Time { return now }})
-	if got := sch.SendAt(billDate); !got.Equal(now) {
+	if got := sch.SendAt(billDate, "x"); !got.Equal(now) {
 		t.Errorf("SendAt after 09:00 = %v, want now %v", got, now)
 	}
-	if got, want := sch.SendAt(billDate.AddDate(0, 0, 1)), time.Date(2026, 12, 1, 9, 0, 0, 0, china); !got.Equal(want) {
+	if got, want := sch.SendAt(billDate.AddDate(0, 0, 1), "x"), time.Date(2026, 12, 1, 9, 0, 0, 0, china); !got.Equal(want) {
 		t.Errorf("SendAt tomorrow = %v, want %v", got, want)
 	}
 }

@@ -60,3 +60,36 @@ end
 redis.call('DEL', KEYS[1])
 return n
 `)
+
+// The pause scripts read Redis' clock (TIME), as redis_rate does, so that
+// every replica measures the pause on one clock.
+
+// pauseScript pauses every sender until now + ARGV[1] ms, unless a pause
+// already lasts longer.
+//
+// KEYS[1] pause key
+// ARGV[1] the pause in milliseconds (> 0)
+// returns the pause left in milliseconds after the call.
+var pauseScript = redis.NewScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local untl = now + tonumber(ARGV[1])
+local old = tonumber(redis.call('GET', KEYS[1]) or '0')
+if old >= untl then return old - now end
+redis.call('SET', KEYS[1], untl, 'PX', tonumber(ARGV[1]) + 1000)
+return untl - now
+`)
+
+// pauseLeftScript reads the pause.
+//
+// KEYS[1] pause key
+// returns the pause left in milliseconds, 0 when none.
+var pauseLeftScript = redis.NewScript(`
+local v = redis.call('GET', KEYS[1])
+if not v then return 0 end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local left = tonumber(v) - now
+if left < 0 then return 0 end
+return left
+`)

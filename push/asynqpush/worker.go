@@ -45,10 +45,17 @@ func (e *RetryAfterError) Unwrap() error { return e.Err }
 // asynq stores retry times in whole Unix seconds, so a delay d makes the
 // task wait between d-1 s and d; with After+1 s it never comes back before
 // Telegram's retry_after (and at most 1 s after it).
+//
+// A *QuietError comes back After plus 1 s too. NewServer wraps RetryDelay
+// so that no retry comes back inside quiet hours (retryDelayFunc).
 func RetryDelay(n int, err error, _ *asynq.Task) time.Duration {
 	var ra *RetryAfterError
 	if errors.As(err, &ra) {
 		return max(ra.After, 0) + time.Second
+	}
+	var qe *QuietError
+	if errors.As(err, &qe) {
+		return max(qe.After, 0) + time.Second
 	}
 	if errors.Is(err, asynq.ErrLeaseExpired) {
 		return time.Second
@@ -57,19 +64,38 @@ func RetryDelay(n int, err error, _ *asynq.Task) time.Duration {
 }
 
 // isFailure tells asynq which errors count against MaxRetry: a 429 is the
-// channel pacing us, not a failure of the task.
+// channel pacing us, and quiet hours are ours, not failures of the task.
 func isFailure(err error) bool {
 	var ra *RetryAfterError
-	return !errors.As(err, &ra)
+	var qe *QuietError
+	return !errors.As(err, &ra) && !errors.As(err, &qe)
 }
+
+// DefaultChatInterval is WorkerOptions.ChatInterval's default.
+const DefaultChatInterval = 1100 * time.Millisecond
 
 // WorkerOptions adjust a Worker. Zero values take the defaults.
 type WorkerOptions struct {
-	Rate    int           // messages per second over all workers of all replicas: 25
-	SentTTL time.Duration // how long the sent marker stays: 8 days
-	Bill    []push.BillOption
-	Log     *slog.Logger
-	// Sleep waits for the rate limiter; tests inject a fake clock.
+	Rate int // messages per second over all workers of all replicas: 25
+	// ChatInterval is the least time between two messages to one chat,
+	// over all replicas: 1.1 s — Telegram's one message a second per chat,
+	// with a margin for the jitter between the grant and Telegram's
+	// receipt (and the limiter's float arithmetic).
+	ChatInterval time.Duration
+	// MaxPauseWait: a 429 pause (see ProcessTask) up to this long is waited
+	// out in the worker; a longer one sends the task back to asynq for the
+	// rest of it. 5 s.
+	MaxPauseWait time.Duration
+	SentTTL      time.Duration // how long the sent marker stays: 8 days
+	Bill         []push.BillOption
+	Log          *slog.Logger
+	// Quiet is the window no push is sent in (QUIET_HOURS): a task that
+	// comes up inside it is deferred to QuietHours.Next. The zero value has
+	// no window.
+	Quiet QuietHours
+	// Now and Sleep are the clock: Sleep waits for the rate limiters. Tests
+	// inject a fake clock. Default: time.Now and a timer.
+	Now   func() time.Time
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
@@ -87,6 +113,12 @@ func NewWorker(store *Store, rdb redis.UniversalClient, sender Sender, o WorkerO
 	if o.Rate <= 0 {
 		o.Rate = 25
 	}
+	if o.ChatInterval <= 0 {
+		o.ChatInterval = DefaultChatInterval
+	}
+	if o.MaxPauseWait <= 0 {
+		o.MaxPauseWait = 5 * time.Second
+	}
 	if o.SentTTL == 0 {
 		o.SentTTL = 8 * 24 * time.Hour
 	}
@@ -95,6 +127,9 @@ func NewWorker(store *Store, rdb redis.UniversalClient, sender Sender, o WorkerO
 	}
 	if o.Sleep == nil {
 		o.Sleep = sleep
+	}
+	if o.Now == nil {
+		o.Now = time.Now
 	}
 	return &Worker{store: store, rdb: rdb, sender: sender, limiter: redis_rate.NewLimiter(rdb), o: o}
 }
@@ -124,6 +159,11 @@ func sleep(ctx context.Context, d time.Duration) error {
 //     ~0.1–1 ms on a LAN, against the ~100 ms of the Telegram call). Only
 //     then is a bill sent twice. Telegram offers no idempotency key, so no
 //     design closes it; sending after marking would turn it into a loss.
+//
+// Pacing, over all replicas: nothing is sent inside Quiet (the task comes
+// back at QuietHours.Next, checked before and after the waits); a 429's
+// retry_after pauses every worker (pauseKey), not only this one; then the
+// global Rate and ChatInterval per chat, the chat's limiter last.
 func (w *Worker) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	var pl billPayload
 	if err := json.Unmarshal(t.Payload(), &pl); err != nil || pl.Enterprise == "" {
@@ -155,8 +195,15 @@ func (w *Worker) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		w.o.Log.Info("bill not sent: unsubscribed", "task", id)
 		return nil
 	}
+	if err := w.quiet(id); err != nil {
+		return err
+	}
 	text := push.ComputeBill(p, date, w.o.Bill...).Text()
-	if err := w.wait(ctx); err != nil {
+	if err := w.wait(ctx, p.ChatID); err != nil {
+		return err
+	}
+	// The waits may have run into the window.
+	if err := w.quiet(id); err != nil {
 		return err
 	}
 	if err := w.sender.Send(ctx, p.ChatID, text); err != nil {
@@ -166,6 +213,13 @@ func (w *Worker) ProcessTask(ctx context.Context, t *asynq.Task) error {
 			}
 			w.o.Log.Info("chat blocked the bot: unsubscribed", "task", id)
 			return fmt.Errorf("asynqpush: %s: %w: %w", id, err, asynq.SkipRetry)
+		}
+		var ra *RetryAfterError
+		if errors.As(err, &ra) && ra.After > 0 {
+			// Telegram asks the bot, not this worker, to slow down.
+			if perr := w.pause(ctx, ra.After); perr != nil {
+				w.o.Log.Error("429 pause not shared", "task", id, "err", perr)
+			}
 		}
 		return fmt.Errorf("asynqpush: send %s: %w", id, err)
 	}
@@ -180,13 +234,55 @@ func (w *Worker) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	return nil
 }
 
-// wait blocks until the global rate limiter grants one message.
-func (w *Worker) wait(ctx context.Context) error {
+// quiet returns a *QuietError when now is inside quiet hours.
+func (w *Worker) quiet(id string) error {
+	now := w.o.Now()
+	if !w.o.Quiet.Contains(now) {
+		return nil
+	}
+	until := w.o.Quiet.Next(now, id)
+	w.o.Log.Info("bill deferred: quiet hours", "task", id, "until", until)
+	return &QuietError{Until: until, After: until.Sub(now)}
+}
+
+// errPaused is the cause of the *RetryAfterError a worker returns when a
+// 429 pause is longer than it waits (MaxPauseWait).
+var errPaused = errors.New("asynqpush: sending paused after a 429")
+
+// wait blocks until one message to chat may go: no 429 pause in force
+// (waited out up to MaxPauseWait, else a *RetryAfterError for the rest),
+// then the global rate limiter, then the chat's own limiter, last, so
+// that nothing stands between its grant and the send.
+func (w *Worker) wait(ctx context.Context, chat int64) error {
+	for {
+		left, err := w.paused(ctx)
+		if err != nil {
+			return err
+		}
+		if left <= 0 {
+			break
+		}
+		if left > w.o.MaxPauseWait {
+			return &RetryAfterError{After: left, Err: errPaused}
+		}
+		if err := w.o.Sleep(ctx, left); err != nil {
+			return err
+		}
+	}
 	// Burst 1: evenly spaced sends. With burst = rate, GCRA would let
 	// 2 × rate messages through in the first second, over Telegram's ~30/s.
-	limit := redis_rate.Limit{Rate: w.o.Rate, Burst: 1, Period: time.Second}
+	global := redis_rate.Limit{Rate: w.o.Rate, Burst: 1, Period: time.Second}
+	if err := w.allow(ctx, rateKey(), global); err != nil {
+		return err
+	}
+	perChat := redis_rate.Limit{Rate: 1, Burst: 1, Period: w.o.ChatInterval}
+	return w.allow(ctx, chatRateKey(chat), perChat)
+}
+
+// allow blocks until the limiter at key grants one message.
+func (w *Worker) allow(ctx context.Context, key string, limit redis_rate.Limit) error {
 	for {
-		res, err := w.limiter.Allow(ctx, rateKey(), limit)
+		res, err := w.limiter.Allow(ctx, key, limit)
 		if err != nil {
 			return fmt.Errorf("asynqpush: rate limiter: %w", err)
 		}
@@ -199,6 +295,21 @@ func (w *Worker) wait(ctx context.Context) error {
 	}
 }
 
+// pause stops every worker of every replica from sending for d (a 429's
+// retry_after), unless a longer pause is in force.
+func (w *Worker) pause(ctx context.Context, d time.Duration) error {
+	return pauseScript.Run(ctx, w.rdb, []string{pauseKey()}, max(d.Milliseconds(), 1)).Err()
+}
+
+// paused is how long the shared 429 pause still lasts (≤ 0: none).
+func (w *Worker) paused(ctx context.Context) (time.Duration, error) {
+	ms, err := pauseLeftScript.Run(ctx, w.rdb, []string{pauseKey()}).Int64()
+	if err != nil {
+		return 0, fmt.Errorf("asynqpush: reading the 429 pause: %w", err)
+	}
+	return time.Duration(ms) * time.Millisecond, nil
+}
+
 // ServerOptions adjust NewServer. Zero values take the defaults.
 type ServerOptions struct {
 	Queue       string // DefaultQueue
@@ -208,10 +319,15 @@ type ServerOptions struct {
 	DelayedTaskCheckInterval time.Duration
 	ShutdownTimeout          time.Duration // asynq's 8 s by default
 	Log                      *slog.Logger
+	// Quiet moves retries that would come back inside it to its end
+	// (QuietHours.Next); Now is the clock that reads it (time.Now).
+	Quiet QuietHours
+	Now   func() time.Time
 }
 
-// NewServer returns an asynq server for the push queue with RetryDelay and
-// 429s not counted as failures. Run it with srv.Start(mux) where mux routes
+// NewServer returns an asynq server for the push queue with RetryDelay
+// (never back inside o.Quiet) and 429s and quiet hours not counted as
+// failures. Run it with srv.Start(mux) where mux routes
 // TaskBill to a Worker (see Mux).
 func NewServer(rdb redis.UniversalClient, o ServerOptions) *asynq.Server {
 	if o.Queue == "" {
@@ -220,10 +336,13 @@ func NewServer(rdb redis.UniversalClient, o ServerOptions) *asynq.Server {
 	if o.Concurrency <= 0 {
 		o.Concurrency = 8
 	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 	cfg := asynq.Config{
 		Concurrency:              o.Concurrency,
 		Queues:                   map[string]int{o.Queue: 1},
-		RetryDelayFunc:           RetryDelay,
+		RetryDelayFunc:           retryDelayFunc(o.Quiet, o.Now),
 		IsFailure:                isFailure,
 		DelayedTaskCheckInterval: o.DelayedTaskCheckInterval,
 		ShutdownTimeout:          o.ShutdownTimeout,

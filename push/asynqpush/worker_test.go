@@ -14,6 +14,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/cdsme/policybot/push"
 )
 
 type sent struct {
@@ -146,10 +148,19 @@ func TestWorkerRate(t *testing.T) {
 	for range 2 { // two replicas share the limit
 		ws = append(ws, NewWorker(s, rdb, f, WorkerOptions{Rate: rate, Sleep: sleep}))
 	}
+	// n enterprises in n chats: the per-chat limit plays no part
+	var roster []push.Profile
+	for i := range n {
+		p := designProfile(t)
+		p.ID, p.ChatID = fmt.Sprintf("R%02d", i), int64(500+i)
+		roster = append(roster, p)
+	}
+	if _, err := s.Import(context.Background(), roster); err != nil {
+		t.Fatal(err)
+	}
 	start := clock()
 	for i := range n {
-		// a fresh task id each time: no sent marker
-		data, _ := json.Marshal(billPayload{Enterprise: designProfile(t).ID, Date: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i).Format(time.DateOnly)})
+		data, _ := json.Marshal(billPayload{Enterprise: roster[i].ID, Date: "2026-11-30"})
 		if err := ws[i%2].ProcessTask(context.Background(), asynq.NewTask(TaskBill, data)); err != nil {
 			t.Fatal(err)
 		}
@@ -168,4 +179,99 @@ func TestWorkerRate(t *testing.T) {
 		t.Errorf("%d sends at %d/s took %v on the fake clock, want ≈ %v", n, rate, elapsed, want)
 	}
 	t.Logf("%d sends at %d/s: %v of fake time", n, rate, elapsed)
+}
+
+// pacingSetup is two replicas' workers on one miniredis and a fake clock,
+// and enterprises P0..P(n-1) whose chats are chats[i].
+func pacingSetup(t *testing.T, chats []int64, send Sender) (*fakeClock, []*Worker, *Store) {
+	t.Helper()
+	m, rdb, s := workerSetup(t)
+	clock := newFakeClock(m, time.Date(2026, 11, 30, 10, 0, 0, 0, china))
+	var roster []push.Profile
+	for i, c := range chats {
+		p := designProfile(t)
+		p.ID, p.ChatID = fmt.Sprintf("P%d", i), c
+		roster = append(roster, p)
+	}
+	if _, err := s.Import(context.Background(), roster); err != nil {
+		t.Fatal(err)
+	}
+	var ws []*Worker
+	for range 2 {
+		ws = append(ws, NewWorker(s, rdb, send, WorkerOptions{Now: clock.Now, Sleep: clock.Sleep}))
+	}
+	return clock, ws, s
+}
+
+// TestWorkerChatInterval: three bills to one chat, taken by two replicas
+// in turn between bills to other chats, reach it ≥ 1 s apart; the other
+// chats are not held back by it.
+func TestWorkerChatInterval(t *testing.T) {
+	chats := []int64{7, 8, 7, 9, 7}
+	f := &scriptedSender{}
+	clock, ws, _ := pacingSetup(t, chats, f)
+	f.clock = clock.Now
+	start := clock.Now()
+	for i := range chats {
+		if err := ws[i%2].ProcessTask(context.Background(), billTask(t, fmt.Sprintf("P%d", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := map[int64][]time.Duration{}
+	for c, ts := range f.sent {
+		for _, at := range ts {
+			got[c] = append(got[c], at.Sub(start).Round(10*time.Millisecond))
+		}
+	}
+	// 25/s globally: 40 ms apart at least; chat 7 every 1.1 s. (One
+	// worker at a time here: chat 9 waits for the third task's turn.)
+	want := map[int64][]time.Duration{7: {0, 1100 * time.Millisecond, 2200 * time.Millisecond}, 8: {40 * time.Millisecond}, 9: {1100 * time.Millisecond}}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("send times after the start (-want +got):\n%s", d)
+	}
+	for i := 1; i < len(f.sent[7]); i++ {
+		if gap := f.sent[7][i].Sub(f.sent[7][i-1]); gap < time.Second {
+			t.Errorf("chat 7: sends %d and %d %v apart", i-1, i, gap)
+		}
+	}
+}
+
+// TestWorkerPauseShared: a 429 on one replica's worker pauses the other
+// for retry_after; a pause longer than MaxPauseWait sends the task back to
+// asynq (not a failure) without sending.
+func TestWorkerPauseShared(t *testing.T) {
+	f := &scriptedSender{script: map[int64][]error{
+		1: {&RetryAfterError{After: 3 * time.Second, Err: errors.New("Too Many Requests: retry after 3")}},
+		3: {&RetryAfterError{After: 60 * time.Second, Err: errors.New("Too Many Requests: retry after 60")}},
+	}}
+	clock, ws, _ := pacingSetup(t, []int64{1, 2, 3, 4}, f)
+	f.clock = clock.Now
+	ctx := context.Background()
+	t429 := clock.Now()
+	err := ws[0].ProcessTask(ctx, billTask(t, "P0"))
+	var ra *RetryAfterError
+	if !errors.As(err, &ra) {
+		t.Fatalf("429: %v", err)
+	}
+	if err := ws[1].ProcessTask(ctx, billTask(t, "P1")); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.sent[2][0].Sub(t429); got < 3*time.Second {
+		t.Errorf("the other replica sent %v after the 429 (retry_after 3 s)", got)
+	}
+	// retry_after 60 s: the other replica gives the task back for 60 s.
+	if err := ws[1].ProcessTask(ctx, billTask(t, "P2")); !errors.As(err, &ra) {
+		t.Fatalf("429: %v", err)
+	}
+	t429 = clock.Now()
+	err = ws[0].ProcessTask(ctx, billTask(t, "P3"))
+	if !errors.As(err, &ra) || !errors.Is(err, errPaused) || isFailure(err) {
+		t.Fatalf("paused worker: %v", err)
+	}
+	if d := RetryDelay(0, err, nil); d < 60*time.Second || d > 62*time.Second {
+		t.Errorf("paused task back in %v, want ≈ 61 s", d)
+	}
+	if len(f.sent[4]) != 0 || clock.Now().Sub(t429) > time.Second {
+		t.Errorf("paused worker sent %v, waited %v", f.sent[4], clock.Now().Sub(t429))
+	}
 }

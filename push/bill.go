@@ -31,6 +31,10 @@ type Bill struct {
 	NearMisses  []NearMiss `json:"near_misses"`
 	Missing     []string   `json:"missing"`
 	Deadlines   []Deadline `json:"deadlines"`
+	// Facts are the profile's figures and dates the bill rests on, in
+	// Chinese ("2026年研发投入930万（2025年500万）"): a reader sees what was
+	// used before any amount (profileFacts, message.go).
+	Facts []string `json:"facts"`
 	// Notes explain what the bill left out and why (amounts of 0, dates
 	// outside the window, the drafts' status).
 	Notes []string `json:"notes"`
@@ -143,6 +147,7 @@ func ComputeBill(p Profile, date time.Time, opts ...BillOption) Bill {
 		b: Bill{
 			Enterprise: p.ID, Name: p.Name, ChatID: p.ChatID, Date: day.Format(time.DateOnly),
 			Items: []Item{}, NearMisses: []NearMiss{}, Missing: []string{}, Deadlines: []Deadline{}, Notes: []string{},
+			Facts: profileFacts(p),
 		},
 	}
 	bc.tiers(p.Tiers)
@@ -196,7 +201,7 @@ func (bc *billCtx) missing(format string, a ...any) {
 func (bc *billCtx) calc(rule string, in policies.Inputs, needsCert bool, notes ...string) *entry {
 	c, err := policies.Calculate(rule, in, bc.day)
 	if err != nil {
-		bc.note("%s：无法计算（%v）", ruleTitle(rule), err)
+		bc.note("%s：资料中的数据无法用于计算，未计入", ruleTitle(rule))
 		return nil
 	}
 	bc.entries = append(bc.entries, entry{c: c, needsCert: needsCert, notes: notes})
@@ -223,12 +228,12 @@ func (bc *billCtx) tiers(ts []Tier) {
 			// Undated: taken as a current certification, but no award and no
 			// review date, since neither can be placed in time.
 			bc.qualified = true
-			bc.missing("提供%s的认定日期（tiers[%d].recognized），可核对是否在本期申报范围、提醒复核", name, i)
+			bc.missing("提供第%d项认定（%s）的认定日期，可核对是否在本期申报范围、提醒复核", i+1, name)
 			continue
 		}
 		rec, err := parseDate(t.Recognized)
 		if err != nil {
-			bc.note("%s：认定日期%q无法识别，未计入", name, t.Recognized)
+			bc.note("%s：认定日期“%s”无法识别，未计入", name, t.Recognized)
 			continue
 		}
 		if rec.After(bc.day) {
@@ -310,7 +315,7 @@ func (bc *billCtx) revenue(m map[string]int64) {
 	y, ok := bc.latestYear(m)
 	switch {
 	case len(m) == 0:
-		bc.missing("提供近两年营业收入（revenue_yuan），可测算营收首次突破1亿元、5亿元奖励（第3条）")
+		bc.missing("提供近两年营业收入，可测算营收首次突破1亿元、5亿元奖励（第3条）")
 		return
 	case !ok || y < bc.day.Year()-1:
 		bc.missing("营业收入只提供到%s，提供%d年或%d年营收可测算营收首次突破奖励（第3条）", yearText(y), bc.day.Year()-1, bc.day.Year())
@@ -341,7 +346,7 @@ func (bc *billCtx) rd(m map[string]int64) {
 	y, ok := bc.latestYear(m)
 	switch {
 	case len(m) == 0:
-		bc.missing("提供近两年研发投入（rd_spend_yuan），可测算研发投入增量补助（第4条）")
+		bc.missing("提供近两年研发投入，可测算研发投入增量补助（第4条）")
 		return
 	case !ok || y < bc.day.Year()-1:
 		bc.missing("研发投入只提供到%s，提供%d年和%d年研发投入可测算研发投入增量补助（第4条）", yearText(y), bc.day.Year()-1, bc.day.Year())
@@ -368,13 +373,13 @@ func (bc *billCtx) standards(ss []Standard) {
 	old := 0
 	for i, s := range ss {
 		if s.Approved == "" {
-			bc.missing("提供标准的批准日期（standards[%d].approved），可测算标准奖励（第5条）", i)
+			bc.missing("提供第%d项技术标准的批准日期，可测算标准奖励（第5条）", i+1)
 			continue
 		}
 		t, err := parseDate(s.Approved)
 		switch {
 		case err != nil:
-			bc.note("技术标准：批准日期%q无法识别，未计入", s.Approved)
+			bc.note("技术标准：批准日期“%s”无法识别，未计入", s.Approved)
 		case t.After(bc.day):
 			bc.note("技术标准批准日期%s在账单日之后，本期未计入", s.Approved)
 		case !bc.inWindow(t):
@@ -399,13 +404,13 @@ func (bc *billCtx) loans(ls []Loan) {
 		switch l.Product {
 		case ProductZhuangda:
 			if l.InterestPaidYuan <= 0 || l.LPRInterestYuan <= 0 {
-				bc.missing("“壮大贷”：提供年度实际支付利息和按同期LPR计算的利息（loans[%d].interest_paid_yuan、lpr_interest_yuan），可测算贴息（第6条）", i)
+				bc.missing("第%d笔贷款（“壮大贷”）：提供年度实际支付利息和按同期LPR计算的利息，可测算贴息（第6条）", i+1)
 				continue
 			}
 			paid, lpr, nz = paid+l.InterestPaidYuan, lpr+l.LPRInterestYuan, nz+1
 		case ProductXinyidai:
 			if l.PrincipalYuan <= 0 {
-				bc.missing("“新易贷”：提供贷款金额（loans[%d].principal_yuan），可测算利息补贴上限（第6条）", i)
+				bc.missing("第%d笔贷款（“新易贷”）：提供贷款金额，可测算利息补贴上限（第6条）", i+1)
 				continue
 			}
 			principal, nx = principal+l.PrincipalYuan, nx+1
@@ -461,7 +466,7 @@ func (bc *billCtx) finish() {
 		}
 	}
 	if anyHeld {
-		msg := fmt.Sprintf("未提供有效的优质中小企业认定（tiers：创新型中小企业、省级专精特新中小企业或“小巨人”，认定未满%d年）：第2—6条只支持优质中小企业（见适用对象）", certYears)
+		msg := fmt.Sprintf("未提供有效的优质中小企业认定（创新型中小企业、省级专精特新中小企业或“小巨人”，认定未满%d年）：第2—6条只支持优质中小企业（见适用对象）", certYears)
 		if pending > 0 {
 			msg += "，按所填数据认定后可申请" + yuan.Format(pending)
 		}
@@ -514,7 +519,7 @@ func action(c policies.Calculation, zeroed bool) string {
 // date is known.
 func (bc *billCtx) policyDates(cfg billConfig) {
 	if cfg.issued.IsZero() {
-		bc.note("印发日期未设置（POLICY_ISSUED）：政策自印发之日起30个工作日后施行、有效期3年，具体日期待印发后计算。")
+		bc.note("%s", unissuedNote())
 		return
 	}
 	issued, start, end := cfg.issued, cfg.effective, cfg.expires
@@ -536,17 +541,18 @@ func (bc *billCtx) policyDates(cfg billConfig) {
 }
 
 // Text is the bill as a reader sees it in Telegram or on the command line:
-// plain text in Chinese, every amount with its clause, ending with the drafts
-// note.
+// plain text in Chinese, the profile facts and clauses it rests on, every
+// amount with its clause, ending with the drafts note. Its first two lines
+// name the enterprise and the date in a form ParseBillRef reads back.
 func (b Bill) Text() string {
 	var s strings.Builder
-	who := b.Name
-	if who == "" {
-		who = b.Enterprise
-	} else if b.Enterprise != "" {
-		who += "（" + b.Enterprise + "）"
+	fmt.Fprintf(&s, "%s%s\n%s%s\n", billTitle, billWho(b.Name, b.Enterprise), billDateLabel, b.Date)
+	if len(b.Facts) > 0 {
+		fmt.Fprintf(&s, "\n依据您登记的资料：%s。\n", strings.Join(b.Facts, "；"))
 	}
-	fmt.Fprintf(&s, "【红利账单】%s\n账单日期：%s\n", who, b.Date)
+	if cs := b.clauseList(); cs != "" {
+		fmt.Fprintf(&s, "依据条款：%s\n", cs)
+	}
 	if len(b.Items) == 0 {
 		s.WriteString("\n按所填数据，暂未测算出可申请的奖补。\n")
 	} else {

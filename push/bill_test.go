@@ -213,6 +213,11 @@ func TestBillCases(t *testing.T) {
 // checkBill holds for every bill.
 func checkBill(t *testing.T, b Bill) {
 	t.Helper()
+	for _, txt := range []string{b.Text(), b.ChatText()} {
+		if w := CodeWords(txt, b.Enterprise); len(w) > 0 {
+			t.Errorf("bill text shows code words %q:\n%s", w, txt)
+		}
+	}
 	var sum int64
 	for _, it := range b.Items {
 		sum += it.AmountYuan

@@ -214,8 +214,13 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 	if len(in.awards) > 1 {
 		calcs = append([]policies.Calculation{policies.Highest(in.awards, e.opts.now())}, calcs...)
 	}
-	a.Calculations = append(a.Calculations, policies.SameMatter(calcs)...)
-	if t, ok := total(a.Calculations, in); ok {
+	if !in.asksDiff {
+		calcs = policies.SameMatter(calcs)
+	}
+	a.Calculations = append(a.Calculations, calcs...)
+	if d, ok := difference(a.Calculations, in); ok {
+		a.Calculations = append(a.Calculations, d)
+	} else if t, ok := total(a.Calculations, in); ok {
 		a.Calculations = append(a.Calculations, t)
 	}
 	a.Reading = e.readingOf(a.Calculations, in.mentions, q)

@@ -122,12 +122,15 @@ func localized(cs []policies.Calculation, lang string) []policies.Calculation {
 	}
 	out := make([]policies.Calculation, len(cs))
 	for i, c := range cs {
-		if c.Rule != RuleTotal {
+		if c.Rule != RuleTotal && c.Rule != RuleDifference {
 			out[i] = c.Localized("en")
 			continue
 		}
 		t := c
 		t.Title = "Total"
+		if c.Rule == RuleDifference {
+			t.Title = "Difference"
+		}
 		t.Steps = make([]string, len(c.Steps))
 		for j, s := range c.Steps {
 			t.Steps[j] = sumEN(s, titles)
@@ -141,16 +144,21 @@ func localized(cs []policies.Calculation, lang string) []policies.Calculation {
 	return out
 }
 
-// sumEN writes the total's step "60万（title） + 50万（title） = 110万" in
-// English; a step of another shape is returned as it is.
+// sumEN writes the total's step "60万（title） + 50万（title） = 110万" (or a
+// difference's, with −) in English; a step of another shape is returned as
+// it is.
 func sumEN(s string, titles map[string]string) string {
 	sum, result, ok := strings.Cut(s, " = ")
 	total, err := yuan.Parse(result)
 	if !ok || err != nil {
 		return s
 	}
+	op := " + "
+	if strings.Contains(sum, " − ") {
+		op = " − "
+	}
 	var parts []string
-	for _, p := range strings.Split(sum, " + ") {
+	for _, p := range strings.Split(sum, op) {
 		amount, title, ok := strings.Cut(p, "（")
 		v, err := yuan.Parse(amount)
 		if !ok || err != nil {
@@ -162,7 +170,7 @@ func sumEN(s string, titles map[string]string) string {
 		}
 		parts = append(parts, fmt.Sprintf("%s (%s)", yuan.FormatEN(v), title))
 	}
-	return strings.Join(parts, " + ") + " = " + yuan.FormatEN(total)
+	return strings.Join(parts, op) + " = " + yuan.FormatEN(total)
 }
 
 // wordingEN is the English of compose's answer (compose.go).

@@ -27,6 +27,9 @@ type intent struct {
 	asksMin bool
 	// asksTotal: "一共/合计/in total" — several amounts are also summed.
 	asksTotal bool
+	// asksDiff: "相差多少/多拿多少/which pays more" — the amounts are
+	// alternatives, compared, never summed or merged.
+	asksDiff  bool
 	guesses   []yuan.Mention // the user's own estimates, checked, never inputs
 	awards    []yuan.Mention // awards of different policies for one matter, to choose between
 	ambiguous bool           // two readings give different amounts
@@ -102,6 +105,7 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 	in.asksMax = reAsksMax.MatchString(norm)
 	in.asksMin = reAsksMin.MatchString(norm)
 	in.asksTotal = reAsksTotal.MatchString(norm)
+	in.asksDiff = reAsksDiff.MatchString(norm)
 	fig := readFigures(raw, yuan.Extract(raw))
 	// A negative amount is a bad figure, never its absolute value: it is
 	// dropped, said so, and asked for like a missing one.
@@ -135,6 +139,11 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 				suppressed[s] = true
 			}
 		}
+	}
+	// A suppressed rule stays when a part of the question names it alone:
+	// "研发投入增加了500万，另外有一个研发成果产业化项目" asks both.
+	if suppressed["rd_increase"] && namedAlone(norm, "rd_increase") {
+		delete(suppressed, "rd_increase")
 	}
 	names = slices.DeleteFunc(names, func(n string) bool { return suppressed[n] })
 	// 研发 with no figure and no spending words is an R&D team or centre,
@@ -282,6 +291,15 @@ func ownMentions(raw string, ms []yuan.Mention, names []string) map[string][]yua
 				owner, bestEnd = t.rule, locs[len(locs)-1][1]
 			}
 		}
+		// An input's own words beat a rule's name: 技术研发投入 is the
+		// 产业化 project's input even though 研发 names the R&D rule.
+		for _, t := range triggers {
+			for _, cue := range t.inputs {
+				if slices.Contains(names, t.rule) && cue.MatchString(lastWords(before, 12)) {
+					owner = t.rule
+				}
+			}
+		}
 		if owner == "" {
 			for _, t := range triggers {
 				if slices.Contains(names, t.rule) && t.match.MatchString(after) {
@@ -373,6 +391,14 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		}
 		return []ruleCall{{name: rule, inputs: in}}
 	case "digital_transformation":
+		if len(ms) > 1 && reAsksDiff.MatchString(norm) {
+			// "方案A投90万，方案B投110万，B比A多拿多少": alternatives, one each.
+			var calls []ruleCall
+			for _, m := range ms {
+				calls = append(calls, ruleCall{name: rule, inputs: map[string]string{"investment_yuan": itoa(m.Yuan)}})
+			}
+			return calls
+		}
 		if len(ms) > 1 && !slices.ContainsFunc(ms, func(m yuan.Mention) bool { return m.RangeTo > 0 }) {
 			// "两个项目，一个140万，一个490万": the enterprise's investment is
 			// their sum (the threshold and the rate apply to the enterprise).
@@ -416,6 +442,9 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		}
 		return []ruleCall{{name: rule, inputs: in}}
 	case "revenue_milestone":
+		if calls := milestoneEvents(raw, ms); calls != nil {
+			return calls
+		}
 		ms = dropNamedMilestones(raw, ms)
 		switch {
 		case len(ms) == 0 && reCrossedYi.MatchString(norm):
@@ -542,7 +571,7 @@ var (
 	reInterest   = regexp.MustCompile(`(?i)(利息|付息|interest( paid)?)(是|为|了|有|共|总共|:|：| of| was| is)?\s*$`)
 	reLoanAmount = regexp.MustCompile(`(?i)贷款|贷了|借了|额度|放款|本金|principal|loan of|borrow`)
 	reDecrease   = regexp.MustCompile(`(?i)减少|下降|少了|降了|减了|下滑|缩减|没(有)?增加|未增加|没增|\b(decrease[sd]?|dropped|fell|falls?|down by|declined?|cut)\b`)
-	reIncrease   = regexp.MustCompile(`(?i)增|多了|多投|提高|提升|涨了|加了|多花|多出|超出|上涨|increase|more than|grew|rose|up by|\bup\b`)
+	reIncrease   = regexp.MustCompile(`(?i)增|多了|多投|提高|提升|涨了|加了|多花|多出|超出|上涨|比(去年|上年|上一年|前一年|往年)[^，。,]{0,6}多|increase|more than|grew|rose|up by|\bup\b`)
 	// reMoreAfterEN: "4000w more on R&D than last year" — the figure is the increase.
 	reMoreAfterEN = regexp.MustCompile(`(?i)^\s*(yuan|rmb)?\s*(more|extra|higher)\b`)
 	// reIncreaseTo marks the figure after it as the new total, not the increase.
@@ -756,10 +785,12 @@ func pad2(n int) string {
 }
 
 var (
+	reEachCount      = regexp.MustCompile(`各[^，。,]{0,4}?(([0-9]{1,2}|[一二两三四五六七八九十]{1,3})\s*(项|个|部|条))`)
 	reCountThenLevel = regexp.MustCompile(`^\s*(的)?\s*$`)
 	reLevelThenCount = regexp.MustCompile(`^(技术)?(标准)?\s*(共|各|有|)\s*$`)
 	reAsksMin        = regexp.MustCompile(`门槛|起点|起步|至少|最低|最少|达到多少|多少才|才能拿|才能申请|才够|才有|够得着|\b(minimum|at least|threshold|qualify for)\b`)
 	reAsksMax        = regexp.MustCompile(`最高|最多|上限|封顶|顶格|至多|\b(max|maximum|cap|capped|at most|upper limit|ceiling)\b`)
+	reAsksDiff       = regexp.MustCompile(`相差|差多少|差距|差几|多拿多少|少拿多少|多得多少|多多少|哪个划算|哪个多|哪种多|\b(difference|how much more|how much less|which pays more)\b`)
 	reAsksTotal      = regexp.MustCompile(`一共|合计|总共|共计|总计|加起来|加在一起|一起能拿|一起拿|一起能领|两项一起|\b(in total|altogether|combined|total)\b`)
 	// reAnaphora: the question points back at the last one ("这个", "它").
 	reAnaphora = regexp.MustCompile(`这个|那个|这项|那项|该项|它|上面|刚才|同样|也是|\b(it|that|this one|same)\b`)
@@ -812,6 +843,19 @@ func standardItems(norm string) []string {
 		}
 	}
 	if !counted {
+		// "国际、国家、行业标准各获批一项": one count for every level listed.
+		if m := reEachCount.FindStringSubmatch(norm); m != nil && len(items) > 0 {
+			if c := yuan.Counts(m[1]); len(c) == 1 && c[0].N > 1 {
+				var out []string
+				for _, it := range items {
+					for range min(c[0].N, 20) {
+						out = append(out, it)
+					}
+				}
+				return out
+			}
+			return items
+		}
 		return nil
 	}
 	return items
@@ -861,4 +905,48 @@ func settleYears(in map[string]string, lastKey, thisKey string, v int64, lastYea
 		in[other] = in[key]
 	}
 	in[key] = itoa(v)
+}
+
+// milestoneEvents reads "前年第一次过了1亿，今年又第一次过了5亿": every figure
+// a milestone named as crossed, each its own award (asked together they are
+// summed). It returns nil unless every figure is such a milestone.
+func milestoneEvents(raw string, ms []yuan.Mention) []ruleCall {
+	if len(ms) < 2 {
+		return nil
+	}
+	var calls []ruleCall
+	for i, m := range ms {
+		if !cueBefore(raw, ms, i, reCrossing) || !policies.IsRevenueMilestone(m.Yuan) {
+			return nil
+		}
+		calls = append(calls, ruleCall{name: "revenue_milestone", inputs: map[string]string{"revenue_yuan": itoa(m.Yuan)}})
+	}
+	return calls
+}
+
+// namedAlone reports whether a part of the question (between punctuation)
+// before any part naming a rule that suppresses rule states an increase
+// with a figure: "研发投入增加了500万，另外有一个研发成果产业化项目…" asks
+// both rules, while "研发成果产业化项目，技术研发投入800万" is one matter.
+func namedAlone(norm, rule string) bool {
+	for _, seg := range reSegment.Split(norm, -1) {
+		named, suppressor := false, false
+		for _, t := range triggers {
+			named = named || t.rule == rule && t.match.MatchString(seg)
+			suppressor = suppressor || slices.Contains(t.suppress, rule) && t.match.MatchString(seg)
+		}
+		switch {
+		case suppressor:
+			return false
+		case named && reIncrease.MatchString(seg) && len(yuan.Extract(seg)) > 0:
+			return true
+		}
+	}
+	return false
+}
+
+// lastWords is the end of s, at most n runes.
+func lastWords(s string, n int) string {
+	r := []rune(s)
+	return string(r[max(0, len(r)-n):])
 }

@@ -34,7 +34,7 @@ var (
 	reAwardBefore  = regexp.MustCompile(`(补|奖|给|发|资助|补贴|补助|奖励|贴息)(了|到)?\s*(的是|是|为|有)?\s*$|(?i)\b(gives?|grants?|pays?|offers?|award of|subsidy of)\s*$`)
 	reFromCue      = regexp.MustCompile(`(从|由|自)\s*$|(?i)\bfrom\s*$`)
 	reToCue        = regexp.MustCompile(`^\s*(元|块)?\s*(去年|上年|今年|(?i:(last|this|previous) year))?\s*(猛|一下子|直接)?(增加|增长|增|涨|提高|提升|上升|升|加|变|跃|冲|跳|翻)?(了)?\s*(到|至|成|为)|^\s*(→|->|=>|~)|(?i)^\s*(yuan|rmb)?\s*((last|this|previous) year)?\s*(to|up to)\b`)
-	rePerItem      = regexp.MustCompile(`(每家|每个|每笔|每项|各|每一家|每家企业|均为|都是|分别是)(投|投了|投资|投资了)?\s*$|(?i)\b(each|per (company|firm|enterprise|investee))\s*$`)
+	rePerItem      = regexp.MustCompile(`(每家|每个|每笔|每项|各|每一家|每家企业|均为|都是)(投|投了|投资|投资了)?\s*$|(?i)\b(each|per (company|firm|enterprise|investee))\s*$`)
 	rePerItemAfter = regexp.MustCompile(`^\s*(元|块)?\s*(一家|每家)|(?i)^\s*(yuan\s*)?(each|apiece|per (company|firm|enterprise|investee))\b`)
 	reGroupedBare  = regexp.MustCompile(`(^|[^0-9.,])([0-9]{1,3}(?:,[0-9]{3})+)(\.\s|\.$|[^0-9%.,]|$)`)
 	reRangeSep     = regexp.MustCompile(`到|至|-|~|—|－|(?i)\bto\b`)
@@ -144,8 +144,14 @@ func perItem(raw string, ms []yuan.Mention) []yuan.Mention {
 		n := 1
 		if rePerItem.MatchString(knowledge.Normalize(raw[max(0, m.Start-15):m.Start])) ||
 			rePerItemAfter.MatchString(knowledge.Normalize(raw[m.End:min(len(raw), m.End+24)])) {
-			for _, c := range counts {
+			seg := segmentAround(raw, m)
+			for _, c := range counts { // the count before the figure …
 				if c.End <= m.Start && isItemUnit(c.Unit) {
+					n = c.N
+				}
+			}
+			for _, c := range counts { // … else one after it in its part ("3 million each in two SMEs")
+				if n == 1 && c.Start >= m.End && c.End <= seg[1] && isItemUnit(c.Unit) {
 					n = c.N
 				}
 			}
@@ -221,7 +227,7 @@ func total(cs []policies.Calculation, in intent) (policies.Calculation, bool) {
 		if r.NotPayout || c.Kind == policies.KindUnstated || c.Kind == policies.KindThreshold || c.Dates != nil {
 			continue
 		}
-		if !sameAward(cs, c) {
+		if !sameAward(cs, c) && !policies.SeparateAwards(c.Rule) {
 			return policies.Calculation{}, false // alternatives of one rule
 		}
 		if c.Kind == policies.KindMaximum {
@@ -343,4 +349,38 @@ func yearChoices(ms []yuan.Mention, lang string) []string {
 		}
 	}
 	return out
+}
+
+// RuleDifference is the rule name of the calculation that compares two.
+const RuleDifference = "difference"
+
+// difference compares two alternatives the question weighs ("国家标准和行业
+// 标准的奖励相差多少", "方案B比方案A多拿多少"): the larger less the smaller,
+// each shown. It applies only to exactly two payouts.
+func difference(cs []policies.Calculation, in intent) (policies.Calculation, bool) {
+	if !in.asksDiff {
+		return policies.Calculation{}, false
+	}
+	var pay []policies.Calculation
+	for _, c := range cs {
+		r, _ := policies.RuleByName(c.Rule)
+		if r.NotPayout || c.Kind == policies.KindUnstated || c.Kind == policies.KindThreshold || c.Dates != nil {
+			continue
+		}
+		pay = append(pay, c)
+	}
+	if len(pay) != 2 {
+		return policies.Calculation{}, false
+	}
+	hi, lo := pay[0], pay[1]
+	if lo.AmountYuan > hi.AmountYuan {
+		hi, lo = lo, hi
+	}
+	d := policies.Calculation{Rule: RuleDifference, Clause: hi.Clause, Title: "相差", Kind: policies.KindComputed,
+		AmountYuan: hi.AmountYuan - lo.AmountYuan, Inputs: map[string]any{}, Params: append(slices.Clone(hi.Params), lo.Params...)}
+	if hi.Kind == policies.KindMaximum || lo.Kind == policies.KindMaximum {
+		d.Kind = policies.KindMaximum
+	}
+	d.Steps = []string{fmt.Sprintf("%s（%s） − %s（%s） = %s", yuan.Format(hi.AmountYuan), hi.Title, yuan.Format(lo.AmountYuan), lo.Title, yuan.Format(d.AmountYuan))}
+	return d, true
 }

@@ -26,6 +26,9 @@ type Frame struct {
 	// Matter names the matter (同一事项) the rule rewards, shared by rules
 	// whose rewards are not received together (就高不就低); "" for none.
 	Matter string
+	// Separate: several calculations of the rule in one question are
+	// separate awards (summed when a total is asked), not alternatives.
+	Separate bool
 }
 
 // A Cue is a group of words or patterns with where they come from.
@@ -62,6 +65,7 @@ func LoadFrames(raw []byte) ([]Frame, error) {
 			Suppress []string                        `yaml:"suppress"`
 			Inputs   map[string]map[string][]cueYAML `yaml:"inputs"`
 			Matter   string                          `yaml:"matter"`
+			Separate bool                            `yaml:"separate"`
 		} `yaml:"frames"`
 	}
 	dec := yaml.NewDecoder(strings.NewReader(string(raw)))
@@ -101,7 +105,7 @@ func LoadFrames(raw []byte) ([]Frame, error) {
 			return nil, fmt.Errorf("frames.yaml: rule %s has two frames", f.Rule)
 		}
 		seen[f.Rule] = true
-		fr := Frame{Rule: f.Rule, Suppress: f.Suppress, Inputs: map[string][]Cue{}, Matter: f.Matter}
+		fr := Frame{Rule: f.Rule, Suppress: f.Suppress, Inputs: map[string][]Cue{}, Matter: f.Matter, Separate: f.Separate}
 		var err error
 		if fr.Subject, err = conv(f.Rule+" subject", f.Subject); err != nil {
 			return nil, err
@@ -177,4 +181,19 @@ func SameMatter(cs []Calculation) []Calculation {
 		}
 	}
 	return out
+}
+
+// SeparateAwards reports whether several calculations of rule in one
+// question are separate awards (its frame's separate).
+func SeparateAwards(rule string) bool {
+	fs, err := Frames()
+	if err != nil {
+		return false
+	}
+	for _, f := range fs {
+		if f.Rule == rule {
+			return f.Separate
+		}
+	}
+	return false
 }

@@ -223,6 +223,7 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 	} else if t, ok := total(a.Calculations, in); ok {
 		a.Calculations = append(a.Calculations, t)
 	}
+	a.Citations = e.preferSubject(a.Citations, q, a.Calculations)
 	a.Reading = e.readingOf(a.Calculations, in.mentions, q)
 	a.Ambiguous = in.ambiguous
 	if a.Ambiguous {

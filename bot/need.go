@@ -90,7 +90,9 @@ func (e *Engine) states(cl policies.Clause, quote, need string, a Answer) bool {
 		return ok
 	}
 	for _, c := range a.Calculations {
-		if c.Clause == cl.ID {
+		// A receipt that says the clause sets no amount (上市各阶段) does
+		// not answer an amount question: it confirms the silence.
+		if c.Clause == cl.ID && c.Kind != policies.KindUnstated {
 			return true
 		}
 	}
@@ -154,7 +156,9 @@ func (e *Engine) settleNeed(a *Answer, r reading) {
 			break
 		}
 		cl, err := e.corpus.Clause(c.ID)
-		if err == nil && e.states(cl, c.Quote, need, *a) {
+		// An amount only a quoted figure would give (no calculation) is
+		// not reason enough to change the subject.
+		if err == nil && e.states(cl, c.Quote, need, *a) && (need != "amount" || e.computedFor(cl.ID, *a)) {
 			a.Citations = promote(a.Citations, c.ID, e)
 			return
 		}
@@ -288,4 +292,57 @@ func silentNeed(need string) bool {
 		return false
 	}
 	return needLabels[need] != ""
+}
+
+// preferSubject: when the question names a term only a clause or two use
+// (绿色工厂, 成都工匠) and the top clause is not one of them, a cited clause
+// that uses it leads — a generic word the top clause shares (获评, 国家级)
+// must not make it the answer. Clauses a calculation rests on are kept.
+func (e *Engine) preferSubject(cs []Citation, q string, calcs []policies.Calculation) []Citation {
+	if len(cs) < 2 || slices.ContainsFunc(calcs, func(c policies.Calculation) bool { return c.Clause == cs[0].ID }) {
+		return cs
+	}
+	top, err := e.corpus.Clause(cs[0].ID)
+	if err != nil {
+		return cs
+	}
+	for _, t := range knowledge.Tokens(q) {
+		if len([]rune(t)) < 3 || e.clausesUsing(t) > 2 || e.inDocumentTitle(t) || strings.Contains(knowledge.Normalize(top.Text+top.Title), t) {
+			continue
+		}
+		for _, c := range cs[1:min(len(cs), 3)] {
+			cl, err := e.corpus.Clause(c.ID)
+			if err == nil && strings.Contains(knowledge.Normalize(cl.Text), t) {
+				return promote(cs, c.ID, e)
+			}
+		}
+	}
+	return cs
+}
+
+// clausesUsing counts the clauses whose normalised text contains term.
+func (e *Engine) clausesUsing(term string) int {
+	n := 0
+	for _, cl := range e.corpus.Clauses() {
+		if strings.Contains(knowledge.Normalize(cl.Text), term) {
+			n++
+		}
+	}
+	return n
+}
+
+// inDocumentTitle reports whether term is part of a document's title or
+// short name (实施方案, 梯度培育): naming the document is not naming a subject.
+func (e *Engine) inDocumentTitle(term string) bool {
+	for _, d := range e.corpus.Documents {
+		if strings.Contains(knowledge.Normalize(d.Title+d.Short), term) {
+			return true
+		}
+	}
+	return false
+}
+
+// computedFor reports whether a calculation of the answer rests on clause id.
+func (e *Engine) computedFor(id string, a Answer) bool {
+	return slices.ContainsFunc(a.Calculations, func(c policies.Calculation) bool { return c.Clause == id && c.Kind != policies.KindUnstated })
 }

@@ -84,3 +84,20 @@ func TestANamedDocumentLeads(t *testing.T) {
 		t.Errorf("citations %v: the 若干政策's clause should lead", a.Citations)
 	}
 }
+
+// A question naming a term only one clause uses is answered from that
+// clause: a generic word another clause shares (获评) does not win, and an
+// amount that clause does not state is said to be unstated.
+func TestTheSubjectsClauseAnswers(t *testing.T) {
+	e := engineForTest(t)
+	for _, c := range []struct{ q, clause string }{
+		{"获评国家级绿色工厂有多少奖励", "plan/7"},
+		{"员工获评成都工匠后奖励金额是多少", "plan/10"},
+		{"北交所首发上市具体奖励多少钱", "policy/7"},
+	} {
+		a := e.Ask(context.Background(), c.q)
+		if a.Answered || len(a.Citations) == 0 || a.Citations[0].ID != c.clause || !strings.HasPrefix(a.Answer, "两份文件没有写") {
+			t.Errorf("%s: answered=%v citations=%v\n%s", c.q, a.Answered, a.Citations, a.Answer)
+		}
+	}
+}

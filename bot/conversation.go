@@ -100,6 +100,7 @@ func (e *Engine) Handle(ctx context.Context, m Message) (Reply, error) {
 			ID: id, Time: start, Channel: m.Channel, UserHash: userHash, ChatHash: chatHash,
 			Question: MaskPersonal(a.Question), Answer: MaskPersonal(a.Answer), Answered: a.Answered,
 			Citations: a.Citations, Calculations: a.Calculations, Latency: latency, Mode: a.Mode,
+			Need: a.Need, Unstated: a.unstated, Lang: a.Lang,
 		}
 		if err := e.opts.exchange.Append(ctx, ex); err != nil {
 			e.opts.log.Warn("conversation log unavailable; exchange not stored", "err", err)

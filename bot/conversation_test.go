@@ -312,3 +312,18 @@ func TestAmbiguityAskedAndSettled(t *testing.T) {
 		t.Errorf("今年500万: %+v\n%s", r.Calculations, r.Text)
 	}
 }
+
+// The log records what was asked and which needs the documents left
+// unanswered, for the staff console.
+func TestExchangeRecordsTheNeed(t *testing.T) {
+	e, log := conversation(t)
+	r := say(t, e, "10", "小巨人奖励什么时候申报")
+	ex, err := log.Get(context.Background(), r.ExchangeID)
+	if err != nil || ex.Need != "deadline" || ex.Unstated != "deadline" || ex.Lang != "zh" || ex.Answered {
+		t.Errorf("exchange %+v, %v", ex, err)
+	}
+	r = say(t, e, "10", "研发投入比去年多了650万，能拿多少")
+	if ex, _ := log.Get(context.Background(), r.ExchangeID); ex.Need != "amount" || ex.Unstated != "" {
+		t.Errorf("exchange %+v", ex)
+	}
+}

@@ -30,6 +30,13 @@ type Exchange struct {
 	Mode           string                 `json:"mode"`               // ModeOffline, ModeLLM, ModeLLMFallback
 	Feedback       string                 `json:"feedback,omitempty"` // "", VerdictUp, VerdictDown
 	FeedbackReason string                 `json:"feedback_reason,omitempty"`
+	// Need is what the question asked (the ask JSON's need); Unstated names
+	// the need the documents do not state when the answer said so
+	// ("deadline", "materials" …), "" otherwise. Staff read both as signs of
+	// where people are confused.
+	Need     string `json:"need,omitempty"`
+	Unstated string `json:"unstated,omitempty"`
+	Lang     string `json:"lang,omitempty"`
 }
 
 // Exchange modes: how the answer was composed.

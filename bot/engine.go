@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -75,6 +76,9 @@ type Engine struct {
 	corpus *policies.Corpus
 	index  *knowledge.Index
 	opts   options
+
+	normOnce sync.Once
+	norm     map[string]string // clause id → normalised text and title
 }
 
 type options struct {

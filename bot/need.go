@@ -302,17 +302,13 @@ func (e *Engine) preferSubject(cs []Citation, q string, calcs []policies.Calcula
 	if len(cs) < 2 || slices.ContainsFunc(calcs, func(c policies.Calculation) bool { return c.Clause == cs[0].ID }) {
 		return cs
 	}
-	top, err := e.corpus.Clause(cs[0].ID)
-	if err != nil {
-		return cs
-	}
+	top := cs[0].ID
 	for _, t := range knowledge.Tokens(q) {
-		if len([]rune(t)) < 3 || e.clausesUsing(t) > 2 || e.inDocumentTitle(t) || strings.Contains(knowledge.Normalize(top.Text+top.Title), t) {
+		if len([]rune(t)) < 3 || e.clausesUsing(t) > 2 || e.inDocumentTitle(t) || strings.Contains(e.normalizedClauses()[top], t) {
 			continue
 		}
 		for _, c := range cs[1:min(len(cs), 3)] {
-			cl, err := e.corpus.Clause(c.ID)
-			if err == nil && strings.Contains(knowledge.Normalize(cl.Text), t) {
+			if strings.Contains(e.normalizedClauses()[c.ID], t) {
 				return promote(cs, c.ID, e)
 			}
 		}
@@ -323,12 +319,24 @@ func (e *Engine) preferSubject(cs []Citation, q string, calcs []policies.Calcula
 // clausesUsing counts the clauses whose normalised text contains term.
 func (e *Engine) clausesUsing(term string) int {
 	n := 0
-	for _, cl := range e.corpus.Clauses() {
-		if strings.Contains(knowledge.Normalize(cl.Text), term) {
+	for _, t := range e.normalizedClauses() {
+		if strings.Contains(t, term) {
 			n++
 		}
 	}
 	return n
+}
+
+// normalizedClauses are the clauses' texts with their titles, normalised
+// once per engine, by clause id.
+func (e *Engine) normalizedClauses() map[string]string {
+	e.normOnce.Do(func() {
+		e.norm = map[string]string{}
+		for _, cl := range e.corpus.Clauses() {
+			e.norm[cl.ID] = knowledge.Normalize(cl.Text + cl.Title)
+		}
+	})
+	return e.norm
 }
 
 // inDocumentTitle reports whether term is part of a document's title or

@@ -17,6 +17,9 @@ const (
 	profilePrefix = keyPrefix + "p:"    // hash per enterprise: fieldJSON, fieldChat
 	chatPrefix    = keyPrefix + "chat:" // set per chat id: the enterprise ids it subscribed
 	sentPrefix    = keyPrefix + "sent:" // string per task id: the bill went out
+
+	ledgerEntryPrefix = keyPrefix + "l:"        // hash per push (ledgerKey)
+	ledgerStatePrefix = keyPrefix + "ledger:s:" // sorted set per state (ledgerStateKey)
 )
 
 // Fields of a profile hash.
@@ -52,3 +55,23 @@ func chatRateKey(chatID int64) string { return keyPrefix + "send:" + strconv.For
 // pauseKey holds, while a 429 pause lasts, its end in Redis-clock
 // milliseconds: every worker of every replica checks it before sending.
 func pauseKey() string { return keyPrefix + "pause" }
+
+// ledgerMember names one push in the ledger's indexes: "DATE:ENTERPRISE",
+// so that lexical order is by bill date, then enterprise.
+func ledgerMember(enterprise, date string) string { return date + ":" + enterprise }
+
+// ledgerKey is the hash of one push's ledger entry: s state, c chat,
+// a attempts, u updated and n next (Unix ms), e last error.
+func ledgerKey(member string) string { return ledgerEntryPrefix + member }
+
+// ledgerAllKey is the sorted set (scores 0, read by lex range) of every
+// push in the ledger.
+func ledgerAllKey() string { return keyPrefix + "ledger:all" }
+
+// ledgerStateKey is the sorted set (scores 0) of the pushes in one state;
+// its cardinality is the state's count.
+func ledgerStateKey(s State) string { return ledgerStatePrefix + string(s) }
+
+// ledgerTimeKey is the sorted set of the pushes by last update (Unix ms),
+// for dropping the entries past retention.
+func ledgerTimeKey() string { return keyPrefix + "ledger:t" }

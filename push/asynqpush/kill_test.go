@@ -174,6 +174,10 @@ func TestKillWorkerMidRun(t *testing.T) {
 	if len(lost) > 0 {
 		t.Errorf("lost: %v", lost)
 	}
+	// The ledger agrees: every push sent, whichever worker sent it.
+	if counts, err := NewLedger(rdb, LedgerOptions{}).Counts(ctx); err != nil || counts[StateSent] != killTasks || counts[StatePlanned] != 0 {
+		t.Errorf("ledger counts %v, %v; want %d sent", counts, err, killTasks)
+	}
 	// The documented window: a send accepted and the worker killed before
 	// its sent marker reached Redis. Only a task in flight at the kill can
 	// fall in it.

@@ -14,8 +14,6 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/google/go-cmp/cmp"
 	"github.com/hibiken/asynq"
-
-	"github.com/cdsme/policybot/push"
 )
 
 func mustQuiet(t testing.TB, s string) QuietHours {
@@ -259,16 +257,7 @@ func simulate(t *testing.T, clock *fakeClock, w *Worker, q QuietHours, due map[s
 func TestQuietHoursNoSendInside(t *testing.T) {
 	m, rdb, s := workerSetup(t)
 	ctx := context.Background()
-	base := designProfile(t)
-	var roster []push.Profile
-	for i := range 6 {
-		p := base
-		p.ID, p.ChatID = fmt.Sprintf("Q%d", i), int64(300+i)
-		roster = append(roster, p)
-	}
-	if _, err := s.Import(ctx, roster); err != nil {
-		t.Fatal(err)
-	}
+	roster := importChats(t, s, "Q", []int64{300, 301, 302, 303, 304, 305})
 	q := mustQuiet(t, "21:00-08:00")
 	clock := newFakeClock(m, time.Date(2026, 11, 30, 20, 59, 58, 0, china))
 	sch := NewScheduler(s, asynq.NewClientFromRedisClient(rdb), ScheduleOptions{Now: clock.Now, Quiet: q, SendHour: 20})

@@ -50,6 +50,9 @@ type ScheduleOptions struct {
 	// Quiet holds back the sends falling inside it (QUIET_HOURS); the zero
 	// value has no window.
 	Quiet QuietHours
+	// Ledger records each new task as planned: NewLedger on the store's
+	// Redis by default.
+	Ledger *Ledger
 }
 
 // Scheduler enqueues the bills of the subscribed enterprises.
@@ -78,6 +81,9 @@ func NewScheduler(store *Store, client *asynq.Client, o ScheduleOptions) *Schedu
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Ledger == nil && store != nil {
+		o.Ledger = NewLedger(store.rdb, LedgerOptions{})
 	}
 	return &Scheduler{store: store, client: client, o: o}
 }
@@ -120,6 +126,15 @@ func (s *Scheduler) ScheduleBills(ctx context.Context, date time.Time) (Report, 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// New tasks are recorded as planned in pipelined batches.
+			var planned []string
+			flush := func() {
+				if err := s.o.Ledger.plan(ctx, day, planned, s.o.Now()); err != nil {
+					cancel(err)
+				}
+				planned = planned[:0]
+			}
+			defer flush()
 			for p := range jobs {
 				b := push.ComputeBill(p, date, s.o.Bill...)
 				if len(b.Items) == 0 && len(b.NearMisses) == 0 && len(b.Deadlines) == 0 {
@@ -134,6 +149,9 @@ func (s *Scheduler) ScheduleBills(ctx context.Context, date time.Time) (Report, 
 				switch {
 				case err == nil:
 					enqueued.Add(1)
+					if planned = append(planned, p.ID); len(planned) == 256 {
+						flush()
+					}
 				case errors.Is(err, asynq.ErrTaskIDConflict):
 					dups.Add(1)
 				default:

@@ -93,3 +93,43 @@ local left = tonumber(v) - now
 if left < 0 then return 0 end
 return left
 `)
+
+// recordScript records one push's state in the ledger, and for a sent push
+// its sent marker, in one step; then it drops up to 20 entries not updated
+// since the retention cutoff.
+//
+// KEYS[1] entry hash, KEYS[2] all pushes, KEYS[3] pushes by update time,
+// KEYS[4] the task's sent marker
+// ARGV[1] member, ARGV[2] new state, ARGV[3] state index prefix,
+// ARGV[4] entry key prefix, ARGV[5] now (Unix ms), ARGV[6] chat ("0":
+// unchanged), ARGV[7] "1" when a send was tried, ARGV[8] next (Unix ms, ""
+// none), ARGV[9] error ("" none), ARGV[10] sent marker TTL in ms ("": no
+// marker), ARGV[11] retention cutoff (Unix ms)
+// returns 1 when the entry changed, 0 when it did not: planned for a push
+// the ledger knows, or any state for a sent push.
+var recordScript = redis.NewScript(`
+if ARGV[10] ~= '' then
+  redis.call('SET', KEYS[4], '1', 'NX', 'PX', ARGV[10])
+end
+local old = redis.call('HGET', KEYS[1], 's')
+local changed = 0
+if not ((ARGV[2] == 'planned' and old) or old == 'sent') then
+  changed = 1
+  if old then redis.call('ZREM', ARGV[3] .. old, ARGV[1]) end
+  redis.call('ZADD', ARGV[3] .. ARGV[2], 0, ARGV[1])
+  redis.call('ZADD', KEYS[2], 0, ARGV[1])
+  redis.call('ZADD', KEYS[3], ARGV[5], ARGV[1])
+  redis.call('HSET', KEYS[1], 's', ARGV[2], 'u', ARGV[5], 'n', ARGV[8], 'e', ARGV[9])
+  if ARGV[6] ~= '0' then redis.call('HSET', KEYS[1], 'c', ARGV[6]) end
+  if ARGV[7] == '1' then redis.call('HINCRBY', KEYS[1], 'a', 1) end
+end
+local stale = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[11], 'LIMIT', 0, 20)
+for _, m in ipairs(stale) do
+  local st = redis.call('HGET', ARGV[4] .. m, 's')
+  if st then redis.call('ZREM', ARGV[3] .. st, m) end
+  redis.call('ZREM', KEYS[2], m)
+  redis.call('ZREM', KEYS[3], m)
+  redis.call('DEL', ARGV[4] .. m)
+end
+return changed
+`)

@@ -97,6 +97,8 @@ type WorkerOptions struct {
 	// inject a fake clock. Default: time.Now and a timer.
 	Now   func() time.Time
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Ledger records each push's state: NewLedger(rdb) by default.
+	Ledger *Ledger
 }
 
 // Worker is the asynq handler of TaskBill.
@@ -130,6 +132,9 @@ func NewWorker(store *Store, rdb redis.UniversalClient, sender Sender, o WorkerO
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Ledger == nil {
+		o.Ledger = NewLedger(rdb, LedgerOptions{})
 	}
 	return &Worker{store: store, rdb: rdb, sender: sender, limiter: redis_rate.NewLimiter(rdb), o: o}
 }
@@ -174,8 +179,7 @@ func (w *Worker) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		return fmt.Errorf("asynqpush: bad date %q: %w", pl.Date, asynq.SkipRetry)
 	}
 	id := BillTaskID(pl.Enterprise, pl.Date)
-	marker := sentKey(id)
-	n, err := w.rdb.Exists(ctx, marker).Result()
+	n, err := w.rdb.Exists(ctx, sentKey(id)).Result()
 	if err != nil {
 		return fmt.Errorf("asynqpush: sent marker: %w", err)
 	}
@@ -183,19 +187,23 @@ func (w *Worker) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		w.o.Log.Info("bill already sent", "task", id)
 		return nil
 	}
+	c := change{enterprise: pl.Enterprise, date: pl.Date}
 	p, err := w.store.Get(ctx, pl.Enterprise)
 	if errors.Is(err, ErrNotFound) {
 		w.o.Log.Info("bill not sent: profile deleted", "task", id)
+		w.record(ctx, c, StateCancelled, nil)
 		return nil
 	}
 	if err != nil {
 		return err
 	}
+	c.chat = p.ChatID
 	if p.ChatID == 0 {
 		w.o.Log.Info("bill not sent: unsubscribed", "task", id)
+		w.record(ctx, c, StateCancelled, nil)
 		return nil
 	}
-	if err := w.quiet(id); err != nil {
+	if err := w.quiet(ctx, c); err != nil {
 		return err
 	}
 	text := push.ComputeBill(p, date, w.o.Bill...).Text()
@@ -203,11 +211,13 @@ func (w *Worker) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		return err
 	}
 	// The waits may have run into the window.
-	if err := w.quiet(id); err != nil {
+	if err := w.quiet(ctx, c); err != nil {
 		return err
 	}
+	c.attempt = true
 	if err := w.sender.Send(ctx, p.ChatID, text); err != nil {
 		if errors.Is(err, ErrBlocked) {
+			w.record(ctx, c, StateBlocked, err)
 			if _, uerr := w.store.Unsubscribe(ctx, p.ChatID); uerr != nil {
 				return uerr // retried: the next attempt unsubscribes
 			}
@@ -220,28 +230,52 @@ func (w *Worker) ProcessTask(ctx context.Context, t *asynq.Task) error {
 			if perr := w.pause(ctx, ra.After); perr != nil {
 				w.o.Log.Error("429 pause not shared", "task", id, "err", perr)
 			}
+			c.next = w.o.Now().Add(ra.After)
 		}
+		w.record(ctx, c, StateFailed, err)
 		return fmt.Errorf("asynqpush: send %s: %w", id, err)
 	}
 	// Telegram has the message: the marker must be written even if the
-	// task's context ends now.
+	// task's context ends now. The ledger's sent state and the marker are
+	// one script, one round trip.
 	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	if err := w.rdb.SetNX(mctx, marker, "1", w.o.SentTTL).Err(); err != nil {
-		// Returning an error would resend; the bill went out.
-		w.o.Log.Error("bill sent but marker not written: a redelivery would resend", "task", id, "err", err)
+	c.state, c.at, c.sentTTL = StateSent, w.o.Now(), w.o.SentTTL
+	if _, err := w.o.Ledger.record(mctx, c); err != nil {
+		w.o.Log.Error("bill sent but ledger not written; writing the marker alone", "task", id, "err", err)
+		if err := w.rdb.SetNX(mctx, sentKey(id), "1", w.o.SentTTL).Err(); err != nil {
+			// Returning an error would resend; the bill went out.
+			w.o.Log.Error("bill sent but marker not written: a redelivery would resend", "task", id, "err", err)
+		}
 	}
 	return nil
 }
 
-// quiet returns a *QuietError when now is inside quiet hours.
-func (w *Worker) quiet(id string) error {
+// record writes c in the ledger as state, with err as its error. The
+// ledger is bookkeeping: a failure to write it is logged, never fails the
+// task.
+func (w *Worker) record(ctx context.Context, c change, state State, err error) {
+	c.state, c.at = state, w.o.Now()
+	if err != nil {
+		c.err = err.Error()
+	}
+	if _, lerr := w.o.Ledger.record(ctx, c); lerr != nil {
+		w.o.Log.Warn("push ledger not written", "task", BillTaskID(c.enterprise, c.date), "state", state, "err", lerr)
+	}
+}
+
+// quiet returns a *QuietError when now is inside quiet hours, and records
+// the push as skipped_quiet until then.
+func (w *Worker) quiet(ctx context.Context, c change) error {
 	now := w.o.Now()
 	if !w.o.Quiet.Contains(now) {
 		return nil
 	}
+	id := BillTaskID(c.enterprise, c.date)
 	until := w.o.Quiet.Next(now, id)
 	w.o.Log.Info("bill deferred: quiet hours", "task", id, "until", until)
+	c.next = until
+	w.record(ctx, c, StateSkippedQuiet, nil)
 	return &QuietError{Until: until, After: until.Sub(now)}
 }
 
@@ -251,32 +285,40 @@ var errPaused = errors.New("asynqpush: sending paused after a 429")
 
 // wait blocks until one message to chat may go: no 429 pause in force
 // (waited out up to MaxPauseWait, else a *RetryAfterError for the rest),
-// then the global rate limiter, then the chat's own limiter, last, so
-// that nothing stands between its grant and the send.
+// the global rate limiter, then the chat's own limiter, and again no
+// pause: a pause that began during the limiters' waits sends the worker
+// round again (a grant is never held across a pause, which would bunch
+// sends up at its end), so only one Redis round trip stands between the
+// last check and the send.
 func (w *Worker) wait(ctx context.Context, chat int64) error {
-	for {
+	// Burst 1: evenly spaced sends. With burst = rate, GCRA would let
+	// 2 × rate messages through in the first second, over Telegram's ~30/s.
+	global := redis_rate.Limit{Rate: w.o.Rate, Burst: 1, Period: time.Second}
+	perChat := redis_rate.Limit{Rate: 1, Burst: 1, Period: w.o.ChatInterval}
+	for granted := false; ; {
 		left, err := w.paused(ctx)
 		if err != nil {
 			return err
 		}
-		if left <= 0 {
-			break
+		if left <= 0 && granted {
+			return nil
 		}
 		if left > w.o.MaxPauseWait {
 			return &RetryAfterError{After: left, Err: errPaused}
 		}
-		if err := w.o.Sleep(ctx, left); err != nil {
+		if left > 0 {
+			if err := w.o.Sleep(ctx, left); err != nil {
+				return err
+			}
+		}
+		if err := w.allow(ctx, rateKey(), global); err != nil {
 			return err
 		}
+		if err := w.allow(ctx, chatRateKey(chat), perChat); err != nil {
+			return err
+		}
+		granted = true
 	}
-	// Burst 1: evenly spaced sends. With burst = rate, GCRA would let
-	// 2 × rate messages through in the first second, over Telegram's ~30/s.
-	global := redis_rate.Limit{Rate: w.o.Rate, Burst: 1, Period: time.Second}
-	if err := w.allow(ctx, rateKey(), global); err != nil {
-		return err
-	}
-	perChat := redis_rate.Limit{Rate: 1, Burst: 1, Period: w.o.ChatInterval}
-	return w.allow(ctx, chatRateKey(chat), perChat)
 }
 
 // allow blocks until the limiter at key grants one message.

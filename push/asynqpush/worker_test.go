@@ -14,8 +14,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
-
-	"github.com/cdsme/policybot/push"
 )
 
 type sent struct {
@@ -149,15 +147,11 @@ func TestWorkerRate(t *testing.T) {
 		ws = append(ws, NewWorker(s, rdb, f, WorkerOptions{Rate: rate, Sleep: sleep}))
 	}
 	// n enterprises in n chats: the per-chat limit plays no part
-	var roster []push.Profile
-	for i := range n {
-		p := designProfile(t)
-		p.ID, p.ChatID = fmt.Sprintf("R%02d", i), int64(500+i)
-		roster = append(roster, p)
+	chats := make([]int64, n)
+	for i := range chats {
+		chats[i] = int64(500 + i)
 	}
-	if _, err := s.Import(context.Background(), roster); err != nil {
-		t.Fatal(err)
-	}
+	roster := importChats(t, s, "R", chats)
 	start := clock()
 	for i := range n {
 		data, _ := json.Marshal(billPayload{Enterprise: roster[i].ID, Date: "2026-11-30"})
@@ -187,15 +181,7 @@ func pacingSetup(t *testing.T, chats []int64, send Sender) (*fakeClock, []*Worke
 	t.Helper()
 	m, rdb, s := workerSetup(t)
 	clock := newFakeClock(m, time.Date(2026, 11, 30, 10, 0, 0, 0, china))
-	var roster []push.Profile
-	for i, c := range chats {
-		p := designProfile(t)
-		p.ID, p.ChatID = fmt.Sprintf("P%d", i), c
-		roster = append(roster, p)
-	}
-	if _, err := s.Import(context.Background(), roster); err != nil {
-		t.Fatal(err)
-	}
+	importChats(t, s, "P", chats)
 	var ws []*Worker
 	for range 2 {
 		ws = append(ws, NewWorker(s, rdb, send, WorkerOptions{Now: clock.Now, Sleep: clock.Sleep}))

@@ -1,0 +1,245 @@
+package asynqpush
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// State is where one push (one enterprise's bill on one date) stands.
+type State string
+
+// The states of a push. A push is planned when its task is enqueued; each
+// attempt moves it on. Sent is final; the others may still move (a failed
+// push that a retry delivers becomes sent).
+const (
+	StatePlanned      State = "planned"       // enqueued, not tried yet
+	StateSent         State = "sent"          // Telegram accepted it
+	StateFailed       State = "failed"        // the last try failed (429, 5xx, network…); asynq retries it unless out of retries
+	StateBlocked      State = "blocked"       // 403: the chat blocked the bot and was unsubscribed
+	StateSkippedQuiet State = "skipped_quiet" // it came up inside quiet hours: deferred to Next
+	StateCancelled    State = "cancelled"     // the profile was deleted or unsubscribed before it went
+)
+
+// States lists every State, in the order above.
+var States = []State{StatePlanned, StateSent, StateFailed, StateBlocked, StateSkippedQuiet, StateCancelled}
+
+// Entry is one push in the ledger.
+type Entry struct {
+	Enterprise string    `json:"enterprise"`
+	Date       string    `json:"date"` // the bill date, YYYY-MM-DD
+	State      State     `json:"state"`
+	Chat       int64     `json:"chat,omitempty"`  // the chat it went (or was to go) to
+	Attempts   int       `json:"attempts"`        // sends tried
+	Updated    time.Time `json:"updated"`         // when State was recorded
+	Next       time.Time `json:"next,omitzero"`   // when it comes back (skipped_quiet, a 429)
+	Error      string    `json:"error,omitempty"` // the last failure
+}
+
+// Task is the entry's asynq task id.
+func (e Entry) Task() string { return BillTaskID(e.Enterprise, e.Date) }
+
+// LedgerOptions adjust a Ledger. Zero values take the defaults.
+type LedgerOptions struct {
+	// Retention: entries not updated for this long are dropped: 40 days
+	// (a monthly bill and the month after it).
+	Retention time.Duration
+	// OnRecord is called with the new state of every recorded change
+	// (cmd/policybot counts them in /metrics). It must be safe for
+	// concurrent use.
+	OnRecord func(State)
+}
+
+// Ledger records the state of every push in Redis, per push, for the staff
+// console and /metrics. Writes are atomic Lua scripts; an entry's state
+// and its place in the per-state indexes change together.
+type Ledger struct {
+	rdb redis.UniversalClient
+	o   LedgerOptions
+}
+
+// NewLedger returns the ledger on rdb.
+func NewLedger(rdb redis.UniversalClient, o LedgerOptions) *Ledger {
+	if o.Retention <= 0 {
+		o.Retention = 40 * 24 * time.Hour
+	}
+	if o.OnRecord == nil {
+		o.OnRecord = func(State) {}
+	}
+	return &Ledger{rdb: rdb, o: o}
+}
+
+// change is one state change to record.
+type change struct {
+	enterprise, date string
+	state            State
+	at               time.Time
+	chat             int64
+	attempt          bool      // a send was tried
+	next             time.Time // zero: none
+	err              string
+	sentTTL          time.Duration // > 0: also set the task's sent marker
+}
+
+func (c change) args(l *Ledger) (keys []string, args []any) {
+	next := ""
+	if !c.next.IsZero() {
+		next = strconv.FormatInt(c.next.UnixMilli(), 10)
+	}
+	marker := ""
+	if c.sentTTL > 0 {
+		marker = strconv.FormatInt(c.sentTTL.Milliseconds(), 10)
+	}
+	attempt := 0
+	if c.attempt {
+		attempt = 1
+	}
+	member := ledgerMember(c.enterprise, c.date)
+	keys = []string{ledgerKey(member), ledgerAllKey(), ledgerTimeKey(), sentKey(BillTaskID(c.enterprise, c.date))}
+	args = []any{member, string(c.state), ledgerStatePrefix, ledgerEntryPrefix, c.at.UnixMilli(),
+		c.chat, attempt, next, c.err, marker, c.at.Add(-l.o.Retention).UnixMilli()}
+	return keys, args
+}
+
+// record writes c. It returns whether the entry changed: planned is only
+// recorded for a push the ledger does not know, and nothing moves a sent
+// push (its sent marker is still written).
+func (l *Ledger) record(ctx context.Context, c change) (bool, error) {
+	keys, args := c.args(l)
+	n, err := recordScript.Run(ctx, l.rdb, keys, args...).Int()
+	if err != nil {
+		return false, fmt.Errorf("asynqpush: ledger %s %s: %w", c.enterprise, c.state, err)
+	}
+	if n == 1 {
+		l.o.OnRecord(c.state)
+	}
+	return n == 1, nil
+}
+
+// plan records the pushes of one date as planned, pipelined.
+func (l *Ledger) plan(ctx context.Context, date string, enterprises []string, at time.Time) error {
+	if len(enterprises) == 0 {
+		return nil
+	}
+	if err := recordScript.Load(ctx, l.rdb).Err(); err != nil {
+		return fmt.Errorf("asynqpush: ledger: loading script: %w", err)
+	}
+	pipe := l.rdb.Pipeline()
+	cmds := make([]*redis.Cmd, len(enterprises))
+	for i, e := range enterprises {
+		keys, args := change{enterprise: e, date: date, state: StatePlanned, at: at}.args(l)
+		cmds[i] = recordScript.EvalSha(ctx, pipe, keys, args...)
+	}
+	_, _ = pipe.Exec(ctx)
+	for i, c := range cmds {
+		n, err := c.Int()
+		if err != nil {
+			return fmt.Errorf("asynqpush: ledger %s planned: %w", enterprises[i], err)
+		}
+		if n == 1 {
+			l.o.OnRecord(StatePlanned)
+		}
+	}
+	return nil
+}
+
+// Get returns the entry of enterprise's bill on date (YYYY-MM-DD); ok is
+// false when the ledger has none.
+func (l *Ledger) Get(ctx context.Context, enterprise, date string) (e Entry, ok bool, err error) {
+	es, err := l.entries(ctx, []string{ledgerMember(enterprise, date)})
+	if err != nil || len(es) == 0 {
+		return Entry{}, false, err
+	}
+	return es[0], true, nil
+}
+
+// Filter selects ledger entries; zero fields select everything.
+type Filter struct {
+	State State  // one state
+	Date  string // one bill date, YYYY-MM-DD
+}
+
+// List returns up to limit entries (100 when limit ≤ 0) matching f, by bill
+// date and then enterprise id, starting after cursor ("" for the first
+// page); next is the cursor of the following page, "" after the last.
+func (l *Ledger) List(ctx context.Context, f Filter, cursor string, limit int) (entries []Entry, next string, err error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	index := ledgerAllKey()
+	if f.State != "" {
+		index = ledgerStateKey(f.State)
+	}
+	lo, hi := "-", "+"
+	if f.Date != "" {
+		lo, hi = "["+f.Date+":", "("+f.Date+";" // ';' follows ':'
+	}
+	if cursor != "" {
+		if f.Date != "" && cursor < f.Date {
+			return nil, "", fmt.Errorf("asynqpush: ledger cursor %q is not from this filter", cursor)
+		}
+		lo = "(" + cursor
+	}
+	members, err := l.rdb.ZRangeByLex(ctx, index, &redis.ZRangeBy{Min: lo, Max: hi, Count: int64(limit) + 1}).Result()
+	if err != nil {
+		return nil, "", fmt.Errorf("asynqpush: ledger list: %w", err)
+	}
+	if len(members) > limit {
+		members = members[:limit]
+		next = members[limit-1]
+	}
+	entries, err = l.entries(ctx, members)
+	return entries, next, err
+}
+
+// Counts returns how many pushes the ledger holds in each state, every
+// State present.
+func (l *Ledger) Counts(ctx context.Context) (map[State]int64, error) {
+	pipe := l.rdb.Pipeline()
+	cmds := make([]*redis.IntCmd, len(States))
+	for i, s := range States {
+		cmds[i] = pipe.ZCard(ctx, ledgerStateKey(s))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, fmt.Errorf("asynqpush: ledger counts: %w", err)
+	}
+	out := make(map[State]int64, len(States))
+	for i, s := range States {
+		out[s] = cmds[i].Val()
+	}
+	return out, nil
+}
+
+// entries reads the entries of members, in order, leaving out any dropped
+// meanwhile.
+func (l *Ledger) entries(ctx context.Context, members []string) ([]Entry, error) {
+	pipe := l.rdb.Pipeline()
+	cmds := make([]*redis.SliceCmd, len(members))
+	for i, m := range members {
+		cmds[i] = pipe.HMGet(ctx, ledgerKey(m), "s", "c", "a", "u", "n", "e")
+	}
+	if _, err := pipe.Exec(ctx); err != nil && err != redis.Nil {
+		return nil, fmt.Errorf("asynqpush: ledger read: %w", err)
+	}
+	out := make([]Entry, 0, len(members))
+	for i, m := range members {
+		v := cmds[i].Val()
+		str := func(j int) string { s, _ := v[j].(string); return s }
+		num := func(j int) int64 { n, _ := strconv.ParseInt(str(j), 10, 64); return n }
+		if str(0) == "" {
+			continue
+		}
+		date, enterprise, _ := strings.Cut(m, ":")
+		e := Entry{Enterprise: enterprise, Date: date, State: State(str(0)), Chat: num(1),
+			Attempts: int(num(2)), Updated: time.UnixMilli(num(3)).UTC(), Error: str(5)}
+		if n := num(4); n != 0 {
+			e.Next = time.UnixMilli(n).UTC()
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}

@@ -6,24 +6,6 @@ import (
 	"testing"
 )
 
-// profileWords are the ASCII words a /subscribe reply may show: the
-// profile's keys and enum values, which the sender writes.
-func profileWords() []string {
-	var ws []string
-	for k := range topNames {
-		ws = append(ws, k)
-	}
-	for _, m := range innerNames {
-		for k := range m {
-			ws = append(ws, k)
-		}
-	}
-	for k := range valueNames {
-		ws = append(ws, k)
-	}
-	return ws
-}
-
 func TestProfileErrorText(t *testing.T) {
 	for _, tc := range []struct {
 		profile string
@@ -71,7 +53,7 @@ func TestProfileErrorText(t *testing.T) {
 		if strings.Contains(txt, "不符合格式要求") || strings.Contains(txt, "类型不对，请对照") {
 			t.Errorf("%s: a problem was not translated:\n%s\n(%v)", tc.profile, txt, err)
 		}
-		if w := CodeWords(txt, append(profileWords(), tc.user...)...); len(w) > 0 {
+		if w := CodeWords(txt, append(ProfileWords(), tc.user...)...); len(w) > 0 {
 			t.Errorf("%s: code words %q in\n%s", tc.profile, w, txt)
 		}
 	}

@@ -35,3 +35,23 @@ var (
 )
 
 func isLatin(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }
+
+// ProfileWords are the profile contract's keys and enum values, sorted: a
+// text that explains the profile JSON (/subscribe) or names a field the
+// sender wrote may show them.
+func ProfileWords() []string {
+	var ws []string
+	for k := range topNames {
+		ws = append(ws, k)
+	}
+	for _, m := range innerNames {
+		for k := range m {
+			ws = append(ws, k)
+		}
+	}
+	for k := range valueNames {
+		ws = append(ws, k)
+	}
+	slices.Sort(ws)
+	return slices.Compact(ws)
+}

@@ -244,11 +244,30 @@ func pushTick(ctx context.Context, sch *asynqpush.Scheduler, log *slog.Logger, n
 
 // telegramSender delivers bills through the Telegram adapter, mapping its
 // errors for the worker: 403 → asynqpush.ErrBlocked, a 429 the adapter gave
-// up on → *asynqpush.RetryAfterError.
-type telegramSender struct{ a *telegram.Adapter }
+// up on → *asynqpush.RetryAfterError. Each bill ends with the chat footer;
+// with corr set it carries a 反馈有误 button, and the bill is recorded as the
+// chat's last (what /correct refers to).
+type telegramSender struct {
+	a    *telegram.Adapter
+	corr *corrections
+}
 
 func (s telegramSender) Send(ctx context.Context, chatID int64, text string) error {
-	return mapSendError(s.a.Send(ctx, chatID, bot.Reply{Text: text}))
+	r := bot.Reply{Text: push.WithChatFooter(text)}
+	enterprise, date, isBill := push.ParseBillRef(text)
+	if isBill && s.corr != nil {
+		if b, ok := s.corr.button(enterprise, date); ok {
+			r.Buttons = []bot.Button{b}
+		}
+	}
+	if err := s.a.Send(ctx, chatID, r); err != nil {
+		return mapSendError(err)
+	}
+	if isBill && s.corr != nil {
+		// The bill went out: failing now would send it again.
+		_ = s.corr.store.SeenBill(context.WithoutCancel(ctx), chatID, enterprise, date)
+	}
+	return nil
 }
 
 func mapSendError(err error) error {
@@ -267,8 +286,17 @@ func mapSendError(err error) error {
 
 // Chat commands. Replies are user-facing texts; errors are Redis failures.
 
-const subscribeHelp = "用法：/subscribe 后接企业资料 JSON（与 policybot bill --profile 相同的格式，至少含 id），例如：\n" +
-	`/subscribe {"id":"91510100MA6XXXXXXX","name":"成都示例科技有限公司","tiers":[{"tier":"little_giant","recognized":"2026-07-01","kind":"new"}]}` +
+// subscribeHelp explains /subscribe and the profile it takes: the keys are
+// what the sender types, each with its meaning in Chinese.
+const subscribeHelp = "用法：/subscribe 后接企业资料（JSON 格式），例如：\n" +
+	`/subscribe {"id":"91510100MA6XXXXXXX","name":"成都示例科技有限公司","tiers":[{"tier":"little_giant","recognized":"2026-07-01","kind":"new"}],"rd_spend_yuan":{"2025":5000000,"2026":9300000}}` +
+	"\n\n资料各项（只有 id 必填；金额以元为单位，写整数；日期写成 2026-07-01）：\n" +
+	"· id 企业编号（统一社会信用代码），name 企业名称\n" +
+	"· tiers 认定：tier 等级（innovative_sme 创新型中小企业、provincial_sme 省级专精特新中小企业、little_giant “小巨人”企业），recognized 认定日期，kind 新认定 new 或复核 review\n" +
+	`· revenue_yuan 营业收入、rd_spend_yuan 研发投入：按年份填写，如 {"2025":5000000,"2026":9300000}` + "\n" +
+	"· digital_investment_yuan 数字化智能化投资，commercialization_rd_yuan 研发成果产业化项目技术研发投入\n" +
+	"· loans 贷款：product 为 zhuangda（壮大贷，填 interest_paid_yuan 实际支付利息、lpr_interest_yuan 按同期LPR计算的利息）或 xinyidai（新易贷，填 principal_yuan 贷款金额）\n" +
+	"· standards 技术标准：level 级别（international 国际、national 国家、industry 行业），approved 批准日期\n" +
 	"\n订阅后每月1日09:00推送红利账单；/bill 随时查看，/unsubscribe 退订，/deleteprofile 删除企业资料。"
 
 func commandChat(c telegram.Command) (int64, error) {
@@ -293,7 +321,7 @@ func pushSubscribeCommand(store *asynqpush.Store) telegram.CommandHandler {
 		}
 		p, err := push.ParseProfile(strings.NewReader(c.Args))
 		if errors.Is(err, push.ErrInvalidProfile) {
-			return bot.Reply{Text: "资料有误，未订阅：" + err.Error() + "\n\n" + subscribeHelp}, nil
+			return bot.Reply{Text: "资料有误，未订阅：\n" + push.ProfileErrorText(err) + "\n\n" + subscribeHelp}, nil
 		}
 		if err != nil {
 			return bot.Reply{}, err
@@ -310,22 +338,16 @@ func pushSubscribeCommand(store *asynqpush.Store) telegram.CommandHandler {
 		if err := store.Save(ctx, p); err != nil {
 			return bot.Reply{}, err
 		}
-		who := p.ID
-		if p.Name != "" {
-			who = p.Name + "（" + p.ID + "）"
-		}
-		return bot.Reply{Text: "已订阅：" + who + "。每月1日09:00推送红利账单；发送 /bill 立即查看，/unsubscribe 退订。"}, nil
+		return bot.Reply{Text: "已订阅：" + enterpriseName(p) + "。每月1日09:00推送红利账单；发送 /bill 立即查看，/unsubscribe 退订。"}, nil
 	}
 }
 
-// pushBillCommand is /bill: this chat's bills today.
-func pushBillCommand(store *asynqpush.Store, getenv func(string) string, now func() time.Time) telegram.CommandHandler {
+// pushBillCommand is /bill: this chat's bills today, each ending with the
+// chat footer, with a 反馈有误 button per enterprise; /correct then refers
+// to these bills.
+func pushBillCommand(store *asynqpush.Store, corr *corrections, getenv func(string) string, now func() time.Time) telegram.CommandHandler {
 	return func(ctx context.Context, c telegram.Command) (bot.Reply, error) {
-		chat, err := commandChat(c)
-		if err != nil {
-			return bot.Reply{}, err
-		}
-		ps, err := store.ByChat(ctx, chat)
+		chat, ps, err := chatProfiles(ctx, store, c)
 		if err != nil {
 			return bot.Reply{}, err
 		}
@@ -338,7 +360,13 @@ func pushBillCommand(store *asynqpush.Store, getenv func(string) string, now fun
 		for i, p := range ps {
 			texts[i] = push.ComputeBill(p, day, opts...).Text()
 		}
-		return bot.Reply{Text: strings.Join(texts, "\n\n")}, nil
+		date := day.Format(time.DateOnly)
+		for _, p := range ps {
+			if err := corr.store.SeenBill(ctx, chat, p.ID, date); err != nil {
+				return bot.Reply{}, err
+			}
+		}
+		return bot.Reply{Text: push.WithChatFooter(strings.Join(texts, "\n\n")), Buttons: corr.billButtons(ps, date)}, nil
 	}
 }
 
@@ -355,7 +383,7 @@ func pushUnsubscribeCommand(store *asynqpush.Store) telegram.CommandHandler {
 			return bot.Reply{}, err
 		}
 		if n == 0 {
-			return bot.Reply{Text: "本会话没有订阅。"}, nil
+			return bot.Reply{Text: "本会话没有订阅，无需退订。"}, nil
 		}
 		return bot.Reply{Text: fmt.Sprintf("已退订（%d 家企业），不再推送。企业资料仍保存，发送 /deleteprofile 可删除。", n)}, nil
 	}
@@ -373,7 +401,10 @@ func pushForgetCommand(store *asynqpush.Store) telegram.CommandHandler {
 		if err != nil {
 			return bot.Reply{}, err
 		}
-		return bot.Reply{Text: fmt.Sprintf("已删除本会话订阅的 %d 家企业资料。", n)}, nil
+		if n == 0 {
+			return bot.Reply{Text: "本会话没有订阅企业，没有可删除的企业资料。"}, nil
+		}
+		return bot.Reply{Text: fmt.Sprintf("已删除本会话订阅的 %d 家企业资料，不再推送账单。对话记录不受影响（/forget 可删除）。", n)}, nil
 	}
 }
 

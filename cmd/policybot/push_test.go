@@ -79,7 +79,7 @@ func TestPushCommands(t *testing.T) {
 	store := asynqpush.NewStore(rdb)
 	now := func() time.Time { return time.Date(2026, 11, 30, 10, 0, 0, 0, chinaTime) }
 	getenv := func(string) string { return "" }
-	sub, bill, unsub, forget := pushSubscribeCommand(store), pushBillCommand(store, getenv, now), pushUnsubscribeCommand(store), pushForgetCommand(store)
+	sub, bill, unsub, forget := pushSubscribeCommand(store), pushBillCommand(store, newCorrections(rdb, "k"), getenv, now), pushUnsubscribeCommand(store), pushForgetCommand(store)
 	ctx := context.Background()
 	say := func(h telegram.CommandHandler, c telegram.Command) string {
 		t.Helper()

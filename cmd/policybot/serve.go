@@ -71,7 +71,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		if adapter, err = buildTelegram(cfg, getenv, app, rdb, m, log); err != nil {
 			return err
 		}
-		stopPush, err := startPush(ctx, rdb, telegramSender{adapter}, log, getenv)
+		stopPush, err := startPush(ctx, rdb, telegramSender{adapter, newCorrections(rdb, cfg.secret)}, log, getenv)
 		if err != nil {
 			return err
 		}
@@ -222,12 +222,10 @@ func buildTelegram(cfg serveConfig, getenv func(string) string, app serveApp, rd
 	opts := append(cfg.telegramOpts[:len(cfg.telegramOpts):len(cfg.telegramOpts)],
 		telegram.WithLogger(log), telegram.WithUserHashSalt(cfg.secret),
 		telegram.WithLostReplyObserver(func(reason string) { m.lost.WithLabelValues(reason).Inc() }),
-		telegram.WithStaffCommandHandler("stats", staffStats(app.exchanges, time.Now)),
-		telegram.WithMenuCommand("subscribe", "订阅红利账单（附企业资料 JSON）", pushSubscribeCommand(pushStore)),
-		telegram.WithMenuCommand("bill", "查看我的红利账单", pushBillCommand(pushStore, getenv, time.Now)),
-		telegram.WithMenuCommand("unsubscribe", "退订账单推送", pushUnsubscribeCommand(pushStore)),
-		telegram.WithMenuCommand("deleteprofile", "删除我的企业资料", pushForgetCommand(pushStore)))
-	adapter, err := telegram.New(cfg.telegramToken, forgetAll{app.eng, pushStore}, opts...)
+		telegram.WithStaffCommandHandler("stats", staffStats(app.exchanges, time.Now)))
+	corr := newCorrections(rdb, cfg.secret)
+	opts = append(opts, pushCommandOptions(pushStore, corr, getenv, time.Now)...)
+	adapter, err := telegram.New(cfg.telegramToken, correctingConversation{forgetAll{app.eng, pushStore}, corr}, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("telegram: %w", err)
 	}

@@ -274,10 +274,9 @@ func (e *Engine) readingOf(cs []policies.Calculation, ms []yuan.Mention, q strin
 				vals = v
 			}
 			for _, v := range vals {
-				for _, m := range ms {
+				for j, m := range ms {
 					if m.Yuan == v || m.RangeTo == v {
-						seg := segmentAround(q, m)
-						out = append(out, ReadFigure{Rule: c.Rule, Input: name, Yuan: v, Said: strings.TrimSpace(q[seg[0]:min(seg[1], m.End+len("元"))])})
+						out = append(out, ReadFigure{Rule: c.Rule, Input: name, Yuan: v, Said: saidOf(q, ms, j)})
 						break
 					}
 				}
@@ -383,4 +382,20 @@ func difference(cs []policies.Calculation, in intent) (policies.Calculation, boo
 	}
 	d.Steps = []string{fmt.Sprintf("%s（%s） − %s（%s） = %s", yuan.Format(hi.AmountYuan), hi.Title, yuan.Format(lo.AmountYuan), lo.Title, yuan.Format(d.AmountYuan))}
 	return d, true
+}
+
+// saidOf is the user's words for figure j: from the start of its part of
+// the question, or the figure before it, to its end ("研发投入从400万",
+// "涨到1000万").
+func saidOf(q string, ms []yuan.Mention, j int) string {
+	m := ms[j]
+	start := segmentAround(q, m)[0]
+	if j > 0 && ms[j-1].End <= m.Start {
+		start = max(start, ms[j-1].End)
+	}
+	end := m.End
+	if strings.HasPrefix(q[end:], "元") {
+		end += len("元")
+	}
+	return strings.TrimSpace(q[start:end])
 }

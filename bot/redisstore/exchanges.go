@@ -109,8 +109,14 @@ func (l *ExchangeLog) Append(ctx context.Context, e bot.Exchange) error {
 		ttl.Milliseconds(), (l.opt.Retention + recordGrace).Milliseconds(),
 		l.cutoff(), l.opt.MaxExchanges, l.opt.TrimBatch,
 	}
-	if err := appendScript.Run(ctx, l.rdb, keys, args...).Err(); err != nil {
+	n, err := appendScript.Run(ctx, l.rdb, keys, args...).Int()
+	if err != nil {
 		return fmt.Errorf("redisstore: append %s: %w", e.ID, err)
+	}
+	if n != -1 { // newly stored: count it in its day's counters (counters.go)
+		if err := l.countAppend(ctx, e); err != nil {
+			return fmt.Errorf("redisstore: append %s: %w", e.ID, err)
+		}
 	}
 	return nil
 }
@@ -165,6 +171,9 @@ func (l *ExchangeLog) SetFeedback(ctx context.Context, id, userHash, verdict, re
 	case -1:
 		return fmt.Errorf("redisstore: feedback %s: %w", id, bot.ErrNotOwner)
 	case 1, 2:
+		if err := l.countVote(ctx, id, verdict, n == 2); err != nil { // daily counters (counters.go)
+			return fmt.Errorf("redisstore: feedback %s: %w", id, err)
+		}
 		if l.opt.OnFeedback != nil {
 			l.opt.OnFeedback(verdict)
 		}

@@ -226,9 +226,9 @@ func (a *Adapter) onCommand(ctx context.Context, msg bot.Message, userID, chatID
 	}
 	switch name {
 	case "start":
-		a.sendHTML(ctx, chatID, welcomeHTML, replyTo)
+		a.sendHTML(ctx, chatID, welcomeHTML+"\n"+a.commandListHTML(), replyTo)
 	case "help":
-		a.sendHTML(ctx, chatID, helpHTML, replyTo)
+		a.sendHTML(ctx, chatID, helpHTML+"\n"+a.commandListHTML()+"\n\n"+helpTailHTML, replyTo)
 	case "calc":
 		if args == "" {
 			a.sendHTML(ctx, chatID, calcUsageHTML, replyTo)

@@ -279,9 +279,9 @@ func (a *Adapter) Run(ctx context.Context) error {
 // menu is the built-in command menu, in Chinese.
 var menu = []models.BotCommand{
 	{Command: "start", Description: "开始使用：功能介绍和提问示例"},
-	{Command: "help", Description: "使用帮助"},
-	{Command: "calc", Description: "计算可申领金额，如 /calc rd_increase increase_yuan=6500000"},
-	{Command: "forget", Description: "删除我的对话记录"},
+	{Command: "help", Description: "使用帮助和全部命令"},
+	{Command: "calc", Description: "按条款计算金额（只发 /calc 列出全部规则）"},
+	{Command: "forget", Description: "删除我的对话记录、上下文和本会话的企业资料"},
 }
 
 // setCommands publishes the menu: the built-ins, then WithMenuCommand

@@ -33,7 +33,7 @@ func TestStart(t *testing.T) {
 		t.Errorf("fields = %v", c.Fields)
 	}
 	text := c.Fields["text"]
-	for _, want := range []string{"征求意见稿", "研发投入比去年多了650万", "/calc rd_increase increase_yuan=6500000", "/forget"} {
+	for _, want := range []string{"征求意见稿", "研发投入比去年多了650万", "\n/calc 按条款计算金额", "\n/forget 删除"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("welcome lacks %q", want)
 		}
@@ -540,7 +540,7 @@ func TestRunPolling(t *testing.T) {
 	if diff := cmp.Diff([]string{"start", "help", "calc", "forget", "profile"}, names); diff != "" {
 		t.Errorf("menu (-want +got):\n%s", diff)
 	}
-	if cmds[3].Description != "删除我的对话记录" {
+	if cmds[3].Description != menu[3].Description {
 		t.Errorf("menu not in Chinese: %v", cmds)
 	}
 }

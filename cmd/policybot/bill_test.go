@@ -8,21 +8,16 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/cdsme/policybot/push"
 )
 
-const designProfile = `{
-  "id": "91510100MA6XXXXXXX", "name": "成都示例科技有限公司", "chat_id": 123456789,
-  "tiers": [{"tier": "little_giant", "recognized": "2026-07-01", "kind": "new"}],
-  "revenue_yuan":   {"2025": 95000000, "2026": 120000000},
-  "rd_spend_yuan":  {"2025": 5000000,  "2026": 9300000},
-  "digital_investment_yuan": 2600000,
-  "loans": [{"product": "zhuangda", "interest_paid_yuan": 1200000, "lpr_interest_yuan": 1000000},
-            {"product": "xinyidai", "principal_yuan": 20000000}],
-  "standards": [{"level": "national", "approved": "2026-05-10"}],
-  "commercialization_rd_yuan": 0
-}`
+// designProfile is docs/ARCHITECTURE.md's worked example, as `bill --help`
+// shows it.
+const designProfile = exampleProfile
 
 func writeProfile(t *testing.T, content string) string {
 	t.Helper()
@@ -141,5 +136,30 @@ func TestBillErrors(t *testing.T) {
 	err := run(context.Background(), []string{"bill", "--profile", good}, env(map[string]string{"POLICY_ISSUED": "1 March"}), nil, &out, &errb)
 	if !isUsage(err) || !strings.Contains(err.Error(), "POLICY_ISSUED") {
 		t.Errorf("bad POLICY_ISSUED: %v", err)
+	}
+}
+
+func TestBillHelp(t *testing.T) {
+	for _, flag := range []string{"--help", "-h"} {
+		var out, errb bytes.Buffer
+		if err := run(context.Background(), []string{"bill", flag}, env(nil), nil, &out, &errb); err != nil {
+			t.Fatalf("bill %s: %v", flag, err)
+		}
+		help := out.String()
+		for _, w := range append(push.ProfileWords(), "--profile", "--json", "--date", "POLICY_ISSUED", "whole number of yuan", "YYYY-MM-DD") {
+			if !strings.Contains(help, w) {
+				t.Errorf("bill %s does not document %q", flag, w)
+			}
+		}
+		if !strings.Contains(help, exampleProfile) || errb.Len() > 0 {
+			t.Errorf("bill %s: no example, or stderr %q", flag, errb.String())
+		}
+	}
+	p, err := push.ParseProfile(strings.NewReader(exampleProfile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := push.ComputeBill(p, time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)); b.TotalYuan != 2_510_000 {
+		t.Errorf("the example's bill totals %d, the help says 251万", b.TotalYuan)
 	}
 }

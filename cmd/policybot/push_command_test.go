@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
+	"github.com/go-telegram/bot/models"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/cdsme/policybot/bot"
@@ -178,19 +179,30 @@ func TestCorrectionButton(t *testing.T) {
 	}
 }
 
-// TestTelegramSenderBill: a pushed bill ends with the footer and carries
-// the 反馈有误 button, and becomes the chat's last bill.
-func TestTelegramSenderBill(t *testing.T) {
-	m := miniredis.RunT(t)
-	rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
-	defer rdb.Close()
+// fakeTelegramAdapter is an adapter on a fake Bot API with a miniredis for
+// the options opts makes (nil: none).
+func fakeTelegramAdapter(t *testing.T, opts func(redis.UniversalClient) []telegram.Option) (*redis.Client, *fakeTelegram, *telegram.Adapter) {
+	t.Helper()
+	rdb := redis.NewClient(&redis.Options{Addr: miniredis.RunT(t).Addr()})
+	t.Cleanup(func() { rdb.Close() })
 	tg := &fakeTelegram{sent: make(chan map[string]string, 4)}
 	srv := httptest.NewServer(tg)
-	defer srv.Close()
-	a, err := telegram.New("123:abc", &innerConv{}, telegram.WithServerURL(srv.URL))
+	t.Cleanup(srv.Close)
+	o := []telegram.Option{telegram.WithServerURL(srv.URL)}
+	if opts != nil {
+		o = append(o, opts(rdb)...)
+	}
+	a, err := telegram.New("123:abc", &innerConv{}, o...)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return rdb, tg, a
+}
+
+// TestTelegramSenderBill: a pushed bill ends with the footer and carries
+// the 反馈有误 button, and becomes the chat's last bill.
+func TestTelegramSenderBill(t *testing.T) {
+	rdb, tg, a := fakeTelegramAdapter(t, nil)
 	corr := newCorrections(rdb, "k")
 	p, err := push.ParseProfile(strings.NewReader(designProfile))
 	if err != nil {
@@ -207,5 +219,24 @@ func TestTelegramSenderBill(t *testing.T) {
 	}
 	if d, _ := corr.store.LastBill(context.Background(), 555, designID); d != "2026-12-01" {
 		t.Errorf("last bill = %q", d)
+	}
+}
+
+// TestStartListsEveryCommand: with the bill commands registered as serve
+// registers them, /start names every command, one line each.
+func TestStartListsEveryCommand(t *testing.T) {
+	_, tg, a := fakeTelegramAdapter(t, func(rdb redis.UniversalClient) []telegram.Option {
+		return pushCommandOptions(asynqpush.NewStore(rdb), newCorrections(rdb, "k"), func(string) string { return "" }, time.Now)
+	})
+	a.HandleUpdate(context.Background(), &models.Update{ID: 1, Message: &models.Message{ID: 1, Chat: models.Chat{ID: 5, Type: models.ChatTypePrivate},
+		From: &models.User{ID: 5}, Text: "/start"}})
+	text := (<-tg.sent)["text"]
+	for _, c := range []string{"calc", "subscribe", "profile", "bill", "unsubscribe", "deleteprofile", "correct", "forget", "help"} {
+		if !strings.Contains(text, "\n/"+c+" ") {
+			t.Errorf("/start does not list /%s:\n%s", c, text)
+		}
+	}
+	if !strings.Contains(text, "/profile 修改企业资料（即将推出）") {
+		t.Errorf("/start does not say /profile is coming:\n%s", text)
 	}
 }

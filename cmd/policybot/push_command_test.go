@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -179,20 +180,22 @@ func TestCorrectionButton(t *testing.T) {
 	}
 }
 
-// fakeTelegramAdapter is an adapter on a fake Bot API with a miniredis for
-// the options opts makes (nil: none).
-func fakeTelegramAdapter(t *testing.T, opts func(redis.UniversalClient) []telegram.Option) (*redis.Client, *fakeTelegram, *telegram.Adapter) {
+// fakeTelegramAdapter is an adapter on a fake Bot API, with a miniredis
+// for the conversation and options build makes (nil: none).
+func fakeTelegramAdapter(t *testing.T, build func(redis.UniversalClient) (bot.Conversation, []telegram.Option)) (*redis.Client, *fakeTelegram, *telegram.Adapter) {
 	t.Helper()
 	rdb := redis.NewClient(&redis.Options{Addr: miniredis.RunT(t).Addr()})
 	t.Cleanup(func() { rdb.Close() })
 	tg := &fakeTelegram{sent: make(chan map[string]string, 4)}
 	srv := httptest.NewServer(tg)
 	t.Cleanup(srv.Close)
+	var conv bot.Conversation = &innerConv{}
 	o := []telegram.Option{telegram.WithServerURL(srv.URL)}
-	if opts != nil {
-		o = append(o, opts(rdb)...)
+	if build != nil {
+		c, opts := build(rdb)
+		conv, o = c, append(o, opts...)
 	}
-	a, err := telegram.New("123:abc", &innerConv{}, o...)
+	a, err := telegram.New("123:abc", conv, o...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,8 +228,8 @@ func TestTelegramSenderBill(t *testing.T) {
 // TestStartListsEveryCommand: with the bill commands registered as serve
 // registers them, /start names every command, one line each.
 func TestStartListsEveryCommand(t *testing.T) {
-	_, tg, a := fakeTelegramAdapter(t, func(rdb redis.UniversalClient) []telegram.Option {
-		return pushCommandOptions(asynqpush.NewStore(rdb), newCorrections(rdb, "k"), func(string) string { return "" }, time.Now)
+	_, tg, a := fakeTelegramAdapter(t, func(rdb redis.UniversalClient) (bot.Conversation, []telegram.Option) {
+		return &innerConv{}, pushCommandOptions(asynqpush.NewStore(rdb), newCorrections(rdb, "k"), func(string) string { return "" }, time.Now)
 	})
 	a.HandleUpdate(context.Background(), &models.Update{ID: 1, Message: &models.Message{ID: 1, Chat: models.Chat{ID: 5, Type: models.ChatTypePrivate},
 		From: &models.User{ID: 5}, Text: "/start"}})
@@ -238,5 +241,26 @@ func TestStartListsEveryCommand(t *testing.T) {
 	}
 	if !strings.Contains(text, "/profile 修改企业资料（即将推出）") {
 		t.Errorf("/start does not say /profile is coming:\n%s", text)
+	}
+}
+
+// TestCorrectionTapThroughTelegram: a tap on the button under a bill
+// reaches the correction store through the adapter, as serve wires it.
+func TestCorrectionTapThroughTelegram(t *testing.T) {
+	rdb, tg, a := fakeTelegramAdapter(t, func(rdb redis.UniversalClient) (bot.Conversation, []telegram.Option) {
+		return correctingConversation{&innerConv{}, newCorrections(rdb, "k")}, nil
+	})
+	corr := newCorrections(rdb, "k")
+	b, _ := corr.button(designID, "2026-12-01")
+	a.HandleUpdate(context.Background(), &models.Update{ID: 2, CallbackQuery: &models.CallbackQuery{ID: "q1", From: models.User{ID: 5}, Data: b.Data,
+		Message: models.MaybeInaccessibleMessage{Message: &models.Message{ID: 9, Chat: models.Chat{ID: 5, Type: models.ChatTypePrivate}}}}})
+	cs, _, err := corr.store.List(context.Background(), "", 5)
+	if err != nil || len(cs) != 1 || cs[0].Enterprise != designID || cs[0].BillDate != "2026-12-01" {
+		t.Errorf("corrections after a tap: %+v %v", cs, err)
+	}
+	tg.mu.Lock()
+	defer tg.mu.Unlock()
+	if !slices.Contains(tg.methods, "answerCallbackQuery") {
+		t.Errorf("the tap was not answered: %v", tg.methods)
 	}
 }

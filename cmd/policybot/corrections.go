@@ -28,6 +28,9 @@ const (
 	// last bill this chat was sent or shown (/correct without a button
 	// refers to it).
 	lastBillPrefix = "policybot:corrections:last:"
+	// correctionRatePrefix + chat id is a hash: day (YYYY-MM-DD) → how many
+	// /correct texts the chat sent that day.
+	correctionRatePrefix = "policybot:corrections:rate:"
 )
 
 const (
@@ -37,6 +40,12 @@ const (
 	lastBillTTL = 62 * 24 * time.Hour
 	// maxCorrectionPage bounds List's limit.
 	maxCorrectionPage = 500
+	// maxCorrections bounds the stream (trimmed approximately, oldest
+	// first): far above what Chengdu's enterprises would write, it keeps a
+	// flood from filling Redis.
+	maxCorrections = 100_000
+	// maxCorrectionsPerDay bounds the /correct texts one chat records a day.
+	maxCorrectionsPerDay = 20
 )
 
 // ErrBadCursor is List's error for a cursor it did not give.
@@ -88,7 +97,7 @@ func (s *redisCorrections) Add(ctx context.Context, c push.Correction) (string, 
 	if err != nil {
 		return "", false, err
 	}
-	id, err := s.rdb.XAdd(ctx, &redis.XAddArgs{Stream: correctionsKey, Values: []any{"c", js}}).Result()
+	id, err := s.rdb.XAdd(ctx, &redis.XAddArgs{Stream: correctionsKey, MaxLen: maxCorrections, Approx: true, Values: []any{"c", js}}).Result()
 	if err != nil {
 		if tap != "" {
 			s.rdb.Del(context.WithoutCancel(ctx), tap) // let a later tap try again
@@ -153,7 +162,26 @@ func (s *redisCorrections) LastBill(ctx context.Context, chat int64, enterprise 
 	return d, err
 }
 
-// ForgetChat deletes the record of the bills chat received (/forget).
+// Allow counts one /correct text of chat on day (YYYY-MM-DD) and reports
+// whether it is within maxCorrectionsPerDay.
+func (s *redisCorrections) Allow(ctx context.Context, chat int64, day string) (bool, error) {
+	key := correctionRatePrefix + strconv.FormatInt(chat, 10)
+	var n *redis.IntCmd
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		n = p.HIncrBy(ctx, key, day, 1)
+		p.Expire(ctx, key, 48*time.Hour)
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("corrections: %w", err)
+	}
+	return n.Val() <= maxCorrectionsPerDay, nil
+}
+
+// ForgetChat deletes what is kept under chat's id: the record of the bills
+// it received and its /correct count (/forget). Its corrections stay: they
+// name no chat.
 func (s *redisCorrections) ForgetChat(ctx context.Context, chat int64) error {
-	return s.rdb.Del(ctx, lastBillPrefix+strconv.FormatInt(chat, 10)).Err()
+	id := strconv.FormatInt(chat, 10)
+	return s.rdb.Del(ctx, lastBillPrefix+id, correctionRatePrefix+id).Err()
 }

@@ -96,11 +96,24 @@ func TestRedisCorrections(t *testing.T) {
 		if d, err := s.LastBill(ctx, 7, "E1"); d != "2026-12-01" || err != nil {
 			t.Errorf("LastBill = %q %v", d, err)
 		}
+		// /correct texts per chat and day.
+		for i := range maxCorrectionsPerDay + 1 {
+			ok, err := s.Allow(ctx, 7, "2026-12-02")
+			if err != nil || ok != (i < maxCorrectionsPerDay) {
+				t.Errorf("Allow #%d = %v, %v", i+1, ok, err)
+			}
+		}
+		if ok, _ := s.Allow(ctx, 7, "2026-12-03"); !ok {
+			t.Error("the next day refused")
+		}
 		if err := s.ForgetChat(ctx, 7); err != nil {
 			t.Fatal(err)
 		}
 		if d, _ := s.LastBill(ctx, 7, "E1"); d != "" {
 			t.Errorf("LastBill after ForgetChat = %q", d)
+		}
+		if ok, _ := s.Allow(ctx, 7, "2026-12-02"); !ok {
+			t.Error("the count outlived ForgetChat")
 		}
 	})
 }

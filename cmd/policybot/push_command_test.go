@@ -102,6 +102,12 @@ func TestChatCommandsSayItInChinese(t *testing.T) {
 		t.Errorf("stored corrections: %+v %v", cs, err)
 	}
 
+	// A chat's /correct texts are bounded per day.
+	for range maxCorrectionsPerDay - 3 {
+		chatSays(t, correct, cmdFor(5, "correct", "二号公司 又错了", false), "已记录")
+	}
+	chatSays(t, correct, cmdFor(5, "correct", "二号公司 又错了", false), "达到每日上限，这一条没有记录")
+
 	// /unsubscribe and /deleteprofile, done and with nothing to do.
 	chatSays(t, unsub, cmdFor(5, "unsubscribe", "", false), "已退订（2 家企业）")
 	chatSays(t, unsub, cmdFor(5, "unsubscribe", "", false), "本会话没有订阅")

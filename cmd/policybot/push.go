@@ -35,6 +35,9 @@ func runPush(ctx context.Context, args []string, getenv func(string) string, std
 	if len(args) == 0 {
 		return usagef("push: %s", usage)
 	}
+	if args[0] == "reminders" { // files only, no Redis: reminders.go
+		return runPushReminders(ctx, args[1:], getenv, stdin, stdout, stderr)
+	}
 	url := getenv("REDIS_URL")
 	if url == "" {
 		return usagef("push %s: REDIS_URL is not set (the embedded Redis would forget everything on exit)", args[0])

@@ -26,8 +26,9 @@ func (nopConv) Feedback(context.Context, bot.Feedback) (string, error) { return 
 func (nopConv) Forget(context.Context, bot.Message) error              { return nil }
 
 // TestBrowserConsole logs in through the real login form in headless
-// Chromium, opens the overview, follows the 👎 link and checks the seeded
-// questions show as text, never as markup.
+// Chromium, opens the overview at desktop and phone width and finds its SVG
+// charts inside the page's width, follows the 👎 link and checks the seeded
+// questions show as text, never as markup, then opens the clusters page.
 func TestBrowserConsole(t *testing.T) {
 	bctx := browsertest.Start(t, 90*time.Second)
 
@@ -36,30 +37,33 @@ func TestBrowserConsole(t *testing.T) {
 		payload  = `小巨人奖励 <img src=x onerror=alert(1)> 多少`
 	)
 	now := time.Now()
-	memlog := bot.NewMemoryLog()
-	for _, e := range []bot.Exchange{
-		{ID: "b1", Time: now.Add(-time.Hour), Channel: "web", UserHash: "u1", Question: disliked, Answer: "按 policy/4…", Answered: true,
-			Mode: bot.ModeOffline, Feedback: bot.VerdictDown, FeedbackReason: "没说申报时间", Citations: []bot.Citation{{ID: "policy/4", Score: 0.9}}},
-		{ID: "b2", Time: now.Add(-2 * time.Hour), Channel: "telegram", UserHash: "u2", Question: payload, Answer: "…", Answered: true,
-			Mode: bot.ModeLLM, Feedback: bot.VerdictDown, Citations: []bot.Citation{{ID: "policy/2", Score: 0.8}}},
-		{ID: "b3", Time: now.Add(-3 * time.Hour), Channel: "web", UserHash: "u3", Question: "专精特新认定条件", Answer: "…", Answered: true,
-			Mode: bot.ModeOffline, Feedback: bot.VerdictUp},
-	} {
-		if err := memlog.Append(context.Background(), e); err != nil {
-			t.Fatal(err)
-		}
-	}
 	quiet := slog.New(slog.DiscardHandler)
 	rdb := redis.NewClient(&redis.Options{Addr: miniredis.RunT(t).Addr()})
 	defer rdb.Close()
+	exlog := redisstore.NewExchangeLog(rdb, redisstore.Options{})
+	for _, e := range []bot.Exchange{
+		{ID: "b1", Time: now.Add(-time.Minute), Channel: "web", UserHash: "u1", Question: disliked, Answer: "按 policy/4…", Answered: true,
+			Mode: bot.ModeOffline, Feedback: bot.VerdictDown, FeedbackReason: "没说申报时间", Citations: []bot.Citation{{ID: "policy/4", Score: 0.9}}},
+		{ID: "b2", Time: now.Add(-2 * time.Minute), Channel: "telegram", UserHash: "u2", Question: payload, Answer: "…", Answered: true,
+			Mode: bot.ModeLLM, Feedback: bot.VerdictDown, Citations: []bot.Citation{{ID: "policy/2", Score: 0.8}}},
+		{ID: "b3", Time: now.Add(-3 * time.Minute), Channel: "web", UserHash: "u3", Question: "专精特新认定条件", Answer: "…", Answered: true,
+			Mode: bot.ModeOffline, Feedback: bot.VerdictUp},
+		{ID: "b4", Time: now.Add(-3 * 24 * time.Hour), Channel: "web", UserHash: "u4", Question: "申报截止时间是哪天", Answer: "…", Answered: false,
+			Mode: bot.ModeOffline, Need: "deadline", Unstated: "deadline", Citations: []bot.Citation{{ID: "policy/4", Score: 0.7}}},
+	} {
+		if err := exlog.Append(context.Background(), e); err != nil {
+			t.Fatal(err)
+		}
+	}
 	srv := httptest.NewServer(web.New(nopConv{}, web.WithLogger(quiet), web.WithStaffToken("t"),
 		web.WithStaffSessions(redisstore.NewStaffSessions(rdb)),
 		web.WithLoginLimiter(redisstore.NewRateLimiter(rdb, redisstore.RateOptions{Rate: 1, Period: web.LoginInterval, Burst: web.LoginBurst})),
-		web.WithStaffHandler(New(memlog, WithLogger(quiet)))))
+		web.WithStaffHandler(New(exlog, WithLogger(quiet)))))
 	defer srv.Close()
 
 	dialogs := browsertest.RecordDialogs(bctx)
 	err := chromedp.Do(bctx,
+		chromedp.EmulateViewport(1280, 900),
 		chromedp.Navigate(srv.URL+"/staff/"),
 		chromedp.WaitVisible(chromedp.ID("token")),
 		chromedp.SendKeys(chromedp.ID("token"), "t"),
@@ -80,10 +84,56 @@ func TestBrowserConsole(t *testing.T) {
 	if got := strings.TrimSpace(run(chromedp.TextContent(chromedp.ID("stat-disliked")))); got != "2" {
 		t.Errorf("overview 👎 count = %q, want 2", got)
 	}
-	if got := strings.TrimSpace(run(chromedp.TextContent(chromedp.ID("stat-total")))); got != "3" {
-		t.Errorf("overview total = %q, want 3", got)
+	if got := strings.TrimSpace(run(chromedp.TextContent(chromedp.ID("stat-total")))); got != "4" {
+		t.Errorf("overview total = %q, want 4", got)
+	}
+	// The charts at desktop and phone width: drawn, with bars, and inside
+	// the page (no sideways scrolling).
+	type layout struct {
+		Charts, DayBars, ClauseBars int
+		ChartWidth, ViewWidth       float64
+		PageWidth                   float64
+		LabelFont                   float64
+	}
+	for _, width := range []int64{1280, 390} {
+		err := chromedp.Do(bctx,
+			chromedp.EmulateViewport(width, 800, chromedp.EmulateMobile),
+			chromedp.Navigate(srv.URL+"/staff/?days=7"),
+			chromedp.WaitVisible(chromedp.CSS("#chart-days svg")),
+		)
+		if err != nil {
+			t.Fatalf("overview at %d px: %v", width, err)
+		}
+		got, err := chromedp.Run(bctx, chromedp.Evaluate[layout](`(() => {
+			const svg = document.querySelector('#chart-days svg');
+			const label = svg.querySelector('text');
+			return {
+				Charts: document.querySelectorAll('svg.chart').length,
+				DayBars: document.querySelectorAll('#chart-days rect.bar-answered, #chart-days rect.bar-unanswered').length,
+				ClauseBars: document.querySelectorAll('#chart-clauses rect').length,
+				ChartWidth: svg.getBoundingClientRect().right,
+				ViewWidth: document.documentElement.clientWidth,
+				PageWidth: document.documentElement.scrollWidth,
+				LabelFont: label ? label.getBoundingClientRect().height : 0,
+			};
+		})()`))
+		if err != nil {
+			t.Fatalf("layout at %d px: %v", width, err)
+		}
+		if got.Charts != 2 || got.DayBars != 2 || got.ClauseBars != 3 {
+			t.Errorf("at %d px: %+v, want 2 charts, 2 day bars (today, 3 days ago) and 3 clause bars", width, got)
+		}
+		if got.ChartWidth > got.ViewWidth || got.PageWidth > got.ViewWidth {
+			t.Errorf("at %d px the page is wider than the screen: %+v", width, got)
+		}
+		if got.LabelFont < 7 {
+			t.Errorf("at %d px the chart labels are %.1f px high, too small to read", width, got.LabelFont)
+		}
 	}
 	err = chromedp.Do(bctx,
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(srv.URL+"/staff/"),
+		chromedp.WaitVisible(chromedp.ID("card-disliked")),
 		chromedp.Click(chromedp.ID("card-disliked")),
 		chromedp.WaitVisible(chromedp.ID("exchanges")),
 	)
@@ -98,6 +148,19 @@ func TestBrowserConsole(t *testing.T) {
 	}
 	if strings.Contains(table, "专精特新认定条件") {
 		t.Error("a liked exchange shows under the 👎 filter")
+	}
+	err = chromedp.Do(bctx,
+		chromedp.Navigate(srv.URL+"/staff/clusters?days=7"),
+		chromedp.WaitVisible(chromedp.ID("clusters")),
+	)
+	if err != nil {
+		t.Fatalf("clusters: %v", err)
+	}
+	clusters := run(chromedp.TextContent(chromedp.ID("clusters")))
+	for _, want := range []string{disliked, payload, "申报时间 ×1"} {
+		if !strings.Contains(clusters, want) {
+			t.Errorf("clusters page lacks %q:\n%s", want, clusters)
+		}
 	}
 	imgs, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll('img').length`))
 	if err != nil {

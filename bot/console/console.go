@@ -14,9 +14,11 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cdsme/policybot/bot"
+	"github.com/cdsme/policybot/knowledge"
 )
 
 //go:embed assets templates
@@ -25,10 +27,10 @@ var files embed.FS
 // Limits and defaults.
 const (
 	DefaultMaxExport   = 10000 // rows an export holds at most
-	DefaultMaxOverview = 20000 // exchanges the overview reads at most
+	DefaultMaxOverview = 20000 // exchanges the clusters page reads at most
 	DefaultPeriodDays  = 7
-	// DefaultClusterThreshold is the Jaccard similarity of token sets at
-	// which a question joins a cluster.
+	// DefaultClusterThreshold is the similarity (see Clusters) at which two
+	// confused questions are taken to mean the same.
 	DefaultClusterThreshold = 0.4
 )
 
@@ -53,11 +55,17 @@ type Console struct {
 	loc       *time.Location // times are shown in Asia/Shanghai (UTC+8 without the zone database)
 	tmpl      *template.Template
 	assets    http.Handler
+	days      DayCounter       // the overview's daily counters; nil: none kept
+	ix        *knowledge.Index // places questions without citations (clusters)
+	ixOnce    sync.Once
 }
 
 // New returns the console serving paths under /staff/.
 func New(log bot.ExchangeLog, opts ...Option) http.Handler {
 	c := &Console{store: log, log: slog.Default(), now: time.Now, maxExport: DefaultMaxExport}
+	if d, ok := log.(DayCounter); ok {
+		c.days = d
+	}
 	for _, o := range opts {
 		o(c)
 	}
@@ -88,6 +96,10 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.overview(w, r)
 	case p == "/staff/exchanges":
 		c.list(w, r)
+	case p == "/staff/clusters":
+		c.clusters(w, r)
+	case p == "/staff/clusters.csv":
+		c.clustersCSV(w, r)
 	case strings.HasPrefix(p, "/staff/exchanges/"):
 		c.detail(w, r, strings.TrimPrefix(p, "/staff/exchanges/"))
 	case p == "/staff/export.csv":

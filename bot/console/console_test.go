@@ -8,14 +8,18 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/alicebob/miniredis/v2"
 	"github.com/google/go-cmp/cmp"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/cdsme/policybot/bot"
 	"github.com/cdsme/policybot/bot/redisstore"
@@ -38,6 +42,21 @@ func seed(t testing.TB, exs ...bot.Exchange) *bot.MemoryLog {
 	t.Helper()
 	l := bot.NewMemoryLog()
 	l.Now = func() time.Time { return testNow }
+	for _, e := range exs {
+		if err := l.Append(context.Background(), e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return l
+}
+
+// seedRedis stores the exchanges in a redisstore log on miniredis, which
+// keeps the daily counters the overview reads.
+func seedRedis(t testing.TB, exs ...bot.Exchange) *redisstore.ExchangeLog {
+	t.Helper()
+	rdb := redis.NewClient(&redis.Options{Addr: miniredis.RunT(t).Addr()})
+	t.Cleanup(func() { rdb.Close() })
+	l := redisstore.NewExchangeLog(rdb, redisstore.Options{Now: func() time.Time { return testNow }})
 	for _, e := range exs {
 		if err := l.Append(context.Background(), e); err != nil {
 			t.Fatal(err)
@@ -72,13 +91,14 @@ func standard() []bot.Exchange {
 }
 
 func TestOverviewCounts(t *testing.T) {
-	h := newConsole(seed(t, standard()...))
+	h := newConsole(seedRedis(t, standard()...))
 	rec := get(t, h, "/staff/")
 	if rec.Code != 200 {
 		t.Fatalf("code %d: %s", rec.Code, rec.Body)
 	}
 	body := rec.Body.String()
-	for _, want := range []string{`id="stat-total">6<`, `id="stat-unanswered">2<`, `id="stat-disliked">3<`, `id="stat-rate">66.7%<`, "小巨人"} {
+	for _, want := range []string{`id="stat-total">6<`, `id="stat-unanswered">2<`, `id="stat-disliked">3<`, `id="stat-liked">1<`,
+		`id="stat-rate">66.7%<`, "<svg", `class="bar-answered"`, `class="bar-unanswered"`, `class="line-down"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("overview lacks %q", want)
 		}
@@ -88,6 +108,102 @@ func TestOverviewCounts(t *testing.T) {
 	}
 	if !strings.Contains(get(t, h, "/staff/?days=30").Body.String(), `id="stat-total">7<`) {
 		t.Error("days=30 should count the old exchange")
+	}
+	for path, total := range map[string]string{
+		"/staff/?days=1":                        "6",
+		"/staff/?from=2026-11-10&to=2026-11-10": "1",
+		"/staff/?from=2026-11-10&to=2026-11-20": "7",
+		"/staff/?from=2026-11-11":               "6",
+		"/staff/?to=2026-11-19":                 "0",
+		"/staff/?days=9999":                     "6", // not a preset: the default 7 days
+	} {
+		rec := get(t, h, path)
+		if rec.Code != 200 || !strings.Contains(rec.Body.String(), `id="stat-total">`+total+`<`) {
+			t.Errorf("%s: %d, want total %s", path, rec.Code, total)
+		}
+	}
+	for _, path := range []string{"/staff/?from=yesterday", "/staff/?from=2026-11-20&to=2026-11-01", "/staff/?from=2020-01-01&to=2026-11-20"} {
+		if rec := get(t, h, path); rec.Code != 400 {
+			t.Errorf("%s: %d, want 400", path, rec.Code)
+		}
+	}
+	// A log without daily counters: the overview says so, nothing is scanned.
+	if body := get(t, newConsole(seed(t, standard()...)), "/staff/").Body.String(); !strings.Contains(body, "没有每日计数") {
+		t.Error("a log without counters should be said so")
+	}
+}
+
+// TestDayChart checks the SVG geometry of the day chart: one stacked bar
+// pair per day in proportion, and 👍/👎 lines with a dot per day.
+func TestDayChart(t *testing.T) {
+	days := []redisstore.DayCounts{{Day: "2026-11-19", Answered: 6, Unanswered: 4, Up: 2, Down: 1}, {Day: "2026-11-20", Answered: 0, Unanswered: 5}}
+	c := dayChart(days)
+	if c.Empty || len(c.Rects) != 3 || len(c.Lines) != 2 || len(c.Lines[0].Dots) != 2 {
+		t.Fatalf("chart: %+v", c)
+	}
+	h := func(r Rect) float64 { f, _ := strconv.ParseFloat(r.H, 64); return f }
+	if a, u := h(c.Rects[0]), h(c.Rects[1]); math.Abs(a/u-1.5) > 0.01 {
+		t.Errorf("answered/unanswered heights %v/%v, want 6:4", a, u)
+	}
+	if !dayChart([]redisstore.DayCounts{{Day: "2026-11-19"}}).Empty {
+		t.Error("a chart of zeros should say it is empty")
+	}
+	for _, m := range []struct{ in, want int }{{0, 1}, {1, 1}, {3, 5}, {7, 10}, {11, 20}, {130, 200}} {
+		if got := niceMax(m.in); got != m.want {
+			t.Errorf("niceMax(%d) = %d, want %d", m.in, got, m.want)
+		}
+	}
+}
+
+// TestClauseTablePrimaryOnly: the clause table credits only the answer's
+// primary clause (its first citation), from the counters and from the
+// exchanges alike, and shows the answered column and rule titles, never
+// internal rule ids.
+func TestClauseTablePrimaryOnly(t *testing.T) {
+	a := ex("p1", time.Hour, "小巨人奖励多少", true, bot.VerdictDown, "policy/1", "policy/scope", "plan/5")
+	a.Calculations = []policies.Calculation{{Rule: "little_giant", Clause: "policy/1", AmountYuan: 500000}}
+	b := ex("p2", 2*time.Hour, "小巨人申报时间", false, bot.VerdictDown, "policy/1", "policy/scope")
+	b.Need, b.Unstated = "deadline", "deadline"
+	c := ex("p3", 3*time.Hour, "有效期多久", true, "", "policy/scope", "policy/1")
+	exs := []bot.Exchange{a, b, c}
+	want := []ClauseRank{{Clause: "policy/1", Exchanges: 2, Answered: 1, Disliked: 2, DislikeRate: 1, Score: 2}}
+	if d := cmp.Diff(want, RankClauses(exs, 0)); d != "" {
+		t.Errorf("RankClauses (-want +got):\n%s", d)
+	}
+	l := seedRedis(t, exs...)
+	days, err := l.Days(context.Background(), "2026-11-20", "2026-11-20")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = []ClauseRank{{Clause: "policy/1", Exchanges: 2, Answered: 1, Disliked: 2, DislikeRate: 1, Score: 3,
+		Unstated: []NeedCount{{Need: "deadline", Label: "申报时间", N: 1}}}}
+	if d := cmp.Diff(want, ClauseCountRanks(days, 0)); d != "" {
+		t.Errorf("ClauseCountRanks (-want +got):\n%s", d)
+	}
+	wantTop := []ClauseVolume{{Clause: "policy/1", Total: 2, Answered: 1, Unanswered: 1, Disliked: 2}, {Clause: "policy/scope", Total: 1, Answered: 1}}
+	if d := cmp.Diff(wantTop, TopClauses(days, 0)); d != "" {
+		t.Errorf("TopClauses (-want +got):\n%s", d)
+	}
+	h := newConsole(l)
+	body := get(t, h, "/staff/").Body.String()
+	table := body[strings.Index(body, `id="clauses"`):]
+	table = table[:strings.Index(table, "</table>")]
+	if strings.Contains(table, "plan/5") || strings.Contains(table, ">policy/scope<") {
+		t.Errorf("a secondary citation is credited in the clause table:\n%s", table)
+	}
+	for _, w := range []string{"<th class=\"num\">已回答</th>", "申报时间 ×1"} {
+		if !strings.Contains(table, w) {
+			t.Errorf("clause table lacks %q:\n%s", w, table)
+		}
+	}
+	if !strings.Contains(body, `id="unstated"`) || !strings.Contains(body, "申报时间</a> ×1") {
+		t.Error("overview lacks the unstated needs")
+	}
+	for _, page := range []string{"/staff/exchanges", "/staff/exchanges/p1"} {
+		body := get(t, h, page).Body.String()
+		if strings.Contains(body, "little_giant") || !strings.Contains(body, "新获评国家专精特新“小巨人”企业奖励") {
+			t.Errorf("%s: the rule should show by its Chinese title only", page)
+		}
 	}
 }
 
@@ -124,15 +240,14 @@ func TestRankClauses(t *testing.T) {
 	exs = append(exs, f1, f2, ex("z", 40*time.Hour, "无关", true, "", "plan/2"))
 	got := RankClauses(exs, 0)
 	want := []ClauseRank{
-		{Clause: "policy/4", Exchanges: 4, Disliked: 3, DislikeRate: 0.75, Score: 3},
-		{Clause: "policy/2", Exchanges: 5, Disliked: 1, DislikeRate: 0.2, Score: 1},
-		{Clause: "policy/scope", Exchanges: 5, Disliked: 1, DislikeRate: 0.2, Score: 1},
-		{Clause: "plan/1", Exchanges: 2, FollowUps: 1, Score: 1},
+		{Clause: "policy/4", Exchanges: 4, Answered: 4, Disliked: 3, DislikeRate: 0.75, Score: 3},
+		{Clause: "policy/2", Exchanges: 5, Answered: 5, Disliked: 1, DislikeRate: 0.2, Score: 1},
+		{Clause: "plan/1", Exchanges: 2, Answered: 2, FollowUps: 1, Score: 1},
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("RankClauses (-want +got):\n%s", d)
 	}
-	body := get(t, newConsole(seed(t, exs...)), "/staff/").Body.String()
+	body := get(t, newConsole(seedRedis(t, exs...)), "/staff/?days=7").Body.String()
 	i4, i2 := strings.Index(body, `">policy/4</a>`), strings.Index(body, `">policy/2</a>`)
 	if i4 < 0 || i2 < 0 || i4 > i2 {
 		t.Errorf("policy/4 should rank before policy/2 (%d, %d)", i4, i2)
@@ -140,33 +255,6 @@ func TestRankClauses(t *testing.T) {
 	cl, _ := policies.MustDefault().Clause("policy/4")
 	if len(cl.Departments) > 0 && !strings.Contains(body, cl.Departments[0]) {
 		t.Errorf("overview lacks 责任单位 %q", cl.Departments[0])
-	}
-}
-
-func TestCluster(t *testing.T) {
-	exs := []bot.Exchange{
-		ex("c1", 1*time.Hour, "研发投入增加了能拿多少补助", true, bot.VerdictDown, "policy/4"),
-		ex("c2", 2*time.Hour, "研发投入增加能拿多少补助？", false, ""),
-		ex("c3", 3*time.Hour, "研发投入增加了可以拿多少补助", true, bot.VerdictDown, "policy/4"),
-		ex("c4", 4*time.Hour, "北京的公司可以申请吗", false, ""),
-		ex("c5", 5*time.Hour, "深圳的房价怎么样", false, ""),
-		ex("c6", 6*time.Hour, "研发投入增加了能拿多少补助", true, ""), // answered, liked: not a confusion
-	}
-	got := Cluster(exs, DefaultClusterThreshold, 0)
-	if len(got) != 3 {
-		t.Fatalf("got %d clusters, want 3: %+v", len(got), got)
-	}
-	want := ClusterGroup{Size: 3, Representative: "研发投入增加了可以拿多少补助", RepID: "c3", TopClause: "policy/4", Unanswered: 1, Disliked: 2, IDs: []string{"c3", "c2", "c1"}}
-	if d := cmp.Diff(want, got[0]); d != "" {
-		t.Errorf("first cluster (-want +got):\n%s", d)
-	}
-	if got[1].Size != 1 || got[2].Size != 1 || got[1].RepID == got[2].RepID {
-		t.Errorf("unrelated questions should stay apart: %+v", got[1:])
-	}
-	// Order of input does not matter.
-	rev := []bot.Exchange{exs[5], exs[4], exs[3], exs[2], exs[1], exs[0]}
-	if d := cmp.Diff(got, Cluster(rev, DefaultClusterThreshold, 0)); d != "" {
-		t.Errorf("clustering depends on input order:\n%s", d)
 	}
 }
 
@@ -323,10 +411,17 @@ func (brokenLog) Get(context.Context, string) (bot.Exchange, error) {
 	return bot.Exchange{}, errors.New("redis: connection refused at 10.0.0.1")
 }
 
+type brokenDays struct{}
+
+func (brokenDays) Days(context.Context, string, string) ([]redisstore.DayCounts, error) {
+	return nil, errors.New("redis: connection refused at 10.0.0.1")
+}
+
 func TestStorageError(t *testing.T) {
 	var logged strings.Builder
-	h := New(brokenLog{}, WithClock(func() time.Time { return testNow }), WithLogger(slog.New(slog.NewTextHandler(&logged, nil))))
-	for _, p := range []string{"/staff/", "/staff/exchanges", "/staff/exchanges/x1", "/staff/export.csv"} {
+	h := New(brokenLog{}, WithClock(func() time.Time { return testNow }), WithLogger(slog.New(slog.NewTextHandler(&logged, nil))),
+		WithDayCounter(brokenDays{}))
+	for _, p := range []string{"/staff/", "/staff/exchanges", "/staff/exchanges/x1", "/staff/export.csv", "/staff/clusters", "/staff/clusters.csv"} {
 		rec := get(t, h, p)
 		b, _ := io.ReadAll(rec.Body)
 		if rec.Code != 500 || strings.Contains(string(b), "10.0.0.1") || strings.Contains(string(b), "goroutine") {

@@ -32,6 +32,25 @@ func (c *Console) funcs() map[string]any {
 		"feedback": feedbackLabel,
 		"mode":     modeLabel,
 		"join":     strings.Join,
+		"rule":     ruleTitle,
+		"dict": func(kv ...any) map[string]any {
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i+1 < len(kv); i += 2 {
+				k, _ := kv[i].(string)
+				m[k] = kv[i+1]
+			}
+			return m
+		},
+		"need": NeedLabel,
+		"trend": func(n int) string {
+			switch {
+			case n > 0:
+				return "↑" + strconv.Itoa(n)
+			case n < 0:
+				return "↓" + strconv.Itoa(-n)
+			}
+			return "持平"
+		},
 	}
 }
 
@@ -54,6 +73,15 @@ func clauseInfo(id string) ClauseInfo {
 		ci.Title, ci.Departments = cl.Title, cl.Departments
 	}
 	return ci
+}
+
+// ruleTitle is a calculator's title in Chinese (policies.RuleByName), never
+// its internal name; an unknown rule shows as "计算".
+func ruleTitle(name string) string {
+	if r, ok := policies.RuleByName(name); ok && r.Title != "" {
+		return r.Title
+	}
+	return "计算"
 }
 
 func feedbackLabel(v string) string {
@@ -99,34 +127,6 @@ func readAll(r *http.Request, log bot.ExchangeLog, q bot.ExchangeQuery, limit in
 		}
 		q.Cursor = next
 	}
-}
-
-func (c *Console) overview(w http.ResponseWriter, r *http.Request) {
-	days := DefaultPeriodDays
-	switch r.URL.Query().Get("days") {
-	case "1":
-		days = 1
-	case "30":
-		days = 30
-	}
-	now := c.now()
-	since := now.Add(-time.Duration(days) * 24 * time.Hour)
-	ex, truncated, err := readAll(r, c.store, bot.ExchangeQuery{Since: since, Until: now.Add(time.Minute)}, DefaultMaxOverview)
-	if err != nil {
-		c.fail(w, r, http.StatusInternalServerError, "读取对话记录失败，请稍后再试。", err)
-		return
-	}
-	c.render(w, r, "overview", map[string]any{
-		"Days":      days,
-		"Periods":   []int{1, 7, 30},
-		"Since":     since,
-		"Now":       now,
-		"Stats":     ComputeStats(ex),
-		"Clauses":   RankClauses(ex, 15),
-		"Clusters":  Cluster(ex, DefaultClusterThreshold, 20),
-		"Truncated": truncated,
-		"Max":       DefaultMaxOverview,
-	})
 }
 
 func (c *Console) list(w http.ResponseWriter, r *http.Request) {

@@ -120,29 +120,24 @@ func (l *Ledger) record(ctx context.Context, c change) (bool, error) {
 	return n == 1, nil
 }
 
-// plan records the pushes of one date as planned, pipelined.
+// plan records the pushes of one date as planned, those the ledger does
+// not know yet: one script for the batch, since 100 000 of them are
+// scheduled at once (and the embedded Redis pays for every Lua call).
 func (l *Ledger) plan(ctx context.Context, date string, enterprises []string, at time.Time) error {
 	if len(enterprises) == 0 {
 		return nil
 	}
-	if err := recordScript.Load(ctx, l.rdb).Err(); err != nil {
-		return fmt.Errorf("asynqpush: ledger: loading script: %w", err)
+	args := make([]any, 0, 2+len(enterprises))
+	args = append(args, ledgerEntryPrefix, at.UnixMilli())
+	for _, e := range enterprises {
+		args = append(args, ledgerMember(e, date))
 	}
-	pipe := l.rdb.Pipeline()
-	cmds := make([]*redis.Cmd, len(enterprises))
-	for i, e := range enterprises {
-		keys, args := change{enterprise: e, date: date, state: StatePlanned, at: at}.args(l)
-		cmds[i] = recordScript.EvalSha(ctx, pipe, keys, args...)
+	n, err := planScript.Run(ctx, l.rdb, []string{ledgerAllKey(), ledgerTimeKey(), ledgerStateKey(StatePlanned)}, args...).Int()
+	if err != nil {
+		return fmt.Errorf("asynqpush: ledger: planning %d pushes: %w", len(enterprises), err)
 	}
-	_, _ = pipe.Exec(ctx)
-	for i, c := range cmds {
-		n, err := c.Int()
-		if err != nil {
-			return fmt.Errorf("asynqpush: ledger %s planned: %w", enterprises[i], err)
-		}
-		if n == 1 {
-			l.o.OnRecord(StatePlanned)
-		}
+	for range n {
+		l.o.OnRecord(StatePlanned)
 	}
 	return nil
 }

@@ -133,3 +133,26 @@ for _, m in ipairs(stale) do
 end
 return changed
 `)
+
+// planScript records a batch of pushes as planned, each only if the ledger
+// does not know it (recordScript's rule for planned, in one call).
+//
+// KEYS[1] all pushes, KEYS[2] pushes by update time, KEYS[3] the planned
+// pushes
+// ARGV[1] entry key prefix, ARGV[2] now (Unix ms), ARGV[3…] members
+// returns how many were new.
+var planScript = redis.NewScript(`
+local n = 0
+for i = 3, #ARGV do
+  local m = ARGV[i]
+  local k = ARGV[1] .. m
+  if redis.call('EXISTS', k) == 0 then
+    redis.call('HSET', k, 's', 'planned', 'u', ARGV[2])
+    redis.call('ZADD', KEYS[3], 0, m)
+    redis.call('ZADD', KEYS[1], 0, m)
+    redis.call('ZADD', KEYS[2], ARGV[2], m)
+    n = n + 1
+  end
+end
+return n
+`)

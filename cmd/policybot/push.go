@@ -14,6 +14,7 @@ import (
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/cdsme/policybot/bot"
@@ -43,6 +44,10 @@ func runPush(ctx context.Context, args []string, getenv func(string) string, std
 		return usagef("push %s: REDIS_URL is not set (the embedded Redis would forget everything on exit)", args[0])
 	}
 	opts, err := pushBillOptions(getenv)
+	if err != nil {
+		return err
+	}
+	quiet, err := pushQuietHours(getenv)
 	if err != nil {
 		return err
 	}
@@ -102,7 +107,7 @@ func runPush(ctx context.Context, args []string, getenv func(string) string, std
 		defer rdb.Close()
 		client := asynq.NewClientFromRedisClient(rdb)
 		defer client.Close()
-		r, err := asynqpush.NewScheduler(asynqpush.NewStore(rdb), client, asynqpush.ScheduleOptions{Bill: opts}).ScheduleBills(ctx, day)
+		r, err := asynqpush.NewScheduler(asynqpush.NewStore(rdb), client, asynqpush.ScheduleOptions{Bill: opts, Quiet: quiet}).ScheduleBills(ctx, day)
 		if err != nil {
 			return err
 		}
@@ -174,12 +179,32 @@ func pushRate(getenv func(string) string) (int, error) {
 	return n, nil
 }
 
+// pushQuietHours reads QUIET_HOURS: HH:MM-HH:MM, Asia/Shanghai, no pushes
+// inside; default asynqpush.DefaultQuietHours (21:00-08:00).
+func pushQuietHours(getenv func(string) string) (asynqpush.QuietHours, error) {
+	s := getenv("QUIET_HOURS")
+	if s == "" {
+		s = asynqpush.DefaultQuietHours
+	}
+	q, err := asynqpush.ParseQuietHours(s)
+	if err != nil {
+		return q, usagef("QUIET_HOURS: %v", err)
+	}
+	return q, nil
+}
+
 // startPush runs the bill workers (an asynq server on rdb, delivering
-// through sender at PUSH_RATE over all replicas) and a daily scheduler tick
-// that enqueues the bills of the billDay of each month. With a nil sender
-// (no Telegram) nothing runs: bills would wait in Redis for a replica that
-// can send. stop shuts the server down, waiting for running sends.
-func startPush(ctx context.Context, rdb redis.UniversalClient, sender asynqpush.Sender, log *slog.Logger, getenv func(string) string) (stop func(), err error) {
+// through sender at PUSH_RATE over all replicas, one message a second per
+// chat, never inside QUIET_HOURS) and a daily scheduler tick that enqueues
+// the bills of the billDay of each month; the push ledger's changes are
+// counted in reg. With a nil sender (no Telegram) nothing runs: bills would
+// wait in Redis for a replica that can send. stop shuts the server down,
+// waiting for running sends.
+func startPush(ctx context.Context, rdb redis.UniversalClient, sender asynqpush.Sender, log *slog.Logger, getenv func(string) string, reg prometheus.Registerer) (stop func(), err error) {
+	quiet, err := pushQuietHours(getenv)
+	if err != nil {
+		return nil, err
+	}
 	if sender == nil {
 		log.Info("push: no sender (TELEGRAM_BOT_TOKEN not set): bills are neither scheduled nor sent")
 		return func() {}, nil
@@ -192,27 +217,92 @@ func startPush(ctx context.Context, rdb redis.UniversalClient, sender asynqpush.
 	if err != nil {
 		return nil, err
 	}
+	ledger := asynqpush.NewLedger(rdb, asynqpush.LedgerOptions{OnRecord: pushLedgerMetrics(reg, rdb, log)})
 	store := asynqpush.NewStore(rdb)
-	w := asynqpush.NewWorker(store, rdb, sender, asynqpush.WorkerOptions{Rate: rate, Bill: opts, Log: log})
-	srv := asynqpush.NewServer(rdb, asynqpush.ServerOptions{Log: log})
+	w := asynqpush.NewWorker(store, rdb, sender, asynqpush.WorkerOptions{Rate: rate, Bill: opts, Log: log, Quiet: quiet, Ledger: ledger})
+	srv := asynqpush.NewServer(rdb, asynqpush.ServerOptions{Log: log, Quiet: quiet})
 	if err := srv.Start(asynqpush.Mux(w)); err != nil {
 		return nil, fmt.Errorf("push: starting workers: %w", err)
 	}
 	client := asynq.NewClientFromRedisClient(rdb)
-	sch := asynqpush.NewScheduler(store, client, asynqpush.ScheduleOptions{Bill: opts})
+	sch := asynqpush.NewScheduler(store, client, asynqpush.ScheduleOptions{Bill: opts, Quiet: quiet, Ledger: ledger})
 	tctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		pushTick(tctx, sch, log, time.Now)
 	}()
-	log.Info("push: workers started", "rate_per_s", rate, "bill_day", billDay)
+	log.Info("push: workers started", "rate_per_s", rate, "bill_day", billDay, "quiet_hours", quiet.String())
 	return func() {
 		cancel()
 		<-done
 		srv.Shutdown()
 		_ = client.Close()
 	}, nil
+}
+
+// pushLedgerMetrics registers in reg (if not nil)
+// policybot_push_ledger_total{state}, the ledger changes this replica
+// recorded by the state entered, and policybot_push_ledger_pushes{state},
+// the pushes the shared ledger holds in each state (read from Redis at
+// each scrape; left out when Redis does not answer). It returns the
+// LedgerOptions.OnRecord that counts.
+func pushLedgerMetrics(reg prometheus.Registerer, rdb redis.UniversalClient, log *slog.Logger) func(asynqpush.State) {
+	total := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "policybot_push_ledger_total",
+		Help: "Push ledger changes recorded by this replica, by the state entered (planned, sent, failed, blocked, skipped_quiet, cancelled).",
+	}, []string{"state"})
+	for _, s := range asynqpush.States {
+		total.WithLabelValues(string(s)) // shown as 0 from the start
+	}
+	if reg != nil {
+		if err := reg.Register(total); err != nil {
+			log.Warn("push: ledger metrics not registered", "err", err)
+		}
+		if err := reg.Register(ledgerGauge{asynqpush.NewLedger(rdb, asynqpush.LedgerOptions{}), log}); err != nil {
+			log.Warn("push: ledger metrics not registered", "err", err)
+		}
+	}
+	return func(s asynqpush.State) { total.WithLabelValues(string(s)).Inc() }
+}
+
+var ledgerPushesDesc = prometheus.NewDesc("policybot_push_ledger_pushes",
+	"Pushes in the push ledger (all replicas, retention 40 days) by state.", []string{"state"}, nil)
+
+// ledgerGauge collects asynqpush.Ledger.Counts.
+type ledgerGauge struct {
+	l   *asynqpush.Ledger
+	log *slog.Logger
+}
+
+func (g ledgerGauge) Describe(ch chan<- *prometheus.Desc) { ch <- ledgerPushesDesc }
+
+func (g ledgerGauge) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	counts, err := g.l.Counts(ctx)
+	if err != nil {
+		g.log.Warn("push: ledger counts not read for /metrics", "err", err)
+		return
+	}
+	for _, s := range asynqpush.States {
+		ch <- prometheus.MustNewConstMetric(ledgerPushesDesc, prometheus.GaugeValue, float64(counts[s]), string(s))
+	}
+}
+
+// newPushAdapter is the Telegram adapter bills go out through: the serving
+// adapter's configuration, but no retries of its own (WithRetry(1, 0)). A
+// 429 comes back to the worker at once, which pauses every worker of every
+// replica for its retry_after; 5xx and network failures are retried by
+// asynq. It only sends: it never polls or serves the webhook.
+func newPushAdapter(cfg serveConfig, conv bot.Conversation, log *slog.Logger) (*telegram.Adapter, error) {
+	opts := append(cfg.telegramOpts[:len(cfg.telegramOpts):len(cfg.telegramOpts)],
+		telegram.WithLogger(log), telegram.WithUserHashSalt(cfg.secret), telegram.WithRetry(1, 0))
+	a, err := telegram.New(cfg.telegramToken, conv, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("telegram (push): %w", err)
+	}
+	return a, nil
 }
 
 // pushTick schedules the month's bills now (if today is billDay) and then

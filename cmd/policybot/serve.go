@@ -71,7 +71,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		if adapter, err = buildTelegram(cfg, getenv, app, rdb, m, log); err != nil {
 			return err
 		}
-		stopPush, err := startPush(ctx, rdb, telegramSender{adapter, newCorrections(rdb, cfg.secret)}, log, getenv)
+		pushAdapter, err := newPushAdapter(cfg, app.eng, log)
+		if err != nil {
+			return err
+		}
+		stopPush, err := startPush(ctx, rdb, telegramSender{pushAdapter, newCorrections(rdb, cfg.secret)}, log, getenv, m.reg)
 		if err != nil {
 			return err
 		}

@@ -148,6 +148,24 @@ type clusterItem struct {
 // are found among all the exchanges given, so pass every exchange of the
 // period, not only the confused ones.
 func ConfusionSignals(ex []bot.Exchange) map[string]Signals {
+	return confusionSignals(ex, memoFeatures())
+}
+
+// memoFeatures is Features remembered by question: a question is read
+// once however many pairs it is weighed in.
+func memoFeatures() func(string) []string {
+	m := map[string][]string{}
+	return func(q string) []string {
+		f, ok := m[q]
+		if !ok {
+			f = Features(q)
+			m[q] = f
+		}
+		return f
+	}
+}
+
+func confusionSignals(ex []bot.Exchange, features func(string) []string) map[string]Signals {
 	out := make(map[string]Signals, len(ex))
 	for _, e := range ex {
 		s := Signals{Unanswered: !e.Answered, Disliked: e.Feedback == bot.VerdictDown, Unstated: e.Unstated}
@@ -157,7 +175,7 @@ func ConfusionSignals(ex []bot.Exchange) map[string]Signals {
 		out[e.ID] = s
 	}
 	followUps(ex, func(a, b bot.Exchange) {
-		j := jaccardSorted(Features(a.Question), Features(b.Question))
+		j := jaccardSorted(features(a.Question), features(b.Question))
 		if j >= RephraseSimilarity || j >= RephraseSimilarity/2 && primaryClause(a) != "" && primaryClause(a) == primaryClause(b) {
 			s := out[a.ID]
 			s.Rephrased = true
@@ -212,16 +230,23 @@ func (c Cluster) NeedLabel() string { return NeedLabel(c.Need) }
 // this period are left out; the rest come largest first (ties: rising
 // most, then oldest); at most n (all when n <= 0).
 func Clusters(ex []bot.Exchange, split time.Time, anchor func(question string) string, threshold float64, n int) []Cluster {
-	sigs := ConfusionSignals(ex)
+	features := memoFeatures()
+	sigs := confusionSignals(ex, features)
+	anchors := map[string]string{}
 	var items []*clusterItem
 	for _, e := range ex {
 		s := sigs[e.ID]
 		if !s.Any() {
 			continue
 		}
-		it := &clusterItem{e: e, sig: s, feats: Features(e.Question), clause: primaryClause(e), need: e.Need, current: !e.Time.Before(split)}
+		it := &clusterItem{e: e, sig: s, feats: features(e.Question), clause: primaryClause(e), need: e.Need, current: !e.Time.Before(split)}
 		if it.clause == "" && anchor != nil {
-			it.clause = anchor(e.Question)
+			a, ok := anchors[e.Question]
+			if !ok {
+				a = anchor(e.Question)
+				anchors[e.Question] = a
+			}
+			it.clause = a
 		}
 		items = append(items, it)
 	}
@@ -243,6 +268,22 @@ func Clusters(ex []bot.Exchange, split time.Time, anchor func(question string) s
 	union := func(i, j int) {
 		if a, b := find(i), find(j); a != b {
 			parent[max(a, b)] = min(a, b)
+		}
+	}
+	// The same clause and the same need are enough on their own when the
+	// bonuses reach the threshold: join those first, cheaply.
+	if sameClauseBonus+sameNeedBonus >= threshold {
+		first := map[[2]string]int{}
+		for i, it := range items {
+			if it.clause == "" || it.need == "" || it.need == "other" {
+				continue
+			}
+			k := [2]string{it.clause, it.need}
+			if j, ok := first[k]; ok {
+				union(j, i)
+			} else {
+				first[k] = i
+			}
 		}
 	}
 	// Candidates: items sharing a feature or a clause.

@@ -3,10 +3,12 @@ package console
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -233,5 +235,26 @@ func TestRoutesNeedLogin(t *testing.T) {
 		if rec := do("Authorization", "Bearer t"); rec.Code != http.StatusOK {
 			t.Errorf("%s with the token: %d", p, rec.Code)
 		}
+	}
+}
+
+// BenchmarkClusters: a busy week (5,000 exchanges, most of them confused,
+// many on the same clauses) clustered as the clusters page does.
+func BenchmarkClusters(b *testing.B) {
+	set := meaningSet()
+	var exs []bot.Exchange
+	for i := range 5000 {
+		e := set[i%len(set)]
+		e.ID = fmt.Sprintf("%s-%d", e.ID, i)
+		e.ChatHash = fmt.Sprintf("c%d", i%700)
+		e.Time = testNow.Add(-time.Duration(i) * time.Minute)
+		e.Question += strconv.Itoa(i % 50)
+		exs = append(exs, e)
+	}
+	c := newConsole(seed(b)).(*Console)
+	anchor := c.anchor(context.Background())
+	b.ResetTimer()
+	for b.Loop() {
+		Clusters(exs, testNow.Add(-48*time.Hour), anchor, DefaultClusterThreshold, 0)
 	}
 }

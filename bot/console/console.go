@@ -1,7 +1,11 @@
-// Package console is the staff console of policybot: an overview of where
-// users are confused, a filterable list of exchanges, exchange details and
-// exports (CSV, JSONL). It is mounted under /staff/ by
-// web.WithStaffHandler, behind the web server's STAFF_TOKEN auth.
+// Package console is the staff console of policybot: an overview drawn
+// from daily counters (questions per day, top clauses, what the documents
+// leave unstated, the clauses that need explaining) as server-side SVG, the
+// confusion clusters (/staff/clusters, and as CSV), a filterable list of
+// exchanges, exchange details and exports (CSV, JSONL). It is mounted under
+// /staff/ by web.WithStaffHandler, behind the web server's STAFF_TOKEN
+// auth; it serves no script beyond its own file and nothing from another
+// origin.
 package console
 
 import (

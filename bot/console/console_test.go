@@ -199,6 +199,13 @@ func TestClauseTablePrimaryOnly(t *testing.T) {
 	if !strings.Contains(body, `id="unstated"`) || !strings.Contains(body, "申报时间</a> ×1") {
 		t.Error("overview lacks the unstated needs")
 	}
+	rec := get(t, h, "/staff/export.csv")
+	if b := rec.Body.String(); strings.Contains(b, "little_giant") || !strings.Contains(b, "新获评国家专精特新“小巨人”企业奖励（policy/1）：50万元") {
+		t.Errorf("CSV calculations should name the rule in Chinese:\n%s", b)
+	}
+	if b := get(t, h, "/staff/exchanges/p2").Body.String(); !strings.Contains(b, `id="unstated">申报时间<`) {
+		t.Error("detail lacks the unstated need")
+	}
 	for _, page := range []string{"/staff/exchanges", "/staff/exchanges/p1"} {
 		body := get(t, h, page).Body.String()
 		if strings.Contains(body, "little_giant") || !strings.Contains(body, "新获评国家专精特新“小巨人”企业奖励") {

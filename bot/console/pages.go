@@ -192,22 +192,25 @@ func csvSafe(s string) string {
 }
 
 // CSVHeader is the header row of the CSV export.
-var CSVHeader = []string{"id", "time", "channel", "user", "question", "answered", "answer", "citations", "calculations", "amount_yuan", "mode", "feedback", "feedback_reason", "latency_ms"}
+// Calculations are written by rule title (Chinese), clause and amount;
+// need and unstated are the engine's need ids.
+var CSVHeader = []string{"id", "time", "channel", "user", "question", "answered", "answer", "citations", "calculations", "amount_yuan", "mode", "feedback", "feedback_reason", "latency_ms", "need", "unstated"}
 
 func csvRow(e bot.Exchange, loc *time.Location) []string {
 	var amount int64
 	calcs := make([]string, 0, len(e.Calculations))
 	for _, k := range e.Calculations {
 		amount += k.AmountYuan
-		calcs = append(calcs, fmt.Sprintf("%s@%s=%d", k.Rule, k.Clause, k.AmountYuan))
+		calcs = append(calcs, fmt.Sprintf("%s（%s）：%s", ruleTitle(k.Rule), k.Clause, formatYuan(k.AmountYuan)))
 	}
 	cites := make([]string, 0, len(e.Citations))
 	for _, ci := range e.Citations {
 		cites = append(cites, ci.ID)
 	}
 	row := []string{e.ID, e.Time.In(loc).Format(time.RFC3339), e.Channel, e.UserHash, e.Question,
-		strconv.FormatBool(e.Answered), e.Answer, strings.Join(cites, " "), strings.Join(calcs, " "),
-		strconv.FormatInt(amount, 10), e.Mode, e.Feedback, e.FeedbackReason, strconv.FormatInt(e.Latency.Milliseconds(), 10)}
+		strconv.FormatBool(e.Answered), e.Answer, strings.Join(cites, " "), strings.Join(calcs, "；"),
+		strconv.FormatInt(amount, 10), e.Mode, e.Feedback, e.FeedbackReason, strconv.FormatInt(e.Latency.Milliseconds(), 10),
+		e.Need, e.Unstated}
 	for i := range row {
 		row[i] = csvSafe(row[i])
 	}

@@ -120,21 +120,27 @@ func (l *Ledger) record(ctx context.Context, c change) (bool, error) {
 	return n == 1, nil
 }
 
+// planned is one push to record as planned.
+type planned struct {
+	enterprise string
+	chat       int64
+}
+
 // plan records the pushes of one date as planned, those the ledger does
 // not know yet: one script for the batch, since 100 000 of them are
 // scheduled at once (and the embedded Redis pays for every Lua call).
-func (l *Ledger) plan(ctx context.Context, date string, enterprises []string, at time.Time) error {
-	if len(enterprises) == 0 {
+func (l *Ledger) plan(ctx context.Context, date string, ps []planned, at time.Time) error {
+	if len(ps) == 0 {
 		return nil
 	}
-	args := make([]any, 0, 2+len(enterprises))
+	args := make([]any, 0, 2+2*len(ps))
 	args = append(args, ledgerEntryPrefix, at.UnixMilli())
-	for _, e := range enterprises {
-		args = append(args, ledgerMember(e, date))
+	for _, p := range ps {
+		args = append(args, ledgerMember(p.enterprise, date), p.chat)
 	}
 	n, err := planScript.Run(ctx, l.rdb, []string{ledgerAllKey(), ledgerTimeKey(), ledgerStateKey(StatePlanned)}, args...).Int()
 	if err != nil {
-		return fmt.Errorf("asynqpush: ledger: planning %d pushes: %w", len(enterprises), err)
+		return fmt.Errorf("asynqpush: ledger: planning %d pushes: %w", len(ps), err)
 	}
 	for range n {
 		l.o.OnRecord(StatePlanned)

@@ -74,9 +74,10 @@ func TestLedger(t *testing.T) {
 			{Enterprise: "E0", Date: "2026-11-30", State: StateSent, Chat: 100, Attempts: 1, Updated: u(t0)},
 			{Enterprise: "E1", Date: "2026-11-30", State: StateBlocked, Chat: 101, Attempts: 1, Updated: u(t0), Error: "sendMessage: " + ErrBlocked.Error()},
 			{Enterprise: "E2", Date: "2026-11-30", State: StateSent, Chat: 102, Attempts: 2, Updated: u(t1)},
-			{Enterprise: "E3", Date: "2026-11-30", State: StateFailed, Chat: 103, Attempts: 1, Updated: u(t1), Next: u(t1.Add(2 * time.Second)),
+			// back after retry_after + 1 s (RetryDelay)
+			{Enterprise: "E3", Date: "2026-11-30", State: StateFailed, Chat: 103, Attempts: 1, Updated: u(t1), Next: u(t1.Add(3 * time.Second)),
 				Error: "rate limited, retry after 2s: Too Many Requests"},
-			{Enterprise: "E4", Date: "2026-11-30", State: StateCancelled, Updated: u(t1)},
+			{Enterprise: "E4", Date: "2026-11-30", State: StateCancelled, Chat: 104, Updated: u(t1)}, // the chat it was planned for
 			{Enterprise: "E5", Date: "2026-11-30", State: StateSkippedQuiet, Chat: 105, Updated: u(at23), Next: u(q.Next(at23, BillTaskID("E5", "2026-11-30")))},
 		}
 		all, next, err := ledger.List(ctx, Filter{}, "", 0)
@@ -125,6 +126,33 @@ func TestLedger(t *testing.T) {
 			t.Error("no sent marker for E2")
 		}
 	})
+}
+
+// TestLedgerServerGivesUp runs a real asynq server: a push whose send
+// fails with no retry left is failed with no next time, and says so.
+func TestLedgerServerGivesUp(t *testing.T) {
+	_, rdb, s := workerSetup(t)
+	f := &scriptedSender{clock: time.Now, script: map[int64][]error{42: {errors.New("bot api: HTTP 502")}}}
+	serveDesignBill(t, rdb, s, f, asynq.MaxRetry(0))
+	id := designProfile(t).ID
+	l := NewLedger(rdb, LedgerOptions{})
+	var e Entry
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if got, ok, _ := l.Get(context.Background(), id, "2026-11-30"); ok && got.State == StateFailed {
+			e = got
+			break
+		}
+	}
+	type row struct {
+		State    State
+		Attempts int
+		Next     time.Time
+		Error    string
+	}
+	want := row{StateFailed, 1, time.Time{}, "no retry left: bot api: HTTP 502"}
+	if d := cmp.Diff(want, row{e.State, e.Attempts, e.Next, e.Error}); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
 }
 
 // TestLedgerRetention: an entry not updated for Retention is dropped, with

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 )
 
 // flakySender answers 429 (retry after 1 s) to the first send.
@@ -33,17 +34,7 @@ func (f *flakySender) Send(context.Context, int64, string) error {
 func TestServer429(t *testing.T) {
 	_, rdb, s := workerSetup(t)
 	f := &flakySender{done: make(chan struct{})}
-	srv := NewServer(rdb, ServerOptions{Concurrency: 1, DelayedTaskCheckInterval: 50 * time.Millisecond})
-	if err := srv.Start(Mux(NewWorker(s, rdb, f, WorkerOptions{}))); err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Shutdown()
-	client := asynq.NewClientFromRedisClient(rdb)
-	defer client.Close()
-	id := BillTaskID(designProfile(t).ID, "2026-11-30")
-	if _, err := client.Enqueue(billTask(t, designProfile(t).ID), asynq.TaskID(id), asynq.Queue(DefaultQueue), asynq.MaxRetry(1), asynq.Retention(time.Hour)); err != nil {
-		t.Fatal(err)
-	}
+	id := serveDesignBill(t, rdb, s, f, asynq.MaxRetry(1), asynq.Retention(time.Hour))
 	select {
 	case <-f.done:
 	case <-time.After(10 * time.Second):
@@ -72,4 +63,24 @@ func TestServer429(t *testing.T) {
 	if info.Retried != 0 {
 		t.Errorf("Retried = %d, want 0 (429s do not count)", info.Retried)
 	}
+}
+
+// serveDesignBill starts a one-worker push server on rdb delivering through
+// f, stopped when the test ends, and enqueues the design profile's bill of
+// 2026-11-30 with opts; it returns the task id.
+func serveDesignBill(t *testing.T, rdb redis.UniversalClient, s *Store, f Sender, opts ...asynq.Option) string {
+	t.Helper()
+	srv := NewServer(rdb, ServerOptions{Concurrency: 1, DelayedTaskCheckInterval: 50 * time.Millisecond})
+	if err := srv.Start(Mux(NewWorker(s, rdb, f, WorkerOptions{}))); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Shutdown)
+	client := asynq.NewClientFromRedisClient(rdb)
+	t.Cleanup(func() { client.Close() })
+	id := BillTaskID(designProfile(t).ID, "2026-11-30")
+	opts = append([]asynq.Option{asynq.TaskID(id), asynq.Queue(DefaultQueue)}, opts...)
+	if _, err := client.Enqueue(billTask(t, designProfile(t).ID), opts...); err != nil {
+		t.Fatal(err)
+	}
+	return id
 }

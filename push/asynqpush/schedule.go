@@ -127,12 +127,12 @@ func (s *Scheduler) ScheduleBills(ctx context.Context, date time.Time) (Report, 
 		go func() {
 			defer wg.Done()
 			// New tasks are recorded as planned in pipelined batches.
-			var planned []string
+			var batch []planned
 			flush := func() {
-				if err := s.o.Ledger.plan(ctx, day, planned, s.o.Now()); err != nil {
+				if err := s.o.Ledger.plan(ctx, day, batch, s.o.Now()); err != nil {
 					cancel(err)
 				}
-				planned = planned[:0]
+				batch = batch[:0]
 			}
 			defer flush()
 			for p := range jobs {
@@ -149,7 +149,7 @@ func (s *Scheduler) ScheduleBills(ctx context.Context, date time.Time) (Report, 
 				switch {
 				case err == nil:
 					enqueued.Add(1)
-					if planned = append(planned, p.ID); len(planned) == 256 {
+					if batch = append(batch, planned{p.ID, p.ChatID}); len(batch) == 256 {
 						flush()
 					}
 				case errors.Is(err, asynq.ErrTaskIDConflict):

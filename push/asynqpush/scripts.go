@@ -139,15 +139,16 @@ return changed
 //
 // KEYS[1] all pushes, KEYS[2] pushes by update time, KEYS[3] the planned
 // pushes
-// ARGV[1] entry key prefix, ARGV[2] now (Unix ms), ARGV[3…] members
+// ARGV[1] entry key prefix, ARGV[2] now (Unix ms), then pairs: ARGV[i]
+// member, ARGV[i+1] chat
 // returns how many were new.
 var planScript = redis.NewScript(`
 local n = 0
-for i = 3, #ARGV do
+for i = 3, #ARGV, 2 do
   local m = ARGV[i]
   local k = ARGV[1] .. m
   if redis.call('EXISTS', k) == 0 then
-    redis.call('HSET', k, 's', 'planned', 'u', ARGV[2])
+    redis.call('HSET', k, 's', 'planned', 'u', ARGV[2], 'c', ARGV[i + 1])
     redis.call('ZADD', KEYS[3], 0, m)
     redis.call('ZADD', KEYS[1], 0, m)
     redis.call('ZADD', KEYS[2], ARGV[2], m)

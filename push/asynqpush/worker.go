@@ -230,9 +230,8 @@ func (w *Worker) ProcessTask(ctx context.Context, t *asynq.Task) error {
 			if perr := w.pause(ctx, ra.After); perr != nil {
 				w.o.Log.Error("429 pause not shared", "task", id, "err", perr)
 			}
-			c.next = w.o.Now().Add(ra.After)
 		}
-		w.record(ctx, c, StateFailed, err)
+		w.record(ctx, w.retryAt(ctx, c, t, err), StateFailed, err)
 		return fmt.Errorf("asynqpush: send %s: %w", id, err)
 	}
 	// Telegram has the message: the marker must be written even if the
@@ -251,12 +250,27 @@ func (w *Worker) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	return nil
 }
 
+// retryAt sets c.next to when asynq will try t again after err (the
+// server's retry delay, out of quiet hours), or, when err used up t's last
+// retry, leaves it zero and says so in c.err.
+func (w *Worker) retryAt(ctx context.Context, c change, t *asynq.Task, err error) change {
+	retried, ok1 := asynq.GetRetryCount(ctx)
+	maxRetry, ok2 := asynq.GetMaxRetry(ctx)
+	if ok1 && ok2 && isFailure(err) && retried >= maxRetry {
+		c.err = "no retry left: " + err.Error()
+		return c
+	}
+	now := w.o.Now()
+	c.next = now.Add(retryDelayFunc(w.o.Quiet, func() time.Time { return now })(retried, err, t))
+	return c
+}
+
 // record writes c in the ledger as state, with err as its error. The
 // ledger is bookkeeping: a failure to write it is logged, never fails the
 // task.
 func (w *Worker) record(ctx context.Context, c change, state State, err error) {
 	c.state, c.at = state, w.o.Now()
-	if err != nil {
+	if err != nil && c.err == "" {
 		c.err = err.Error()
 	}
 	if _, lerr := w.o.Ledger.record(ctx, c); lerr != nil {

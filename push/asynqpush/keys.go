@@ -1,8 +1,10 @@
 // Package asynqpush runs the push side of policybot on Redis: a store of
 // enterprise profiles and their Telegram subscriptions, a scheduler that
 // computes each subscribed enterprise's bill and enqueues one asynq task per
-// enterprise per bill date, and the asynq worker that delivers the bills at a
-// global rate through a Sender.
+// enterprise per bill date, the asynq worker that delivers the bills through
+// a Sender (at a global rate, one message a second per chat, outside quiet
+// hours, pausing every replica on a 429), and the ledger of each push's
+// state.
 //
 // Every key starts with "policybot:{push}:": the hash tag keeps the keys a
 // Lua script touches in one cluster slot. Key names are built here and

@@ -157,8 +157,9 @@ func sleep(ctx context.Context, d time.Duration) error {
 //     to another worker (after the 30 s lease plus asynq's 30 s clock-skew
 //     margin; the recoverer polls every minute and when a server starts).
 //   - before sending, the per-task sent marker is checked; after a
-//     successful send it is set (SET NX, SentTTL). A task redelivered after
-//     its send finds the marker and is acknowledged without sending.
+//     successful send it is set (SET NX, SentTTL), in the same script as
+//     the ledger's sent state. A task redelivered after its send finds the
+//     marker and is acknowledged without sending.
 //   - the window that remains: a crash after Telegram accepted the message
 //     and before the marker write reaches Redis (one Redis round trip,
 //     ~0.1–1 ms on a LAN, against the ~100 ms of the Telegram call). Only
@@ -169,6 +170,9 @@ func sleep(ctx context.Context, d time.Duration) error {
 // back at QuietHours.Next, checked before and after the waits); a 429's
 // retry_after pauses every worker (pauseKey), not only this one; then the
 // global Rate and ChatInterval per chat, the chat's limiter last.
+//
+// Every outcome is recorded in the Ledger (cancelled, skipped_quiet, sent,
+// blocked, failed); a ledger write that fails is logged, never retried.
 func (w *Worker) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	var pl billPayload
 	if err := json.Unmarshal(t.Payload(), &pl); err != nil || pl.Enterprise == "" {

@@ -337,17 +337,21 @@ func pushTick(ctx context.Context, sch *asynqpush.Scheduler, log *slog.Logger, n
 
 // telegramSender delivers bills through the Telegram adapter, mapping its
 // errors for the worker: 403 → asynqpush.ErrBlocked, a 429 the adapter gave
-// up on → *asynqpush.RetryAfterError. Each bill ends with the chat footer;
-// with corr set it carries a 反馈有误 button, and the bill is recorded as the
-// chat's last (what /correct refers to).
+// up on → *asynqpush.RetryAfterError. A bill (push.ParseBillRef reads it)
+// ends with the chat footer; with corr set it carries a 反馈有误 button, and
+// the bill is recorded as the chat's last (what /correct refers to). Other
+// texts go as they are.
 type telegramSender struct {
 	a    *telegram.Adapter
 	corr *corrections
 }
 
 func (s telegramSender) Send(ctx context.Context, chatID int64, text string) error {
-	r := bot.Reply{Text: push.WithChatFooter(text)}
+	r := bot.Reply{Text: text}
 	enterprise, date, isBill := push.ParseBillRef(text)
+	if isBill {
+		r.Text = push.WithChatFooter(text)
+	}
 	if isBill && s.corr != nil {
 		if b, ok := s.corr.button(enterprise, date); ok {
 			r.Buttons = []bot.Button{b}

@@ -229,6 +229,13 @@ func TestTelegramSenderBill(t *testing.T) {
 	if d, _ := corr.store.LastBill(context.Background(), 555, designID); d != "2026-12-01" {
 		t.Errorf("last bill = %q", d)
 	}
+	// A text that is no bill goes as it is.
+	if err := (telegramSender{a, corr}).Send(context.Background(), 555, "提醒：复核材料"); err != nil {
+		t.Fatal(err)
+	}
+	if got := <-tg.sent; got["text"] != "提醒：复核材料" || got["reply_markup"] != "" {
+		t.Errorf("sent %q with markup %q", got["text"], got["reply_markup"])
+	}
 }
 
 // TestStartListsEveryCommand: with the bill commands registered as serve

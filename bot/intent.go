@@ -194,8 +194,10 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 		}
 		in.rules = append(in.rules, calls...)
 		for _, c := range calls {
-			if c.note != "" && !slices.Contains(in.notes, c.note) {
-				in.notes = append(in.notes, c.note)
+			for _, n := range strings.Split(c.note, "\n") {
+				if n != "" && !slices.Contains(in.notes, n) {
+					in.notes = append(in.notes, n)
+				}
 			}
 		}
 	}
@@ -245,7 +247,7 @@ func readBounds(raw string, ms []yuan.Mention) ([]yuan.Mention, []string) {
 
 // reClauseBreak splits a question into the parts that each speak of one
 // matter ("研发投入增加650万，数字化投资200万").
-var reClauseBreak = regexp.MustCompile(`[，。,;；！？!?\n()（）]|和|以及|另外|还有|并且|同时|\band\b`)
+var reClauseBreak = regexp.MustCompile(`[，。,;；！？!?\n()（）]|\.\s|和|以及|另外|还有|并且|同时|\band\b`)
 
 // ownMentions gives each amount to the rule it is said of: the rule whose
 // words come last before it in its part of the question, else one named
@@ -492,6 +494,9 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		}
 		return []ruleCall{c}
 	case "zhuangda_loan":
+		if c, ok := interestFromRates(raw, norm, ms, in); ok {
+			return []ruleCall{c}
+		}
 		for i, m := range ms {
 			switch {
 			case cueBefore(raw, ms, i, inputCue(rule, "lpr_interest_yuan")):
@@ -785,6 +790,7 @@ func pad2(n int) string {
 }
 
 var (
+	reDigitGroup     = regexp.MustCompile(`([0-9]),([0-9]{3})`)
 	reEachCount      = regexp.MustCompile(`各[^，。,]{0,4}?(([0-9]{1,2}|[一二两三四五六七八九十]{1,3})\s*(项|个|部|条))`)
 	reCountThenLevel = regexp.MustCompile(`^\s*(的)?\s*$`)
 	reLevelThenCount = regexp.MustCompile(`^(技术)?(标准)?\s*(共|各|有|)\s*$`)
@@ -929,6 +935,9 @@ func milestoneEvents(raw string, ms []yuan.Mention) []ruleCall {
 // with a figure: "研发投入增加了500万，另外有一个研发成果产业化项目…" asks
 // both rules, while "研发成果产业化项目，技术研发投入800万" is one matter.
 func namedAlone(norm, rule string) bool {
+	for reDigitGroup.MatchString(norm) {
+		norm = reDigitGroup.ReplaceAllString(norm, "$1$2") // "1,000万" is one figure, not two parts
+	}
 	for _, seg := range reSegment.Split(norm, -1) {
 		named, suppressor := false, false
 		for _, t := range triggers {

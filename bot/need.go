@@ -90,9 +90,13 @@ func (e *Engine) states(cl policies.Clause, quote, need string, a Answer) bool {
 		return ok
 	}
 	for _, c := range a.Calculations {
-		// A receipt that says the clause sets no amount (上市各阶段) does
-		// not answer an amount question: it confirms the silence.
-		if c.Clause == cl.ID && c.Kind != policies.KindUnstated {
+		// A receipt that says the clause sets no amount (上市各阶段,
+		// 创新型中小企业) does not answer an amount question: it confirms
+		// the silence, whatever figures the clause gives for other things.
+		if c.Clause == cl.ID && c.Kind == policies.KindUnstated {
+			return false
+		}
+		if c.Clause == cl.ID {
 			return true
 		}
 	}

@@ -399,3 +399,97 @@ func saidOf(q string, ms []yuan.Mention, j int) string {
 	}
 	return strings.TrimSpace(q[start:end])
 }
+
+var (
+	// rePercent: a rate as the user wrote it ("3.45%", "LPR 3.45％").
+	rePercent = regexp.MustCompile(`([0-9]{1,2}(?:\.[0-9]{1,4})?)\s*[%％]`)
+	// reLPRRate / reActualRate: what the words just before a rate say it is.
+	reLPRRate    = regexp.MustCompile(`(?i)(lpr|报价利率|基准)[^0-9]{0,12}$`)
+	reActualRate = regexp.MustCompile(`(?i)(实际|合同|年利率|利率|执行|贷款利率|\bat|\brate)[^0-9]{0,12}$`)
+	// rePrincipal: the figure is the loan itself.
+	rePrincipal      = regexp.MustCompile(`(?i)(借|贷款|贷了|放款|借款|本金|融资|壮大贷|borrow|loan)[^0-9，。,]{0,8}$`)
+	rePrincipalAfter = regexp.MustCompile(`(?i)^\s*(yuan|rmb)?\s*(的)?\s*(壮大贷|zhuang ?da( ?dai)?)?\s*(loan|贷款|借款)`)
+	reHalfYear       = regexp.MustCompile(`半年|6个月|六个月|(?i)half a year|six months|6 months`)
+	reMonths         = regexp.MustCompile(`([0-9]{1,2}|[一二两三四五六七八九十]{1,3})个月`)
+)
+
+// interestFromRates reads a 壮大贷 question that gives the loan and the
+// rates rather than the interest amounts ("借了800万，LPR 3.45%，实付36万"):
+// the LPR interest is the loan × the LPR × the months borrowed (a full year
+// unless 半年 or N个月 is said), the interest paid is the amount said or the
+// loan × the actual rate. The derivation is stated, so every input still
+// traces to the user's words. ok is false when no LPR rate and loan are
+// given.
+func interestFromRates(raw, norm string, ms []yuan.Mention, in map[string]string) (ruleCall, bool) {
+	var lprBP, actualBP int64
+	for _, loc := range rePercent.FindAllStringSubmatchIndex(raw, -1) {
+		bp, ok := basisPoints(raw[loc[2]:loc[3]])
+		if !ok {
+			continue
+		}
+		before := knowledge.Normalize(raw[max(0, loc[0]-30):loc[0]])
+		switch {
+		case reLPRRate.MatchString(before):
+			lprBP = bp
+		case reActualRate.MatchString(before):
+			actualBP = bp
+		}
+	}
+	if lprBP == 0 {
+		return ruleCall{}, false
+	}
+	var principal yuan.Mention
+	paid := int64(-1)
+	for i, m := range ms {
+		switch {
+		case cueBefore(raw, ms, i, inputCue("zhuangda_loan", "interest_paid_yuan")):
+			paid = m.Yuan
+		case (rePrincipal.MatchString(knowledge.Normalize(raw[max(0, m.Start-30):m.Start])) ||
+			rePrincipalAfter.MatchString(knowledge.Normalize(raw[m.End:min(len(raw), m.End+30)]))) && m.Yuan > principal.Yuan:
+			principal = m
+		}
+	}
+	if principal.Yuan == 0 {
+		return ruleCall{}, false
+	}
+	months := int64(12)
+	if reHalfYear.MatchString(norm) {
+		months = 6
+	} else if m := reMonths.FindStringSubmatch(norm); m != nil {
+		if c := yuan.Counts(m[1] + "个"); len(c) == 1 && c[0].N <= 12 {
+			months = int64(c[0].N)
+		}
+	}
+	interest := func(bp int64) int64 { return principal.Yuan * bp * months / (10000 * 12) }
+	c := ruleCall{name: "zhuangda_loan", inputs: in}
+	in["lpr_interest_yuan"] = itoa(interest(lprBP))
+	notes := []string{fmt.Sprintf("按LPR %s计算的利息：%s × %s × %d/12个月 = %s（由您给的贷款额和利率推算）。", fmtBP(lprBP), yuan.Format(principal.Yuan), fmtBP(lprBP), months, yuan.Format(interest(lprBP)))}
+	switch {
+	case paid >= 0:
+		in["interest_paid_yuan"] = itoa(paid)
+	case actualBP > 0:
+		in["interest_paid_yuan"] = itoa(interest(actualBP))
+		notes = append(notes, fmt.Sprintf("实际支付的利息按实际利率推算：%s × %s × %d/12个月 = %s。", yuan.Format(principal.Yuan), fmtBP(actualBP), months, yuan.Format(interest(actualBP))))
+	}
+	c.note = strings.Join(notes, "\n")
+	return c, true
+}
+
+// basisPoints reads "3.45" as 345 (hundredths of a percent), exactly.
+func basisPoints(s string) (int64, bool) {
+	whole, frac, _ := strings.Cut(s, ".")
+	frac = (frac + "00")[:2]
+	if len(frac) > 2 || len(whole) == 0 {
+		return 0, false
+	}
+	w, err1 := strconv.ParseInt(whole, 10, 64)
+	f, err2 := strconv.ParseInt(frac, 10, 64)
+	if err1 != nil || err2 != nil || w > 50 {
+		return 0, false
+	}
+	return w*100 + f, true
+}
+
+func fmtBP(bp int64) string {
+	return strings.TrimSuffix(strings.TrimSuffix(fmt.Sprintf("%d.%02d", bp/100, bp%100), "0"), ".0") + "%"
+}

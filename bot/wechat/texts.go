@@ -1,0 +1,67 @@
+package wechat
+
+import (
+	"strings"
+
+	"github.com/cdsme/policybot/bot"
+)
+
+// Command words, recognised when they are the whole message (surrounding
+// spaces and a closing 。！! ignored) or clicked in the menu.
+const (
+	WordHelp        = "帮助"
+	WordSubscribe   = "订阅"
+	WordBill        = "账单"
+	WordProfile     = "资料"
+	WordUnsubscribe = "退订"
+	WordForget      = "删除我的记录"
+	WordCorrect     = "反馈有误"
+)
+
+// aliases are other whole messages read as a command word.
+var aliases = map[string]string{
+	"help": WordHelp, "使用帮助": WordHelp, "菜单": WordHelp, "?": WordHelp, "？": WordHelp,
+	"订阅账单": WordSubscribe, "查看账单": WordBill, "修改资料": WordProfile, "退订账单": WordUnsubscribe,
+}
+
+// commandList names every command word, one line each (the greeting and
+// help end with it).
+var commandList = strings.Join([]string{
+	"回复下面的词（整条消息只写这个词）可以：",
+	"· " + WordSubscribe + "：订阅每月红利账单",
+	"· " + WordBill + "：查看本企业的红利账单",
+	"· " + WordProfile + "：修改企业资料",
+	"· " + WordUnsubscribe + "：退订账单推送",
+	"· " + WordCorrect + "：反馈上一条回答有误",
+	"· " + WordForget + "：删除您的对话记录和上下文",
+	"· " + WordHelp + "：使用帮助",
+}, "\n")
+
+// User-facing texts, plain (WeChat text messages carry no markup).
+var (
+	// greetingText answers a new follower: what the assistant does, the
+	// draft note, how to ask, the command words.
+	greetingText = "您好！这里是成都市优质中小企业政策助手。\n\n" +
+		"我可以解答两份文件的问题：《成都市优质中小企业梯度培育三年实施方案（2023—2025）》和《成都市支持中小企业专精特新发展若干政策》——能申请哪些奖励和补助、条件是什么、大概能拿多少。每个回答都注明依据的条款；金额由计算器按条款规则算出，不靠猜。\n\n" +
+		bot.DraftNote + "回答只是咨询参考，以主管部门的解释为准。\n\n" +
+		"可以这样问：\n· 研发投入比去年多了650万，能拿多少？\n· 我们是国家级小巨人，能拿多少？\n· 壮大贷的贴息怎么算？\n· 创新型中小企业要满足什么条件？\n\n" +
+		commandList
+
+	helpText = "直接用文字提问即可，可以接着上一个问题追问（例如先问研发奖励，再说“如果多投了800万呢”）。\n\n" +
+		commandList + "\n\n两份文件均为征求意见稿，回答仅供参考。政策之外的问题请咨询相关部门或拨打 12345 热线。"
+
+	// pushNotHereText answers the bill words until bills are wired for
+	// WeChat: honest about where they are offered now.
+	pushNotHereText = "微信里暂时还不能订阅和查看红利账单：账单推送目前在 Telegram 上提供（/subscribe 附企业资料订阅，/bill 查看，/profile 修改资料，/unsubscribe 退订，/correct 反馈账单有误）。\n\n在这里您可以直接用文字提问政策和金额，例如“我们是国家级小巨人，能拿多少”。"
+
+	correctDoneText    = "已记录：您认为上一条回答有误，工作人员会核对并改进。若是金额或条款不对，欢迎直接说明哪里不对。账单异议目前请在 Telegram 用 /correct 提交。"
+	correctNothingText = "没有找到可以反馈的上一条回答（可能已过期）。您可以重新提问；账单异议目前请在 Telegram 用 /correct 提交。"
+
+	forgetDoneText   = "已删除：您在本公众号的对话记录（提问和回答）和对话上下文。之后的提问将重新开始。"
+	forgetFailedText = "抱歉，删除时出了问题，请稍后再试。"
+	nonTextText      = "请用文字提问：我暂时看不懂图片、视频、位置和链接。"
+	floodText        = "消息太频繁，请稍后再试。"
+	apologyText      = "抱歉，系统暂时出了点问题，请稍后再试。急需咨询可拨打 12345 政务服务便民热线。"
+	truncatedNote    = "……（回答过长，后面的内容已省略，请把问题问得更具体一些。）"
+	choicesIntro     = "请直接回复您指的是哪一种，例如："
+)

@@ -22,6 +22,7 @@ const (
 
 	ledgerEntryPrefix = keyPrefix + "l:"        // hash per push (ledgerKey)
 	ledgerStatePrefix = keyPrefix + "ledger:s:" // sorted set per state (ledgerStateKey)
+	ledgerChatPrefix  = keyPrefix + "ledger:c:" // set per chat (ledgerChatKey)
 )
 
 // Fields of a profile hash.
@@ -58,8 +59,10 @@ func chatRateKey(chatID int64) string { return keyPrefix + "send:" + strconv.For
 // milliseconds: every worker of every replica checks it before sending.
 func pauseKey() string { return keyPrefix + "pause" }
 
-// ledgerMember names one push in the ledger's indexes: "DATE:ENTERPRISE",
-// so that lexical order is by bill date, then enterprise.
+// ledgerMember names one bill in the ledger's indexes: "DATE:ENTERPRISE",
+// so that lexical order is by bill date, then enterprise. Other pushes
+// add their kind and detail after a unit separator (pushRef.member), which
+// no enterprise id holds (ids have no control characters).
 func ledgerMember(enterprise, date string) string { return date + ":" + enterprise }
 
 // ledgerKey is the hash of one push's ledger entry: s state, c chat,
@@ -73,6 +76,10 @@ func ledgerAllKey() string { return keyPrefix + "ledger:all" }
 // ledgerStateKey is the sorted set (scores 0) of the pushes in one state;
 // its cardinality is the state's count.
 func ledgerStateKey(s State) string { return ledgerStatePrefix + string(s) }
+
+// ledgerChatKey is the set of the ledger's pushes to one chat, for
+// deleting them with the chat's data (/forget, /deleteprofile).
+func ledgerChatKey(chatID int64) string { return ledgerChatPrefix + strconv.FormatInt(chatID, 10) }
 
 // ledgerTimeKey is the sorted set of the pushes by last update (Unix ms),
 // for dropping the entries past retention.

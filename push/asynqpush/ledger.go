@@ -8,9 +8,12 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/cdsme/policybot/push"
 )
 
-// State is where one push (one enterprise's bill on one date) stands.
+// State is where one push (one enterprise's bill on one date, a reminder
+// or a re-bill) stands.
 type State string
 
 // The states of a push. A push is planned when its task is enqueued; each
@@ -28,10 +31,19 @@ const (
 // States lists every State, in the order above.
 var States = []State{StatePlanned, StateSent, StateFailed, StateBlocked, StateSkippedQuiet, StateCancelled}
 
+// Kinds of push in the ledger (Entry.Kind).
+const (
+	KindBill     = "bill"     // the monthly bill (TaskBill)
+	KindReminder = "reminder" // a push.Reminder (TaskReminder); Detail is its kind
+	KindRebill   = "rebill"   // a bill's change (TaskRebill); Detail is the change's hash
+)
+
 // Entry is one push in the ledger.
 type Entry struct {
+	Kind       string    `json:"kind"`             // KindBill, KindReminder, KindRebill
+	Detail     string    `json:"detail,omitempty"` // the reminder's kind, the re-bill's change hash
 	Enterprise string    `json:"enterprise"`
-	Date       string    `json:"date"` // the bill date, YYYY-MM-DD
+	Date       string    `json:"date"` // the bill date, the reminder's due day, the re-bill's day: YYYY-MM-DD
 	State      State     `json:"state"`
 	Chat       int64     `json:"chat,omitempty"`  // the chat it went (or was to go) to
 	Attempts   int       `json:"attempts"`        // sends tried
@@ -41,7 +53,46 @@ type Entry struct {
 }
 
 // Task is the entry's asynq task id.
-func (e Entry) Task() string { return BillTaskID(e.Enterprise, e.Date) }
+func (e Entry) Task() string { return pushRef{e.Kind, e.Enterprise, e.Date, e.Detail}.taskID() }
+
+// pushRef names one push: its kind ("" is a bill), enterprise, date and
+// detail (the reminder's kind, the re-bill's change hash).
+type pushRef struct{ kind, enterprise, date, detail string }
+
+// memberSep separates a non-bill push's kind and detail in its ledger
+// member; enterprise ids hold no control character.
+const memberSep = "\x1f"
+
+// member is the push's name in the ledger's indexes (ledgerMember for a
+// bill; DATE:ENTERPRISE␟KIND␟DETAIL for the others).
+func (r pushRef) member() string {
+	if r.kind == "" || r.kind == KindBill {
+		return ledgerMember(r.enterprise, r.date)
+	}
+	return ledgerMember(r.enterprise, r.date) + memberSep + r.kind + memberSep + r.detail
+}
+
+// taskID is the push's asynq task id.
+func (r pushRef) taskID() string {
+	switch r.kind {
+	case KindReminder:
+		return push.ReminderTaskID(r.enterprise, r.detail, r.date)
+	case KindRebill:
+		return RebillTaskID(r.enterprise, r.detail, r.date)
+	}
+	return BillTaskID(r.enterprise, r.date)
+}
+
+// parseMember reads a ledger member back.
+func parseMember(m string) pushRef {
+	date, rest, _ := strings.Cut(m, ":")
+	r := pushRef{kind: KindBill, enterprise: rest, date: date}
+	if e, more, ok := strings.Cut(rest, memberSep); ok {
+		r.enterprise = e
+		r.kind, r.detail, _ = strings.Cut(more, memberSep)
+	}
+	return r
+}
 
 // LedgerOptions adjust a Ledger. Zero values take the defaults.
 type LedgerOptions struct {
@@ -75,6 +126,7 @@ func NewLedger(rdb redis.UniversalClient, o LedgerOptions) *Ledger {
 
 // change is one state change to record.
 type change struct {
+	kind, detail     string // "" for a bill (pushRef)
 	enterprise, date string
 	state            State
 	at               time.Time
@@ -83,7 +135,10 @@ type change struct {
 	next             time.Time // zero: none
 	err              string
 	sentTTL          time.Duration // > 0: also set the task's sent marker
+	existing         bool          // record only over an entry the ledger has
 }
+
+func (c change) ref() pushRef { return pushRef{c.kind, c.enterprise, c.date, c.detail} }
 
 func (c change) args(l *Ledger) (keys []string, args []any) {
 	next := ""
@@ -98,10 +153,14 @@ func (c change) args(l *Ledger) (keys []string, args []any) {
 	if c.attempt {
 		attempt = 1
 	}
-	member := ledgerMember(c.enterprise, c.date)
-	keys = []string{ledgerKey(member), ledgerAllKey(), ledgerTimeKey(), sentKey(BillTaskID(c.enterprise, c.date))}
+	existing := 0
+	if c.existing {
+		existing = 1
+	}
+	member := c.ref().member()
+	keys = []string{ledgerKey(member), ledgerAllKey(), ledgerTimeKey(), sentKey(c.ref().taskID())}
 	args = []any{member, string(c.state), ledgerStatePrefix, ledgerEntryPrefix, c.at.UnixMilli(),
-		c.chat, attempt, next, c.err, marker, c.at.Add(-l.o.Retention).UnixMilli()}
+		c.chat, attempt, next, c.err, marker, c.at.Add(-l.o.Retention).UnixMilli(), ledgerChatPrefix, existing}
 	return keys, args
 }
 
@@ -122,21 +181,21 @@ func (l *Ledger) record(ctx context.Context, c change) (bool, error) {
 
 // planned is one push to record as planned.
 type planned struct {
-	enterprise string
-	chat       int64
+	ref  pushRef
+	chat int64
 }
 
-// plan records the pushes of one date as planned, those the ledger does
-// not know yet: one script for the batch, since 100 000 of them are
-// scheduled at once (and the embedded Redis pays for every Lua call).
-func (l *Ledger) plan(ctx context.Context, date string, ps []planned, at time.Time) error {
+// plan records the pushes as planned, those the ledger does not know yet:
+// one script for the batch, since 100 000 of them are scheduled at once
+// (and the embedded Redis pays for every Lua call).
+func (l *Ledger) plan(ctx context.Context, ps []planned, at time.Time) error {
 	if len(ps) == 0 {
 		return nil
 	}
-	args := make([]any, 0, 2+2*len(ps))
-	args = append(args, ledgerEntryPrefix, at.UnixMilli())
+	args := make([]any, 0, 3+2*len(ps))
+	args = append(args, ledgerEntryPrefix, at.UnixMilli(), ledgerChatPrefix)
 	for _, p := range ps {
-		args = append(args, ledgerMember(p.enterprise, date), p.chat)
+		args = append(args, p.ref.member(), p.chat)
 	}
 	n, err := planScript.Run(ctx, l.rdb, []string{ledgerAllKey(), ledgerTimeKey(), ledgerStateKey(StatePlanned)}, args...).Int()
 	if err != nil {
@@ -151,11 +210,41 @@ func (l *Ledger) plan(ctx context.Context, date string, ps []planned, at time.Ti
 // Get returns the entry of enterprise's bill on date (YYYY-MM-DD); ok is
 // false when the ledger has none.
 func (l *Ledger) Get(ctx context.Context, enterprise, date string) (e Entry, ok bool, err error) {
-	es, err := l.entries(ctx, []string{ledgerMember(enterprise, date)})
+	return l.get(ctx, pushRef{KindBill, enterprise, date, ""})
+}
+
+// GetReminder returns the entry of enterprise's reminder of kind (a
+// push.Reminder kind) due on due (YYYY-MM-DD).
+func (l *Ledger) GetReminder(ctx context.Context, enterprise, kind, due string) (e Entry, ok bool, err error) {
+	return l.get(ctx, pushRef{KindReminder, enterprise, due, kind})
+}
+
+func (l *Ledger) get(ctx context.Context, r pushRef) (Entry, bool, error) {
+	es, err := l.entries(ctx, []string{r.member()})
 	if err != nil || len(es) == 0 {
 		return Entry{}, false, err
 	}
 	return es[0], true, nil
+}
+
+// ForgetChat deletes the ledger's entries of the pushes to chat, and
+// their sent markers (/forget, /deleteprofile). It returns how many.
+func (l *Ledger) ForgetChat(ctx context.Context, chat int64) (int, error) {
+	ms, err := forgetChatScript.Run(ctx, l.rdb, []string{ledgerChatKey(chat), ledgerAllKey(), ledgerTimeKey()},
+		ledgerStatePrefix, ledgerEntryPrefix, chat).StringSlice()
+	if err != nil {
+		return 0, fmt.Errorf("asynqpush: ledger: forgetting chat: %w", err)
+	}
+	if len(ms) > 0 {
+		keys := make([]string, len(ms))
+		for i, m := range ms {
+			keys[i] = sentKey(parseMember(m).taskID())
+		}
+		if err := l.rdb.Del(ctx, keys...).Err(); err != nil {
+			return len(ms), fmt.Errorf("asynqpush: ledger: forgetting chat's sent markers: %w", err)
+		}
+	}
+	return len(ms), nil
 }
 
 // Filter selects ledger entries; zero fields select everything.
@@ -234,8 +323,8 @@ func (l *Ledger) entries(ctx context.Context, members []string) ([]Entry, error)
 		if str(0) == "" {
 			continue
 		}
-		date, enterprise, _ := strings.Cut(m, ":")
-		e := Entry{Enterprise: enterprise, Date: date, State: State(str(0)), Chat: num(1),
+		r := parseMember(m)
+		e := Entry{Kind: r.kind, Detail: r.detail, Enterprise: r.enterprise, Date: r.date, State: State(str(0)), Chat: num(1),
 			Attempts: int(num(2)), Updated: time.UnixMilli(num(3)).UTC(), Error: str(5)}
 		if n := num(4); n != 0 {
 			e.Next = time.UnixMilli(n).UTC()

@@ -71,14 +71,14 @@ func TestLedger(t *testing.T) {
 		u := func(t time.Time) time.Time { return t.UTC() }
 		at23 := time.Date(2026, 11, 30, 23, 0, 0, 0, china)
 		wantEntries := []Entry{
-			{Enterprise: "E0", Date: "2026-11-30", State: StateSent, Chat: 100, Attempts: 1, Updated: u(t0)},
-			{Enterprise: "E1", Date: "2026-11-30", State: StateBlocked, Chat: 101, Attempts: 1, Updated: u(t0), Error: "sendMessage: " + ErrBlocked.Error()},
-			{Enterprise: "E2", Date: "2026-11-30", State: StateSent, Chat: 102, Attempts: 2, Updated: u(t1)},
+			{Kind: KindBill, Enterprise: "E0", Date: "2026-11-30", State: StateSent, Chat: 100, Attempts: 1, Updated: u(t0)},
+			{Kind: KindBill, Enterprise: "E1", Date: "2026-11-30", State: StateBlocked, Chat: 101, Attempts: 1, Updated: u(t0), Error: "sendMessage: " + ErrBlocked.Error()},
+			{Kind: KindBill, Enterprise: "E2", Date: "2026-11-30", State: StateSent, Chat: 102, Attempts: 2, Updated: u(t1)},
 			// back after retry_after + 1 s (RetryDelay)
-			{Enterprise: "E3", Date: "2026-11-30", State: StateFailed, Chat: 103, Attempts: 1, Updated: u(t1), Next: u(t1.Add(3 * time.Second)),
+			{Kind: KindBill, Enterprise: "E3", Date: "2026-11-30", State: StateFailed, Chat: 103, Attempts: 1, Updated: u(t1), Next: u(t1.Add(3 * time.Second)),
 				Error: "rate limited, retry after 2s: Too Many Requests"},
-			{Enterprise: "E4", Date: "2026-11-30", State: StateCancelled, Chat: 104, Updated: u(t1)}, // the chat it was planned for
-			{Enterprise: "E5", Date: "2026-11-30", State: StateSkippedQuiet, Chat: 105, Updated: u(at23), Next: u(q.Next(at23, BillTaskID("E5", "2026-11-30")))},
+			{Kind: KindBill, Enterprise: "E4", Date: "2026-11-30", State: StateCancelled, Chat: 104, Updated: u(t1)}, // the chat it was planned for
+			{Kind: KindBill, Enterprise: "E5", Date: "2026-11-30", State: StateSkippedQuiet, Chat: 105, Updated: u(at23), Next: u(q.Next(at23, BillTaskID("E5", "2026-11-30")))},
 		}
 		all, next, err := ledger.List(ctx, Filter{}, "", 0)
 		if err != nil || next != "" {
@@ -176,7 +176,7 @@ func TestLedgerRetention(t *testing.T) {
 			t.Fatal(err)
 		}
 		counts, _ := l.Counts(ctx)
-		want := []Entry{{Enterprise: "NEW", Date: "2026-11-03", State: StatePlanned, Updated: day.Add(50 * time.Hour)}}
+		want := []Entry{{Kind: KindBill, Enterprise: "NEW", Date: "2026-11-03", State: StatePlanned, Updated: day.Add(50 * time.Hour)}}
 		if d := cmp.Diff(want, all); d != "" {
 			t.Errorf("after retention (-want +got):\n%s", d)
 		}

@@ -129,7 +129,8 @@ func retryDelayFunc(q QuietHours, now func() time.Time) asynq.RetryDelayFunc {
 	}
 }
 
-// taskKey is the bill task id of t, "" when t is not a readable bill task.
+// taskKey is the task id of push task t, "" when t is not a readable push
+// task.
 func taskKey(t *asynq.Task) string {
 	if t == nil {
 		return ""
@@ -138,5 +139,5 @@ func taskKey(t *asynq.Task) string {
 	if json.Unmarshal(t.Payload(), &pl) != nil {
 		return ""
 	}
-	return BillTaskID(pl.Enterprise, pl.Date)
+	return pl.ref(t.Type()).taskID()
 }

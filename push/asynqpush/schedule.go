@@ -15,8 +15,12 @@ import (
 	"github.com/cdsme/policybot/push"
 )
 
-// TaskBill is the asynq task type of a bill delivery.
-const TaskBill = "push:bill"
+// The asynq task types of the pushes.
+const (
+	TaskBill     = "push:bill"     // the monthly bill
+	TaskReminder = "push:reminder" // a push.Reminder (reminders.go)
+	TaskRebill   = "push:rebill"   // a bill's change (rebill.go)
+)
 
 // DefaultQueue is the asynq queue bills go through.
 const DefaultQueue = "push"
@@ -29,13 +33,30 @@ var china = time.FixedZone("CST", 8*3600)
 // same id from every run and every replica, so asynq enqueues it once.
 func BillTaskID(enterprise, date string) string { return "bill:" + enterprise + ":" + date }
 
-// billPayload is the task payload. The worker recomputes the bill from the
-// stored profile when it sends: the profile may have changed, been deleted
+// billPayload is the payload of every push task (TaskBill, TaskReminder,
+// TaskRebill). The worker recomputes a bill or reminder from the stored
+// profile when it sends: the profile may have changed, been deleted
 // (/forget) or unsubscribed since scheduling, and 100 000 bill texts would
-// cost Redis memory for nothing.
+// cost Redis memory for nothing. A re-bill carries its text: the bill it
+// compares with is gone.
 type billPayload struct {
 	Enterprise string `json:"e"`
-	Date       string `json:"d"` // YYYY-MM-DD
+	Date       string `json:"d"`           // YYYY-MM-DD: the bill date, the reminder's due day, the re-bill's day
+	Kind       string `json:"k,omitempty"` // a reminder's kind (push.Reminder.Kind)
+	Hash       string `json:"h,omitempty"` // a re-bill's change hash
+	Text       string `json:"t,omitempty"` // a re-bill's text
+	Bill       string `json:"b,omitempty"` // a re-bill: the new bill's fingerprint (billPrint)
+}
+
+// ref names the push of a task of type typ with this payload.
+func (pl billPayload) ref(typ string) pushRef {
+	switch typ {
+	case TaskReminder:
+		return pushRef{KindReminder, pl.Enterprise, pl.Date, pl.Kind}
+	case TaskRebill:
+		return pushRef{KindRebill, pl.Enterprise, pl.Date, pl.Hash}
+	}
+	return pushRef{KindBill, pl.Enterprise, pl.Date, ""}
 }
 
 // ScheduleOptions adjust a Scheduler. Zero values take the defaults.
@@ -47,6 +68,9 @@ type ScheduleOptions struct {
 	Workers   int           // goroutines billing and enqueueing: 16 × GOMAXPROCS
 	Now       func() time.Time
 	Bill      []push.BillOption // e.g. push.WithIssued, built once
+	// Remind gives the reminders' dates (push.RemindIssued,
+	// push.RemindWindows, push.RemindDaysBeforeClose), built once.
+	Remind []push.ReminderOption
 	// Quiet holds back the sends falling inside it (QUIET_HOURS); the zero
 	// value has no window.
 	Quiet QuietHours
@@ -62,8 +86,12 @@ type Scheduler struct {
 	o      ScheduleOptions
 }
 
-// NewScheduler returns a scheduler enqueueing through client.
+// NewScheduler returns a scheduler enqueueing through client (nil: a
+// client on the store's Redis).
 func NewScheduler(store *Store, client *asynq.Client, o ScheduleOptions) *Scheduler {
+	if client == nil && store != nil {
+		client = asynq.NewClientFromRedisClient(store.rdb)
+	}
 	if o.Queue == "" {
 		o.Queue = DefaultQueue
 	}
@@ -116,6 +144,25 @@ func (s *Scheduler) SendAt(date time.Time, id string) time.Time {
 // holds (pending, scheduled, retrying or, for Retention, completed).
 func (s *Scheduler) ScheduleBills(ctx context.Context, date time.Time) (Report, error) {
 	day := date.Format(time.DateOnly)
+	return s.each(ctx, func(p push.Profile) []task {
+		b := push.ComputeBill(p, date, s.o.Bill...)
+		if len(b.Items) == 0 && len(b.NearMisses) == 0 && len(b.Deadlines) == 0 {
+			return nil
+		}
+		return []task{{TaskBill, billPayload{Enterprise: p.ID, Date: day}}}
+	})
+}
+
+// task is one push task to enqueue: its type and payload.
+type task struct {
+	typ string
+	pl  billPayload
+}
+
+// each runs tasks over every subscribed enterprise on Workers goroutines
+// and enqueues what it returns (enqueue); a profile given no task counts as
+// quiet. New tasks are recorded in the ledger as planned, in batches.
+func (s *Scheduler) each(ctx context.Context, tasks func(p push.Profile) []task) (Report, error) {
 	var subscribed, quiet, enqueued, dups atomic.Int64
 
 	ctx, cancel := context.WithCancelCause(ctx)
@@ -129,33 +176,30 @@ func (s *Scheduler) ScheduleBills(ctx context.Context, date time.Time) (Report, 
 			// New tasks are recorded as planned in pipelined batches.
 			var batch []planned
 			flush := func() {
-				if err := s.o.Ledger.plan(ctx, day, batch, s.o.Now()); err != nil {
+				if err := s.o.Ledger.plan(ctx, batch, s.o.Now()); err != nil {
 					cancel(err)
 				}
 				batch = batch[:0]
 			}
 			defer flush()
 			for p := range jobs {
-				b := push.ComputeBill(p, date, s.o.Bill...)
-				if len(b.Items) == 0 && len(b.NearMisses) == 0 && len(b.Deadlines) == 0 {
+				ts := tasks(p)
+				if len(ts) == 0 {
 					quiet.Add(1)
-					continue
 				}
-				payload, _ := json.Marshal(billPayload{Enterprise: p.ID, Date: day})
-				id := BillTaskID(p.ID, day)
-				_, err := s.client.EnqueueContext(ctx, asynq.NewTask(TaskBill, payload),
-					asynq.TaskID(id), asynq.Queue(s.o.Queue), asynq.ProcessAt(s.SendAt(date, id)),
-					asynq.Retention(s.o.Retention), asynq.MaxRetry(s.o.MaxRetry))
-				switch {
-				case err == nil:
-					enqueued.Add(1)
-					if batch = append(batch, planned{p.ID, p.ChatID}); len(batch) == 256 {
-						flush()
+				for _, t := range ts {
+					isNew, err := s.enqueue(ctx, t)
+					switch {
+					case err != nil:
+						cancel(err)
+					case isNew:
+						enqueued.Add(1)
+						if batch = append(batch, planned{t.ref(), p.ChatID}); len(batch) == 256 {
+							flush()
+						}
+					default:
+						dups.Add(1)
 					}
-				case errors.Is(err, asynq.ErrTaskIDConflict):
-					dups.Add(1)
-				default:
-					cancel(fmt.Errorf("asynqpush: enqueue %s: %w", p.ID, err))
 				}
 			}
 		}()
@@ -187,4 +231,28 @@ func (s *Scheduler) ScheduleBills(ctx context.Context, date time.Time) (Report, 
 		listErr = err
 	}
 	return r, listErr
+}
+
+// ref names t's push.
+func (t task) ref() pushRef { return t.pl.ref(t.typ) }
+
+// enqueue enqueues t under its push's task id, processed at SendAt of its
+// date; isNew is false when asynq already holds that id (a duplicate).
+func (s *Scheduler) enqueue(ctx context.Context, t task) (isNew bool, err error) {
+	date, err := time.Parse(time.DateOnly, t.pl.Date)
+	if err != nil {
+		return false, fmt.Errorf("asynqpush: enqueue %s: bad date %q", t.pl.Enterprise, t.pl.Date)
+	}
+	payload, _ := json.Marshal(t.pl)
+	id := t.ref().taskID()
+	_, err = s.client.EnqueueContext(ctx, asynq.NewTask(t.typ, payload),
+		asynq.TaskID(id), asynq.Queue(s.o.Queue), asynq.ProcessAt(s.SendAt(date, id)),
+		asynq.Retention(s.o.Retention), asynq.MaxRetry(s.o.MaxRetry))
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, asynq.ErrTaskIDConflict):
+		return false, nil
+	}
+	return false, fmt.Errorf("asynqpush: enqueue %s: %w", id, err)
 }

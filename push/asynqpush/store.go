@@ -205,3 +205,9 @@ func (s *Store) load(ctx context.Context, ids []string) ([]push.Profile, error) 
 	}
 	return out, nil
 }
+
+// ForgetChatPushes deletes the push ledger's entries of a chat, and their
+// sent markers (Ledger.ForgetChat), with the chat's profiles (/forget).
+func (s *Store) ForgetChatPushes(ctx context.Context, chatID int64) (int, error) {
+	return NewLedger(s.rdb, LedgerOptions{}).ForgetChat(ctx, chatID)
+}

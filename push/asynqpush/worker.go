@@ -88,7 +88,10 @@ type WorkerOptions struct {
 	MaxPauseWait time.Duration
 	SentTTL      time.Duration // how long the sent marker stays: 8 days
 	Bill         []push.BillOption
-	Log          *slog.Logger
+	// Remind gives the reminders' dates (push.RemindIssued,
+	// push.RemindWindows, push.RemindDaysBeforeClose): the scheduler's.
+	Remind []push.ReminderOption
+	Log    *slog.Logger
 	// Quiet is the window no push is sent in (QUIET_HOURS): a task that
 	// comes up inside it is deferred to QuietHours.Next. The zero value has
 	// no window.
@@ -101,7 +104,7 @@ type WorkerOptions struct {
 	Ledger *Ledger
 }
 
-// Worker is the asynq handler of TaskBill.
+// Worker is the asynq handler of TaskBill, TaskReminder and TaskRebill.
 type Worker struct {
 	store   *Store
 	rdb     redis.UniversalClient
@@ -150,7 +153,9 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// ProcessTask delivers one bill. Exactly once, as far as it can be:
+// ProcessTask delivers one push: a bill (TaskBill), a reminder
+// (TaskReminder) or a bill's change (TaskRebill). Exactly once, as far as
+// it can be:
 //
 //   - asynq keeps the task in Redis until the handler returns nil; a worker
 //     killed mid-task loses its lease and asynq's recoverer hands the task
@@ -182,19 +187,35 @@ func (w *Worker) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("asynqpush: bad date %q: %w", pl.Date, asynq.SkipRetry)
 	}
-	id := BillTaskID(pl.Enterprise, pl.Date)
+	switch t.Type() {
+	case TaskReminder:
+		return w.deliver(ctx, t, pl.ref(t.Type()), func(p push.Profile) (string, string) { return w.reminderText(p, date, pl.Kind) })
+	case TaskRebill:
+		return w.deliver(ctx, t, pl.ref(t.Type()), func(p push.Profile) (string, string) { return w.rebillText(p, date, pl) })
+	}
+	return w.deliver(ctx, t, pl.ref(TaskBill), func(p push.Profile) (string, string) {
+		return push.ComputeBill(p, date, w.o.Bill...).Text(), ""
+	})
+}
+
+// deliver sends one push, r, to its enterprise's chat: the text compose
+// gives for the stored profile, or nothing when it gives a reason not to
+// (the push is recorded cancelled with that reason).
+func (w *Worker) deliver(ctx context.Context, t *asynq.Task, r pushRef, compose func(push.Profile) (text, skip string)) error {
+	id := r.taskID()
 	n, err := w.rdb.Exists(ctx, sentKey(id)).Result()
 	if err != nil {
 		return fmt.Errorf("asynqpush: sent marker: %w", err)
 	}
 	if n > 0 {
-		w.o.Log.Info("bill already sent", "task", id)
+		w.o.Log.Info("push already sent", "task", id)
 		return nil
 	}
-	c := change{enterprise: pl.Enterprise, date: pl.Date}
-	p, err := w.store.Get(ctx, pl.Enterprise)
+	c := change{kind: r.kind, detail: r.detail, enterprise: r.enterprise, date: r.date}
+	p, err := w.store.Get(ctx, r.enterprise)
 	if errors.Is(err, ErrNotFound) {
-		w.o.Log.Info("bill not sent: profile deleted", "task", id)
+		w.o.Log.Info("push not sent: profile deleted", "task", id)
+		c.existing = true // a deleted enterprise is not written back into the ledger
 		w.record(ctx, c, StateCancelled, nil)
 		return nil
 	}
@@ -203,14 +224,20 @@ func (w *Worker) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	}
 	c.chat = p.ChatID
 	if p.ChatID == 0 {
-		w.o.Log.Info("bill not sent: unsubscribed", "task", id)
+		w.o.Log.Info("push not sent: unsubscribed", "task", id)
 		w.record(ctx, c, StateCancelled, nil)
 		return nil
 	}
 	if err := w.quiet(ctx, c); err != nil {
 		return err
 	}
-	text := push.ComputeBill(p, date, w.o.Bill...).Text()
+	text, skip := compose(p)
+	if skip != "" {
+		w.o.Log.Info("push not sent", "task", id, "why", skip)
+		c.err = skip
+		w.record(ctx, c, StateCancelled, nil)
+		return nil
+	}
 	if err := w.wait(ctx, p.ChatID); err != nil {
 		return err
 	}
@@ -245,10 +272,10 @@ func (w *Worker) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	defer cancel()
 	c.state, c.at, c.sentTTL = StateSent, w.o.Now(), w.o.SentTTL
 	if _, err := w.o.Ledger.record(mctx, c); err != nil {
-		w.o.Log.Error("bill sent but ledger not written; writing the marker alone", "task", id, "err", err)
+		w.o.Log.Error("push sent but ledger not written; writing the marker alone", "task", id, "err", err)
 		if err := w.rdb.SetNX(mctx, sentKey(id), "1", w.o.SentTTL).Err(); err != nil {
-			// Returning an error would resend; the bill went out.
-			w.o.Log.Error("bill sent but marker not written: a redelivery would resend", "task", id, "err", err)
+			// Returning an error would resend; the push went out.
+			w.o.Log.Error("push sent but marker not written: a redelivery would resend", "task", id, "err", err)
 		}
 	}
 	return nil
@@ -278,7 +305,7 @@ func (w *Worker) record(ctx context.Context, c change, state State, err error) {
 		c.err = err.Error()
 	}
 	if _, lerr := w.o.Ledger.record(ctx, c); lerr != nil {
-		w.o.Log.Warn("push ledger not written", "task", BillTaskID(c.enterprise, c.date), "state", state, "err", lerr)
+		w.o.Log.Warn("push ledger not written", "task", c.ref().taskID(), "state", state, "err", lerr)
 	}
 }
 
@@ -289,9 +316,9 @@ func (w *Worker) quiet(ctx context.Context, c change) error {
 	if !w.o.Quiet.Contains(now) {
 		return nil
 	}
-	id := BillTaskID(c.enterprise, c.date)
+	id := c.ref().taskID()
 	until := w.o.Quiet.Next(now, id)
-	w.o.Log.Info("bill deferred: quiet hours", "task", id, "until", until)
+	w.o.Log.Info("push deferred: quiet hours", "task", id, "until", until)
 	c.next = until
 	w.record(ctx, c, StateSkippedQuiet, nil)
 	return &QuietError{Until: until, After: until.Sub(now)}
@@ -414,10 +441,12 @@ func NewServer(rdb redis.UniversalClient, o ServerOptions) *asynq.Server {
 	return asynq.NewServerFromRedisClient(rdb, cfg)
 }
 
-// Mux routes TaskBill to w.
+// Mux routes TaskBill, TaskReminder and TaskRebill to w.
 func Mux(w *Worker) *asynq.ServeMux {
 	mux := asynq.NewServeMux()
-	mux.Handle(TaskBill, w)
+	for _, typ := range []string{TaskBill, TaskReminder, TaskRebill} {
+		mux.Handle(typ, w)
+	}
 	return mux
 }
 

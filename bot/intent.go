@@ -127,8 +127,21 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 	in.mentions = mentions
 	in.notes = append(in.notes, belowNotes...)
 	var fromTo *[2]yuan.Mention
+	// The pair is found again by position: figures may have been dropped
+	// (a negative, an award) or bounded since readFigures saw them.
 	if fig.from >= 0 {
-		fromTo = &[2]yuan.Mention{mentions[fig.from], mentions[fig.from+1]}
+		from, to := -1, -1
+		for i, m := range mentions {
+			switch {
+			case m.Start == fig.fromStart && from < 0:
+				from = i
+			case m.Start == fig.toStart && to < 0:
+				to = i
+			}
+		}
+		if from >= 0 && to >= 0 {
+			fromTo = &[2]yuan.Mention{mentions[from], mentions[to]}
+		}
 	}
 	var names []string
 	suppressed := map[string]bool{}

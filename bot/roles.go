@@ -47,6 +47,9 @@ type figures struct {
 	ms      []yuan.Mention // inputs, in order
 	guesses []yuan.Mention // the user's own estimates, to check
 	from    int            // index in ms of a from → to pair's old value, -1 if none
+	// fromStart and toStart are the pair's byte offsets in the question,
+	// which stay right when figures are dropped later.
+	fromStart, toStart int
 }
 
 // readFigures finds the roles the sentence's structure gives.
@@ -75,7 +78,7 @@ func readFigures(raw string, ms []yuan.Mention) figures {
 				lo.Text, hi.Text = raw[lo.Start:lo.End], raw[hi.Start:hi.End]
 			}
 			f.ms = slices.Insert(slices.Delete(f.ms, i, i+1), i, lo, hi)
-			f.from = i
+			f.from, f.fromStart, f.toStart = i, lo.Start, hi.Start
 			return f
 		}
 	}
@@ -87,7 +90,7 @@ func readFigures(raw string, ms []yuan.Mention) figures {
 		lead := knowledge.Normalize(raw[max(0, a.Start-12):a.Start])
 		if reFromCue.MatchString(lead) && reToCue.MatchString(knowledge.Normalize(raw[a.End:b.Start])) ||
 			reArrow.MatchString(raw[a.End:b.Start]) {
-			f.from = i
+			f.from, f.fromStart, f.toStart = i, a.Start, b.Start
 			break
 		}
 	}

@@ -61,6 +61,18 @@ func MenuJSON() ([]byte, error) {
 
 // InstallMenu publishes MenuButtons through the SDK's menu API (replacing
 // the account's menu); WeChat's refusals are *APIError.
-func (a *Adapter) InstallMenu(ctx context.Context) error {
+func (a *Adapter) InstallMenu(ctx context.Context) error { return a.installMenu(ctx) }
+
+// InstallMenu is Adapter.InstallMenu without an adapter, for the command
+// line: cfg needs AppID and Secret (and Token, as Config.Validate asks).
+func InstallMenu(ctx context.Context, cfg Config, opts ...Option) error {
+	c, err := newClient(cfg, opts)
+	if err != nil {
+		return err
+	}
+	return c.installMenu(ctx)
+}
+
+func (a *client) installMenu(ctx context.Context) error {
 	return a.callAPI(ctx, "menu create", func() error { return a.menu.SetMenu(MenuButtons()) })
 }

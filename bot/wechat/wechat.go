@@ -77,17 +77,22 @@ const Channel = "wechat"
 // Adapter connects a bot.Conversation to a WeChat Official Account. It is
 // safe for concurrent use.
 type Adapter struct {
-	cfg  Config
-	opts options
+	*client
 	conv bot.Conversation
-	log  *slog.Logger
-	oa   *officialaccount.OfficialAccount
-	msgs *message.Manager
-	menu *menu.Menu
 
 	jobs  *bounded[*job]
 	last  *bounded[string]    // OpenID → feedback data of the last answer (反馈有误)
 	flood *bounded[time.Time] // OpenID → end of the quiet time after a flood notice
+}
+
+// client calls the WeChat API through the SDK.
+type client struct {
+	cfg  Config
+	opts options
+	log  *slog.Logger
+	oa   *officialaccount.OfficialAccount
+	msgs *message.Manager
+	menu *menu.Menu
 }
 
 // New builds an adapter. It fails on a nil conversation or a bad Config
@@ -98,6 +103,19 @@ func New(cfg Config, conv bot.Conversation, opts ...Option) (*Adapter, error) {
 	if conv == nil {
 		return nil, errors.New("wechat: nil conversation")
 	}
+	c, err := newClient(cfg, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Adapter{
+		client: c, conv: conv,
+		jobs:  newBounded[*job](DefaultDedupMemory),
+		last:  newBounded[string](DefaultDedupMemory),
+		flood: newBounded[time.Time](DefaultDedupMemory),
+	}, nil
+}
+
+func newClient(cfg Config, opts []Option) (*client, error) {
 	cfg.Path = cfg.path()
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("wechat: %w", err)
@@ -129,16 +147,7 @@ func New(cfg Config, conv bot.Conversation, opts ...Option) (*Adapter, error) {
 	oa := officialaccount.NewOfficialAccount(&oaconfig.Config{
 		AppID: cfg.AppID, AppSecret: cfg.Secret, Token: cfg.Token, EncodingAESKey: cfg.AESKey, Cache: o.cache,
 	})
-	return &Adapter{
-		cfg: cfg, opts: o, conv: conv,
-		log:   o.log.With("component", "wechat"),
-		oa:    oa,
-		msgs:  oa.GetCustomerMessageManager(),
-		menu:  oa.GetMenu(),
-		jobs:  newBounded[*job](DefaultDedupMemory),
-		last:  newBounded[string](DefaultDedupMemory),
-		flood: newBounded[time.Time](DefaultDedupMemory),
-	}, nil
+	return &client{cfg: cfg, opts: o, log: o.log.With("component", "wechat"), oa: oa, msgs: oa.GetCustomerMessageManager(), menu: oa.GetMenu()}, nil
 }
 
 // Path is where Handler is to be mounted (WECHAT_PATH, default /wechat).
@@ -149,7 +158,7 @@ func (a *Adapter) Path() string { return a.cfg.Path }
 // Handler serves WeChat's callbacks (see the package contract).
 func (a *Adapter) Handler() http.Handler { return http.HandlerFunc(a.serve) }
 
-func (a *Adapter) hash(openID string) string { return bot.HashUser(Channel, openID, a.opts.salt) }
+func (a *client) hash(openID string) string { return bot.HashUser(Channel, openID, a.opts.salt) }
 
 func (a *Adapter) serve(w http.ResponseWriter, r *http.Request) {
 	start := a.opts.now()
@@ -587,7 +596,7 @@ func (a *Adapter) sendRemainder(openID string, parts []string) {
 
 // sendParts sends parts in order through the customer-service API and
 // stops at the first that fails (the rest would read out of order).
-func (a *Adapter) sendParts(ctx context.Context, openID string, parts []string) {
+func (a *client) sendParts(ctx context.Context, openID string, parts []string) {
 	for i, p := range parts {
 		if err := a.sendText(ctx, openID, p); err != nil {
 			reason := LostFailed
@@ -612,7 +621,7 @@ func (a *Adapter) sendParts(ctx context.Context, openID string, parts []string) 
 // Send sends text to a follower through the customer-service message API,
 // split as replies are (for pushes; WeChat allows it within 48 hours of the
 // user's last message). WeChat's refusals are *APIError.
-func (a *Adapter) Send(ctx context.Context, openID, text string) error {
+func (a *client) Send(ctx context.Context, openID, text string) error {
 	for _, p := range renderParts(text) {
 		if err := a.sendText(ctx, openID, p); err != nil {
 			return err
@@ -657,13 +666,13 @@ func apiCode(err error) int64 {
 
 // sendText sends one text message: an invalid token is dropped and fetched
 // again once; "busy" and network failures are tried up to 3 times.
-func (a *Adapter) sendText(ctx context.Context, openID, text string) error {
+func (a *client) sendText(ctx context.Context, openID, text string) error {
 	return a.callAPI(ctx, "custom send", func() error {
 		return a.msgs.Send(message.NewCustomerTextMessage(openID, text))
 	})
 }
 
-func (a *Adapter) callAPI(ctx context.Context, op string, call func() error) error {
+func (a *client) callAPI(ctx context.Context, op string, call func() error) error {
 	refetched := false
 	for attempt := 1; ; attempt++ {
 		err := call()
@@ -696,7 +705,7 @@ func (a *Adapter) callAPI(ctx context.Context, op string, call func() error) err
 }
 
 // dropToken forgets the cached access token, so the next call fetches one.
-func (a *Adapter) dropToken() {
+func (a *client) dropToken() {
 	key := fmt.Sprintf("%s_access_token_%s", credential.CacheKeyOfficialAccountPrefix, a.cfg.AppID)
 	_ = a.opts.cache.Delete(key)
 }

@@ -51,6 +51,7 @@ usage:
   policybot push import ROSTER.json   load enterprise profiles (REDIS_URL)
   policybot push schedule [--date D]  enqueue that day's bills (REDIS_URL)
   policybot eval FILE.jsonl      retrieval / amount / scope metrics over an eval file
+  policybot wechat menu [--install]   print (or install, WECHAT_*) the WeChat custom menu
 `
 
 // run is the whole program: args without the program name, the environment
@@ -75,6 +76,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runPush(ctx, rest, getenv, stdin, stdout, stderr)
 	case "gen":
 		return runGen(ctx, rest, getenv, stdin, stdout, stderr)
+	case "wechat":
+		return runWeChat(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -25,6 +25,7 @@ import (
 	"github.com/cdsme/policybot/bot/redisstore"
 	"github.com/cdsme/policybot/bot/telegram"
 	"github.com/cdsme/policybot/bot/web"
+	"github.com/cdsme/policybot/bot/wechat"
 	"github.com/cdsme/policybot/push/asynqpush"
 )
 
@@ -101,7 +102,8 @@ type serveConfig struct {
 	staffToken    string
 	telegramToken string
 	telegramOpts  []telegram.Option
-	proxyHeader   string // TRUSTED_PROXY_HEADER
+	proxyHeader   string         // TRUSTED_PROXY_HEADER
+	wechat        *wechat.Config // WECHAT_*; nil: no WeChat (wechat.go)
 }
 
 func readServeConfig(getenv func(string) string) (serveConfig, error) {
@@ -125,6 +127,9 @@ func readServeConfig(getenv func(string) string) (serveConfig, error) {
 		var b [16]byte
 		_, _ = rand.Read(b[:])
 		c.secret, c.secretRandom = hex.EncodeToString(b[:]), true
+	}
+	if c.wechat, err = readWeChatConfig(getenv); err != nil {
+		return c, err
 	}
 	if c.telegramToken == "" {
 		return c, nil
@@ -154,15 +159,24 @@ func checkWebhookURL(raw string) error {
 	if err != nil {
 		return err
 	}
+	if r := appRouteClash(path); r != "" {
+		return fmt.Errorf("path %s clashes with the web chat's %s: choose another, e.g. /telegram/hook", path, r)
+	}
+	return nil
+}
+
+// appRouteClash is the route of appRoutes that path would clash with, or
+// "" (the path "/" itself is refused by the callers' own checks).
+func appRouteClash(path string) string {
 	for _, r := range appRoutes {
 		switch {
 		case r == "/":
-			continue // only "/" itself, which CheckWebhookURL refuses
+			continue
 		case path == r, strings.HasSuffix(r, "/") && (strings.HasPrefix(path, r) || path == strings.TrimSuffix(r, "/")):
-			return fmt.Errorf("path %s clashes with the web chat's %s: choose another, e.g. /telegram/hook", path, r)
+			return r
 		}
 	}
-	return nil
+	return ""
 }
 
 // serveMetrics are the counters /metrics shows: the web chat's and the
@@ -254,6 +268,9 @@ func buildHTTP(cfg serveConfig, app serveApp, rdb redis.UniversalClient, m serve
 		web.WithLoginLimiter(redisstore.NewRateLimiter(rdb, redisstore.RateOptions{Rate: 1, Period: web.LoginInterval, Burst: web.LoginBurst})),
 		web.WithHealthCheck(func(ctx context.Context) error { return rdb.Ping(ctx).Err() }),
 	))
+	if err := mountWeChat(mux, cfg, app, rdb, m, log); err != nil {
+		return nil, err
+	}
 	if adapter != nil {
 		if p := adapter.WebhookPath(); p != "" {
 			if err := mount(mux, p, adapter.WebhookHandler()); err != nil {

@@ -2,6 +2,7 @@ package push
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -16,7 +17,29 @@ type Correction struct {
 	Text       string    `json:"text"`      // the sender's words, personal data masked; "" for a button tap
 	Source     string    `json:"source"`    // CorrectionCommand | CorrectionButton
 	At         time.Time `json:"at"`
+	// Reply is staff's answer (the console), nil until there is one.
+	Reply *CorrectionReply `json:"reply,omitempty"`
 }
+
+// CorrectionReply is staff's answer to a correction: stored with it, and
+// sent to the enterprise's chat when a sender is configured.
+type CorrectionReply struct {
+	Text string    `json:"text"`
+	At   time.Time `json:"at"`
+	// Sent is true once the enterprise's chat accepted the message;
+	// NotSent says why it was not sent ("" while sending).
+	Sent    bool   `json:"sent"`
+	NotSent string `json:"not_sent,omitempty"`
+}
+
+// MaxCorrectionReply bounds a reply's text, in characters.
+const MaxCorrectionReply = 1000
+
+// Errors of a CorrectionStore.
+var (
+	ErrNoCorrection        = errors.New("corrections: no such correction")
+	ErrBadCorrectionCursor = errors.New("corrections: bad cursor")
+)
 
 // Correction sources.
 const (
@@ -37,5 +60,10 @@ type CorrectionStore interface {
 	// List returns up to limit corrections, newest first, starting after
 	// cursor ("" for the newest), and the cursor of the next page ("" when
 	// there is none).
+	// ErrBadCorrectionCursor for a cursor it did not give.
 	List(ctx context.Context, cursor string, limit int) (cs []Correction, next string, err error)
+	// Reply stores r as the reply to correction id, replacing an earlier
+	// one, and returns the correction with it; ErrNoCorrection when id is
+	// unknown (or trimmed away).
+	Reply(ctx context.Context, id string, r CorrectionReply) (Correction, error)
 }

@@ -173,3 +173,99 @@ func TestBrowserConsole(t *testing.T) {
 		t.Errorf("a dialog opened (script ran): %q", d)
 	}
 }
+
+// TestBrowserPushesAndCorrections logs in in headless Chromium, opens the
+// push ledger and filters it by state, then opens the corrections, replies
+// to one through its form (a same-origin POST the CSRF check lets through)
+// and finds it marked as answered, its hostile text shown as text.
+func TestBrowserPushesAndCorrections(t *testing.T) {
+	bctx := browsertest.Start(t, 90*time.Second)
+	quiet := slog.New(slog.DiscardHandler)
+	rdb := redis.NewClient(&redis.Options{Addr: miniredis.RunT(t).Addr()})
+	defer rdb.Close()
+	corr := correctionsFixture()
+	notifier := &fakeNotifier{}
+	srv := httptest.NewServer(web.New(nopConv{}, web.WithLogger(quiet), web.WithStaffToken("t"),
+		web.WithStaffSessions(redisstore.NewStaffSessions(rdb)),
+		web.WithLoginLimiter(redisstore.NewRateLimiter(rdb, redisstore.RateOptions{Rate: 1, Period: web.LoginInterval, Burst: web.LoginBurst})),
+		web.WithStaffHandler(New(redisstore.NewExchangeLog(rdb, redisstore.Options{}), WithLogger(quiet),
+			WithPushLedger(ledgerFixture()), WithCorrections(corr), WithNotifier(notifier)))))
+	defer srv.Close()
+
+	dialogs := browsertest.RecordDialogs(bctx)
+	text := func(sel string) string {
+		t.Helper()
+		v, err := chromedp.Run(bctx, chromedp.TextContent(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("%s: %v", sel, err)
+		}
+		return strings.TrimSpace(v)
+	}
+	err := chromedp.Do(bctx,
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(srv.URL+"/staff/pushes"),
+		chromedp.WaitVisible(chromedp.ID("token")),
+		chromedp.SendKeys(chromedp.ID("token"), "t"),
+		chromedp.Submit(chromedp.ID("token")),
+		chromedp.WaitVisible(chromedp.ID("stat-total")), // login lands on the overview
+		chromedp.Click(chromedp.ID("nav-pushes")),
+		chromedp.WaitVisible(chromedp.ID("pushes")),
+	)
+	if err != nil {
+		t.Fatalf("pushes: %v", err)
+	}
+	if got := text("#count-all"); got != "9" {
+		t.Errorf("all pushes = %q, want 9", got)
+	}
+	if got := text("#count-failed"); got != "1" {
+		t.Errorf("failed pushes = %q, want 1", got)
+	}
+	err = chromedp.Do(bctx,
+		chromedp.SetValue(chromedp.CSS(`select[name=state]`), "failed"),
+		chromedp.Submit(chromedp.CSS(`select[name=state]`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`#pushes tr.state-sent`)),
+		chromedp.WaitVisible(chromedp.CSS(`#pushes tr.state-failed`)),
+	)
+	if err != nil {
+		t.Fatalf("state filter: %v", err)
+	}
+	if rows := text("#pushes"); !strings.Contains(rows, "E2") || !strings.Contains(rows, "<b>502</b> bad gateway") || strings.Contains(rows, "E3") {
+		t.Errorf("failed pushes table:\n%s", rows)
+	}
+
+	err = chromedp.Do(bctx,
+		chromedp.Click(chromedp.ID("nav-corrections")),
+		chromedp.WaitVisible(chromedp.ID("corrections")),
+	)
+	if err != nil {
+		t.Fatalf("corrections: %v", err)
+	}
+	if got := text("#c-3-0 pre.text"); got != "研发投入应为600万<script>alert(1)</script>" {
+		t.Errorf("correction text = %q", got)
+	}
+	const reply = "已核对：请重新发送 /subscribe 附上正确资料"
+	err = chromedp.Do(bctx,
+		chromedp.SendKeys(chromedp.CSS(`#c-3-0 textarea`), reply),
+		chromedp.Click(chromedp.CSS(`#c-3-0 button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.ID("reply-status")),
+		chromedp.WaitVisible(chromedp.CSS(`#c-3-0.answered .reply`)),
+	)
+	if err != nil {
+		t.Fatalf("reply: %v", err)
+	}
+	if got := text("#reply-status"); !strings.Contains(got, "已保存并发送") {
+		t.Errorf("status = %q", got)
+	}
+	if got := text("#c-3-0 .reply"); !strings.Contains(got, "已回复") || !strings.Contains(got, reply) || !strings.Contains(got, "已发送") {
+		t.Errorf("reply shown as %q", got)
+	}
+	if got := text("#c-2-0 h3"); strings.Contains(text("#c-2-0"), "已回复") {
+		t.Errorf("another correction shows as answered: %q", got)
+	}
+	if len(notifier.sent) != 1 || notifier.sent[0].enterprise != "E2" || !strings.Contains(notifier.sent[0].text, reply) {
+		t.Errorf("sent %+v", notifier.sent)
+	}
+	if d := dialogs(); len(d) != 0 {
+		t.Errorf("a dialog opened (script ran): %q", d)
+	}
+}

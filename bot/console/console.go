@@ -23,6 +23,7 @@ import (
 
 	"github.com/cdsme/policybot/bot"
 	"github.com/cdsme/policybot/knowledge"
+	"github.com/cdsme/policybot/push"
 )
 
 //go:embed assets templates
@@ -62,6 +63,12 @@ type Console struct {
 	days      DayCounter       // the overview's daily counters; nil: none kept
 	ix        *knowledge.Index // places questions without citations (clusters)
 	ixOnce    sync.Once
+
+	pushes      PushLedger   // /staff/pushes; nil: not shown
+	corrections Corrections  // /staff/corrections; nil: not shown
+	notifier    Notifier     // sends replies to corrections; nil: stored only
+	curated     CuratedStore // /staff/curated; nil: not shown
+	csrf        *http.CrossOriginProtection
 }
 
 // New returns the console serving paths under /staff/.
@@ -81,41 +88,94 @@ func New(log bot.ExchangeLog, opts ...Option) http.Handler {
 	if c.maxExport <= 0 {
 		c.maxExport = DefaultMaxExport
 	}
+	c.csrf = http.NewCrossOriginProtection()
 	c.tmpl = template.Must(template.New("").Funcs(c.funcs()).ParseFS(files, "templates/*.html"))
 	sub, _ := fs.Sub(files, "assets")
 	c.assets = http.StripPrefix("/staff/assets/", http.FileServer(http.FS(sub)))
 	return c
 }
 
-// ServeHTTP routes the console's pages.
+// handlerFunc is a console page.
+type handlerFunc = func(*Console, http.ResponseWriter, *http.Request)
+
+// getRoutes are the console's pages by exact path (GET, HEAD).
+var getRoutes = map[string]handlerFunc{
+	"/staff/":              (*Console).overview,
+	"/staff":               (*Console).overview,
+	"/staff/exchanges":     (*Console).list,
+	"/staff/clusters":      (*Console).clusters,
+	"/staff/clusters.csv":  (*Console).clustersCSV,
+	"/staff/export.csv":    func(c *Console, w http.ResponseWriter, r *http.Request) { c.export(w, r, "csv") },
+	"/staff/export.jsonl":  func(c *Console, w http.ResponseWriter, r *http.Request) { c.export(w, r, "jsonl") },
+	"/staff/pushes":        (*Console).pushList,
+	"/staff/corrections":   (*Console).correctionList,
+	"/staff/curated":       (*Console).curatedList,
+	"/staff/curated/new":   (*Console).curatedForm,
+	"/staff/curated.jsonl": (*Console).curatedExport,
+}
+
+// postRoutes are the console's forms that change something.
+var postRoutes = map[string]handlerFunc{
+	"/staff/corrections/reply": (*Console).correctionReply,
+	"/staff/curated":           (*Console).curatedSave,
+	"/staff/curated/delete":    (*Console).curatedDelete,
+}
+
+// ServeHTTP routes the console's pages. A POST is refused (403) when the
+// browser says it comes from another origin (Sec-Fetch-Site, else Origin
+// against Host: http.CrossOriginProtection), on top of the staff cookie's
+// SameSite=Strict, which is all that guards the web server's logout.
 func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	p := r.URL.Path
+	post, isPost := postRoutes[p]
+	getToo := p == "/staff/curated" // the list, and the form's target
+	switch {
+	case isPost && r.Method == http.MethodPost:
+		if err := c.csrf.Check(r); err != nil {
+			c.log.WarnContext(r.Context(), "staff console: cross-origin POST refused", "path", p, "origin", r.Header.Get("Origin"))
+			c.fail(w, r, http.StatusForbidden, "请求来自其他网站，已拒绝。", nil)
+			return
+		}
+		post(c, w, r)
+		return
+	case isPost && !getToo:
+		methodNotAllowed(w, "POST")
+		return
+	case getToo && r.Method != http.MethodGet && r.Method != http.MethodHead:
+		methodNotAllowed(w, "GET, HEAD, POST")
+		return
+	case r.Method != http.MethodGet && r.Method != http.MethodHead:
+		methodNotAllowed(w, "GET, HEAD")
 		return
 	}
-	p := r.URL.Path
+	if page, ok := getRoutes[p]; ok {
+		page(c, w, r)
+		return
+	}
 	switch {
-	case p == "/staff/" || p == "/staff":
-		c.overview(w, r)
-	case p == "/staff/exchanges":
-		c.list(w, r)
-	case p == "/staff/clusters":
-		c.clusters(w, r)
-	case p == "/staff/clusters.csv":
-		c.clustersCSV(w, r)
 	case strings.HasPrefix(p, "/staff/exchanges/"):
 		c.detail(w, r, strings.TrimPrefix(p, "/staff/exchanges/"))
-	case p == "/staff/export.csv":
-		c.export(w, r, "csv")
-	case p == "/staff/export.jsonl":
-		c.export(w, r, "jsonl")
 	case strings.HasPrefix(p, "/staff/assets/"):
 		w.Header().Set("Cache-Control", "no-cache")
 		c.assets.ServeHTTP(w, r)
 	default:
 		c.fail(w, r, http.StatusNotFound, "页面不存在。", nil)
 	}
+}
+
+func methodNotAllowed(w http.ResponseWriter, allow string) {
+	w.Header().Set("Allow", allow)
+	http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+}
+
+// failRead answers a failed read of a paged list: 400 for a cursor the
+// store did not give, else 500 saying what could not be read.
+func (c *Console) failRead(w http.ResponseWriter, r *http.Request, what string, err error) {
+	if errors.Is(err, ErrBadCursor) || errors.Is(err, bot.ErrBadCursor) || errors.Is(err, push.ErrBadCorrectionCursor) {
+		c.fail(w, r, http.StatusBadRequest, "翻页参数（cursor）无效，请从第一页重新浏览。", nil)
+		return
+	}
+	c.fail(w, r, http.StatusInternalServerError, "读取"+what+"失败，请稍后再试。", err)
 }
 
 // fail writes a plain error page and logs err (if any); never a trace.

@@ -41,7 +41,12 @@ func (c *Console) funcs() map[string]any {
 			}
 			return m
 		},
-		"need": NeedLabel,
+		"need":      NeedLabel,
+		"pushstate": pushStateLabel,
+		"pushkind":  pushKindLabel,
+		"source":    sourceLabel,
+		"notsent":   notSentLabel,
+		"zero":      func(t time.Time) bool { return t.IsZero() },
 		"trend": func(n int) string {
 			switch {
 			case n > 0:
@@ -136,12 +141,8 @@ func (c *Console) list(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ex, next, err := c.store.List(r.Context(), f.Query)
-	if errors.Is(err, bot.ErrBadCursor) {
-		c.fail(w, r, http.StatusBadRequest, "翻页参数（cursor）无效，请从第一页重新浏览。", nil)
-		return
-	}
 	if err != nil {
-		c.fail(w, r, http.StatusInternalServerError, "读取对话记录失败，请稍后再试。", err)
+		c.failRead(w, r, "对话记录", err)
 		return
 	}
 	enc := f.encode()
@@ -171,16 +172,24 @@ func (c *Console) detail(w http.ResponseWriter, r *http.Request, id string) {
 		c.fail(w, r, http.StatusNotFound, "记录不存在。", nil)
 		return
 	}
+	if e, ok := c.exchange(w, r, id); ok {
+		c.render(w, r, "detail", map[string]any{"E": e})
+	}
+}
+
+// exchange reads one exchange; when it cannot, it answers (404, 500) and
+// ok is false.
+func (c *Console) exchange(w http.ResponseWriter, r *http.Request, id string) (e bot.Exchange, ok bool) {
 	e, err := c.store.Get(r.Context(), id)
 	if errors.Is(err, bot.ErrNotFound) {
 		c.fail(w, r, http.StatusNotFound, "记录不存在（可能已过保存期或已被用户删除）。", nil)
-		return
+		return e, false
 	}
 	if err != nil {
 		c.fail(w, r, http.StatusInternalServerError, "读取对话记录失败，请稍后再试。", err)
-		return
+		return e, false
 	}
-	c.render(w, r, "detail", map[string]any{"E": e})
+	return e, true
 }
 
 // csvSafe guards a cell against formula injection in spreadsheets.

@@ -31,6 +31,11 @@ const (
 	// correctionRatePrefix + chat id is a hash: day (YYYY-MM-DD) → how many
 	// /correct texts the chat sent that day.
 	correctionRatePrefix = "policybot:corrections:rate:"
+	// correctionRepliesKey is a hash: correction id → its reply's JSON
+	// (push.CorrectionReply), written by staff in the console. Replies are
+	// few (one per correction at most), so it is not trimmed with the
+	// stream.
+	correctionRepliesKey = "policybot:corrections:replies"
 )
 
 const (
@@ -49,7 +54,7 @@ const (
 )
 
 // ErrBadCursor is List's error for a cursor it did not give.
-var ErrBadCursor = errors.New("corrections: bad cursor")
+var ErrBadCursor = push.ErrBadCorrectionCursor
 
 var streamID = regexp.MustCompile(`^[0-9]{1,20}-[0-9]{1,20}$`)
 
@@ -134,11 +139,79 @@ func (s *redisCorrections) List(ctx context.Context, cursor string, limit int) (
 		c.ID = m.ID
 		cs = append(cs, c)
 	}
+	if err := s.withReplies(ctx, cs); err != nil {
+		return nil, "", err
+	}
 	next := ""
 	if len(msgs) == limit {
 		next = msgs[len(msgs)-1].ID
 	}
 	return cs, next, nil
+}
+
+// withReplies fills in the replies of cs.
+func (s *redisCorrections) withReplies(ctx context.Context, cs []push.Correction) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	vals, err := s.rdb.HMGet(ctx, correctionRepliesKey, ids...).Result()
+	if err != nil {
+		return fmt.Errorf("corrections: replies: %w", err)
+	}
+	for i, v := range vals {
+		js, ok := v.(string)
+		if !ok {
+			continue
+		}
+		var r push.CorrectionReply
+		if err := json.Unmarshal([]byte(js), &r); err != nil {
+			return fmt.Errorf("corrections: reply to %s: %w", cs[i].ID, err)
+		}
+		cs[i].Reply = &r
+	}
+	return nil
+}
+
+// Reply implements push.CorrectionStore. The text is cut to
+// push.MaxCorrectionReply characters; it is staff's, so not masked.
+func (s *redisCorrections) Reply(ctx context.Context, id string, r push.CorrectionReply) (push.Correction, error) {
+	if !streamID.MatchString(id) {
+		return push.Correction{}, push.ErrNoCorrection
+	}
+	msgs, err := s.rdb.XRangeN(ctx, correctionsKey, id, id, 1).Result()
+	if err != nil {
+		return push.Correction{}, fmt.Errorf("corrections: %w", err)
+	}
+	if len(msgs) == 0 {
+		return push.Correction{}, push.ErrNoCorrection
+	}
+	var c push.Correction
+	js, _ := msgs[0].Values["c"].(string)
+	if err := json.Unmarshal([]byte(js), &c); err != nil {
+		return push.Correction{}, fmt.Errorf("corrections: entry %s: %w", id, err)
+	}
+	c.ID = id
+	r.Text = strings.ToValidUTF8(r.Text, "\uFFFD")
+	if rs := []rune(r.Text); len(rs) > push.MaxCorrectionReply {
+		r.Text = string(rs[:push.MaxCorrectionReply])
+	}
+	if r.At.IsZero() {
+		r.At = s.now()
+	}
+	r.At = r.At.UTC()
+	rjs, err := json.Marshal(r)
+	if err != nil {
+		return push.Correction{}, err
+	}
+	if err := s.rdb.HSet(ctx, correctionRepliesKey, id, rjs).Err(); err != nil {
+		return push.Correction{}, fmt.Errorf("corrections: reply: %w", err)
+	}
+	c.Reply = &r
+	return c, nil
 }
 
 // SeenBill records that chat was sent (or shown) enterprise's bill of date.

@@ -117,3 +117,48 @@ func TestRedisCorrections(t *testing.T) {
 		}
 	})
 }
+
+func TestRedisCorrectionsReply(t *testing.T) {
+	redistest.ForEach(t, func(t *testing.T, b redistest.Backend) {
+		ctx := context.Background()
+		s := newRedisCorrections(b.RDB)
+		at := time.Date(2026, 12, 2, 3, 4, 5, 0, time.UTC)
+		id, _, err := s.Add(ctx, push.Correction{Enterprise: "E1", BillDate: "2026-12-01", Source: push.CorrectionCommand, Text: "研发投入填错了", At: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, _, err := s.Add(ctx, push.Correction{Enterprise: "E2", BillDate: "2026-12-01", Source: push.CorrectionButton, At: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, bad := range []string{"", "nonsense", "0-1"} {
+			if _, err := s.Reply(ctx, bad, push.CorrectionReply{Text: "x"}); !errors.Is(err, push.ErrNoCorrection) {
+				t.Errorf("Reply(%q) = %v, want ErrNoCorrection", bad, err)
+			}
+		}
+		c, err := s.Reply(ctx, id, push.CorrectionReply{Text: "已核对，请重新发送 /subscribe", At: at.Add(time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Enterprise != "E1" || c.BillDate != "2026-12-01" || c.Reply == nil || c.Reply.Sent {
+			t.Errorf("Reply returned %+v", c)
+		}
+		// A second write (the send's outcome) replaces the first.
+		if _, err := s.Reply(ctx, id, push.CorrectionReply{Text: "已核对，请重新发送 /subscribe", At: at.Add(time.Hour), Sent: true}); err != nil {
+			t.Fatal(err)
+		}
+		cs, _, err := s.List(ctx, "", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]*push.CorrectionReply{id: {Text: "已核对，请重新发送 /subscribe", At: at.Add(time.Hour), Sent: true}, other: nil}
+		for _, c := range cs {
+			if diff := cmp.Diff(want[c.ID], c.Reply); diff != "" {
+				t.Errorf("reply of %s (-want +got):\n%s", c.ID, diff)
+			}
+		}
+		if len(cs) != 2 {
+			t.Errorf("List = %d corrections, want 2", len(cs))
+		}
+	})
+}

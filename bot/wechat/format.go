@@ -20,10 +20,17 @@ var manyBlankLines = regexp.MustCompile(`\n{3,}`)
 // brackets become full-width (no markup from the engine or a quoted user
 // ever reaches the client); line breaks are kept (amounts, steps and the
 // clause each stay on their own line), trailing spaces and runs of blank
-// lines are dropped, and invalid UTF-8 is replaced.
+// lines are dropped, invalid UTF-8 is replaced and control characters
+// (which XML cannot carry) are dropped.
 func plainText(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = strings.NewReplacer("\r\n", "\n", "\r", "\n", "<", "＜", ">", "＞", "\u0000", "").Replace(s)
+	s = strings.NewReplacer("\r\n", "\n", "\r", "\n", "<", "＜", ">", "＞").Replace(s)
+	s = strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' || !unicode.IsControl(r) && r != '\uFFFE' && r != '\uFFFF' {
+			return r
+		}
+		return -1 // not allowed in XML, meaningless in a chat
+	}, s)
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimRightFunc(l, unicode.IsSpace)

@@ -300,7 +300,7 @@ func TestTooLongAnswerCut(t *testing.T) {
 }
 
 func TestPlainText(t *testing.T) {
-	got := plainText("【奖励】50万\r\n  · 一次性奖励50万   \n\n\n\n依据：<a href=\"x\">第1条</a>\x00")
+	got := plainText("【奖励】50万\r\n  · 一次性奖励50万   \n\n\n\n依据：<a href=\"x\">第1条</a>\x00\x01\x1b")
 	want := "【奖励】50万\n  · 一次性奖励50万\n\n依据：＜a href=\"x\"＞第1条＜/a＞"
 	if got != want {
 		t.Errorf("plainText:\n%q\nwant\n%q", got, want)
@@ -579,5 +579,40 @@ func TestRedact(t *testing.T) {
 	got := redact(errors.New(`Get "https://api.weixin.qq.com/cgi-bin/token?grant_type=client_credential&appid=wx1&secret=abc123": dial tcp; access_token=XYZ, more`))
 	if strings.Contains(got, "abc123") || strings.Contains(got, "XYZ") {
 		t.Errorf("redact: %s", got)
+	}
+}
+
+// TestNoPanicOnOddCallbacks sends well-signed callbacks of every odd shape:
+// each gets 200 or 400, never a 500, a panic or a hung request, and a
+// user's text that would break the XML comes back readable.
+func TestNoPanicOnOddCallbacks(t *testing.T) {
+	conv := &fakeConv{}
+	for _, safe := range []bool{false, true} {
+		h := newHarness(t, conv, safe)
+		bodies := []string{
+			`<xml></xml>`,
+			`<xml><FromUserName>o1</FromUserName></xml>`,
+			`<xml><FromUserName>o1</FromUserName><MsgType>event</MsgType></xml>`,
+			`<xml><FromUserName>o1</FromUserName><MsgType>event</MsgType><Event>CLICK</Event></xml>`,
+			`<xml><FromUserName>o1</FromUserName><MsgType>text</MsgType><MsgId>-5</MsgId></xml>`,
+			`<xml><FromUserName>o1</FromUserName><MsgType>text</MsgType><MsgId>notanumber</MsgId></xml>`,
+			`<xml><FromUserName>o1</FromUserName><MsgType>unknown</MsgType><MsgId>9</MsgId></xml>`,
+			`<xml><FromUserName>o1</FromUserName><MsgType>voice</MsgType><MsgId>10</MsgId></xml>`,
+			`<xml><FromUserName>o1</FromUserName><MsgType>text</MsgType><Content>` + strings.Repeat("长", 20000) + `</Content><MsgId>11</MsgId></xml>`,
+			`<xml><FromUserName><![CDATA[o1]]></FromUserName><MsgType>text</MsgType><Content><![CDATA[a]]]]><![CDATA[>b]]></Content><MsgId>12</MsgId></xml>`,
+			`<!DOCTYPE x [<!ENTITY a "aaaa">]><xml><FromUserName>o1</FromUserName><MsgType>text</MsgType><Content>&a;</Content></xml>`,
+			"ÿþ<xml>",
+		}
+		for i, b := range bodies {
+			b = strings.NewReplacer("<FromUserName>o1</FromUserName>", "<ToUserName>"+testMPID+"</ToUserName><FromUserName>"+testOpenID+"</FromUserName>",
+				"<FromUserName><![CDATA[o1]]></FromUserName>", "<ToUserName>"+testMPID+"</ToUserName><FromUserName>"+testOpenID+"</FromUserName>").Replace(b)
+			status, got := h.post(t, b)
+			if status != http.StatusOK && status != http.StatusBadRequest {
+				t.Errorf("safe=%v body %d: status %d", safe, i, status)
+			}
+			if i == 9 && got != "答：a]]＞b" {
+				t.Errorf("safe=%v: text with ]]> came back as %q\n%s", safe, got, h.logs)
+			}
+		}
 	}
 }

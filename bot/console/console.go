@@ -2,10 +2,14 @@
 // from daily counters (questions per day, top clauses, what the documents
 // leave unstated, the clauses that need explaining) as server-side SVG, the
 // confusion clusters (/staff/clusters, and as CSV), a filterable list of
-// exchanges, exchange details and exports (CSV, JSONL). It is mounted under
-// /staff/ by web.WithStaffHandler, behind the web server's STAFF_TOKEN
-// auth; it serves no script beyond its own file and nothing from another
-// origin.
+// exchanges, exchange details and exports (CSV, JSONL); with the options
+// that give it their stores, the push ledger (/staff/pushes), the
+// enterprises' objections to their bills with staff's replies
+// (/staff/corrections) and curated answers (/staff/curated, exported as
+// evaluation cases at /staff/curated.jsonl). It is mounted under /staff/
+// by web.WithStaffHandler, behind the web server's STAFF_TOKEN auth; its
+// forms refuse a POST from another origin; it serves no script beyond its
+// own file and nothing from another origin.
 package console
 
 import (

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -70,7 +71,12 @@ func runPush(ctx context.Context, args []string, getenv func(string) string, std
 			return err
 		}
 		defer rdb.Close()
-		added, err := asynqpush.NewStore(rdb).Import(ctx, roster)
+		// A replaced profile whose bill changed gets the change (a re-bill).
+		sch, err := newPushScheduler(asynqpush.NewStore(rdb), nil, getenv, nil)
+		if err != nil {
+			return err
+		}
+		added, rebills, err := sch.Import(ctx, roster, beijingDay(time.Now()))
 		if err != nil {
 			return err
 		}
@@ -80,7 +86,7 @@ func runPush(ctx context.Context, args []string, getenv func(string) string, std
 				subscribed++
 			}
 		}
-		_, err = fmt.Fprintf(stdout, "imported %d profiles (%d new, %d with a chat_id)\n", len(roster), added, subscribed)
+		_, err = fmt.Fprintf(stdout, "imported %d profiles (%d new, %d with a chat_id; %d changed bills to push)\n", len(roster), added, subscribed, rebills)
 		return err
 	case "schedule":
 		fs := flag.NewFlagSet("push schedule", flag.ContinueOnError)
@@ -193,18 +199,86 @@ func pushQuietHours(getenv func(string) string) (asynqpush.QuietHours, error) {
 	return q, nil
 }
 
-// startPush runs the bill workers (an asynq server on rdb, delivering
-// through sender at PUSH_RATE over all replicas, one message a second per
-// chat, never inside QUIET_HOURS) and a daily scheduler tick that enqueues
-// the bills of the billDay of each month; the push ledger's changes are
-// counted in reg. With a nil sender (no Telegram) nothing runs: bills would
-// wait in Redis for a replica that can send. stop shuts the server down,
-// waiting for running sends.
-func startPush(ctx context.Context, rdb redis.UniversalClient, sender asynqpush.Sender, log *slog.Logger, getenv func(string) string, reg prometheus.Registerer) (stop func(), err error) {
-	quiet, err := pushQuietHours(getenv)
+// pushReminderOptions are the reminders' dates: 附件2's (POLICY_ISSUED)
+// and the declaration windows of WINDOWS_FILE (a bad file exits 2).
+func pushReminderOptions(getenv func(string) string) ([]push.ReminderOption, error) {
+	var opts []push.ReminderOption
+	if s := getenv("POLICY_ISSUED"); s != "" {
+		t, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			return nil, usagef("POLICY_ISSUED=%q: want a date YYYY-MM-DD", s)
+		}
+		opts = append(opts, push.RemindIssued(t))
+	}
+	if name := getenv("WINDOWS_FILE"); name != "" {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return nil, usagef("WINDOWS_FILE: %v", err)
+		}
+		ws, err := push.LoadWindows(bytes.NewReader(data))
+		if err != nil {
+			return nil, usagef("WINDOWS_FILE=%s: %v", name, err)
+		}
+		opts = append(opts, push.RemindWindows(ws))
+	}
+	return opts, nil
+}
+
+// pushEnv is what the push scheduler and workers read from the
+// environment: POLICY_ISSUED, QUIET_HOURS, WINDOWS_FILE.
+type pushEnv struct {
+	bill   []push.BillOption
+	remind []push.ReminderOption
+	quiet  asynqpush.QuietHours
+	now    func() time.Time // the clock (nil: time.Now)
+}
+
+func readPushEnv(getenv func(string) string) (e pushEnv, err error) {
+	if e.quiet, err = pushQuietHours(getenv); err != nil {
+		return e, err
+	}
+	if e.bill, err = pushBillOptions(getenv); err != nil {
+		return e, err
+	}
+	e.remind, err = pushReminderOptions(getenv)
+	return e, err
+}
+
+// scheduler is the scheduler of bills, reminders and re-bills; a nil
+// client is one on the store's Redis, a nil ledger the default one.
+func (e pushEnv) scheduler(store *asynqpush.Store, client *asynq.Client, ledger *asynqpush.Ledger) *asynqpush.Scheduler {
+	return asynqpush.NewScheduler(store, client, asynqpush.ScheduleOptions{Bill: e.bill, Remind: e.remind, Quiet: e.quiet, Ledger: ledger, Now: e.now})
+}
+
+// newPushScheduler is pushEnv.scheduler with the environment's options.
+func newPushScheduler(store *asynqpush.Store, client *asynq.Client, getenv func(string) string, ledger *asynqpush.Ledger) (*asynqpush.Scheduler, error) {
+	e, err := readPushEnv(getenv)
 	if err != nil {
 		return nil, err
 	}
+	return e.scheduler(store, client, ledger), nil
+}
+
+// startPush runs the push workers (an asynq server on rdb, delivering
+// through sender at PUSH_RATE over all replicas, one message a second per
+// chat, never inside QUIET_HOURS) and a daily scheduler tick (pushTick)
+// that enqueues the bills of the billDay of each month, each day's
+// reminders and the re-bills of a new parameter value; the push ledger's
+// changes are counted in reg. With a nil sender (no Telegram) nothing runs: bills would
+// wait in Redis for a replica that can send. stop shuts the server down,
+// waiting for running sends.
+func startPush(ctx context.Context, rdb redis.UniversalClient, sender asynqpush.Sender, log *slog.Logger, getenv func(string) string, reg prometheus.Registerer) (stop func(), err error) {
+	return startPushAt(ctx, rdb, sender, log, getenv, reg, time.Now)
+}
+
+// startPushAt is startPush on the clock now (tests inject one).
+func startPushAt(ctx context.Context, rdb redis.UniversalClient, sender asynqpush.Sender, log *slog.Logger, getenv func(string) string, reg prometheus.Registerer, now func() time.Time) (stop func(), err error) {
+	env, err := readPushEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
+	env.now = now
+	quiet := env.quiet
 	if sender == nil {
 		log.Info("push: no sender (TELEGRAM_BOT_TOKEN not set): bills are neither scheduled nor sent")
 		return func() {}, nil
@@ -213,24 +287,20 @@ func startPush(ctx context.Context, rdb redis.UniversalClient, sender asynqpush.
 	if err != nil {
 		return nil, err
 	}
-	opts, err := pushBillOptions(getenv)
-	if err != nil {
-		return nil, err
-	}
 	ledger := asynqpush.NewLedger(rdb, asynqpush.LedgerOptions{OnRecord: pushLedgerMetrics(reg, rdb, log)})
 	store := asynqpush.NewStore(rdb)
-	w := asynqpush.NewWorker(store, rdb, sender, asynqpush.WorkerOptions{Rate: rate, Bill: opts, Log: log, Quiet: quiet, Ledger: ledger})
-	srv := asynqpush.NewServer(rdb, asynqpush.ServerOptions{Log: log, Quiet: quiet})
+	w := asynqpush.NewWorker(store, rdb, sender, asynqpush.WorkerOptions{Rate: rate, Bill: env.bill, Remind: env.remind, Log: log, Quiet: quiet, Ledger: ledger, Now: now})
+	srv := asynqpush.NewServer(rdb, asynqpush.ServerOptions{Log: log, Quiet: quiet, Now: now})
 	if err := srv.Start(asynqpush.Mux(w)); err != nil {
 		return nil, fmt.Errorf("push: starting workers: %w", err)
 	}
 	client := asynq.NewClientFromRedisClient(rdb)
-	sch := asynqpush.NewScheduler(store, client, asynqpush.ScheduleOptions{Bill: opts, Quiet: quiet, Ledger: ledger})
+	sch := env.scheduler(store, client, ledger)
 	tctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		pushTick(tctx, sch, log, time.Now)
+		pushTick(tctx, sch, log, now)
 	}()
 	log.Info("push: workers started", "rate_per_s", rate, "bill_day", billDay, "quiet_hours", quiet.String())
 	return func() {
@@ -305,20 +375,35 @@ func newPushAdapter(cfg serveConfig, conv bot.Conversation, log *slog.Logger) (*
 	return a, nil
 }
 
-// pushTick schedules the month's bills now (if today is billDay) and then
-// every day at 08:00 Beijing time, an hour before they go out.
+// pushRun is one of the tick's scheduling runs.
+type pushRun struct {
+	what string
+	run  func(context.Context, time.Time) (asynqpush.Report, error)
+}
+
+// pushTick schedules now and then every day at 08:00 Beijing time, an
+// hour before they go out: the month's bills (if today is billDay), the
+// day's reminders, and on the first day of a new dated parameter value the
+// changes of the subscribed enterprises' bills. A day with no tick loses
+// its reminders; a second tick (a restart, another replica) enqueues
+// nothing twice.
 func pushTick(ctx context.Context, sch *asynqpush.Scheduler, log *slog.Logger, now func() time.Time) {
 	for {
 		today := beijingDay(now())
+		day := today.Format(time.DateOnly)
+		runs := []pushRun{{"reminders", sch.ScheduleReminders}, {"re-bills for new parameter values", sch.RebillParams}}
 		if today.Day() == billDay {
-			start := now()
-			r, err := sch.ScheduleBills(ctx, today)
+			runs = append([]pushRun{{"bills", sch.ScheduleBills}}, runs...)
+		}
+		for _, r := range runs {
+			start := time.Now()
+			rep, err := r.run(ctx, today)
 			if err != nil {
-				log.Error("push: scheduling bills", "date", today.Format(time.DateOnly), "err", err)
-			} else {
-				log.Info("push: bills scheduled", "date", today.Format(time.DateOnly), "subscribed", r.Subscribed,
-					"enqueued", r.Enqueued, "duplicates", r.Duplicates, "quiet", r.Quiet, "took", time.Since(start))
+				log.Error("push: scheduling "+r.what, "date", day, "err", err)
+				continue
 			}
+			log.Info("push: "+r.what+" scheduled", "date", day, "subscribed", rep.Subscribed,
+				"enqueued", rep.Enqueued, "duplicates", rep.Duplicates, "quiet", rep.Quiet, "took", time.Since(start))
 		}
 		t := now().In(chinaTime)
 		next := time.Date(t.Year(), t.Month(), t.Day(), 8, 0, 0, 0, chinaTime)
@@ -406,8 +491,10 @@ func commandChat(c telegram.Command) (int64, error) {
 
 // pushSubscribeCommand is /subscribe PROFILE-JSON: the profile is validated
 // and saved with this chat as its subscription. An enterprise subscribed from
-// another chat can only be taken over by staff.
-func pushSubscribeCommand(store *asynqpush.Store) telegram.CommandHandler {
+// another chat can only be taken over by staff. With sch, a saved profile
+// that replaced one whose bill today differs gets the change pushed (a
+// re-bill: only what changed), and today's reminders are scheduled for it.
+func pushSubscribeCommand(store *asynqpush.Store, sch *asynqpush.Scheduler, now func() time.Time) telegram.CommandHandler {
 	return func(ctx context.Context, c telegram.Command) (bot.Reply, error) {
 		chat, err := commandChat(c)
 		if err != nil {
@@ -424,6 +511,7 @@ func pushSubscribeCommand(store *asynqpush.Store) telegram.CommandHandler {
 			return bot.Reply{}, err
 		}
 		old, err := store.Get(ctx, p.ID)
+		replaced := err == nil
 		switch {
 		case errors.Is(err, asynqpush.ErrNotFound):
 		case err != nil:
@@ -434,6 +522,17 @@ func pushSubscribeCommand(store *asynqpush.Store) telegram.CommandHandler {
 		p.ChatID = chat
 		if err := store.Save(ctx, p); err != nil {
 			return bot.Reply{}, err
+		}
+		if sch != nil {
+			day := beijingDay(now())
+			if replaced {
+				if _, _, err := sch.Rebill(ctx, old, p, day); err != nil {
+					return bot.Reply{}, err
+				}
+			}
+			if _, err := sch.ScheduleProfileReminders(ctx, p, day); err != nil {
+				return bot.Reply{}, err
+			}
 		}
 		return bot.Reply{Text: "已订阅：" + enterpriseName(p) + "。每月1日09:00推送红利账单；发送 /bill 立即查看，/unsubscribe 退订。"}, nil
 	}
@@ -506,7 +605,9 @@ func pushForgetCommand(store *asynqpush.Store) telegram.CommandHandler {
 }
 
 // deleteChatProfiles deletes the enterprise profiles a chat subscribed and
-// says how many there were (/deleteprofile and /forget).
+// the push ledger's entries of the chat (bills, reminders, re-bills sent
+// or planned), and says how many profiles there were (/deleteprofile and
+// /forget).
 func deleteChatProfiles(ctx context.Context, store *asynqpush.Store, chat int64) (int, error) {
 	ps, err := store.ByChat(ctx, chat)
 	if err != nil {
@@ -517,5 +618,19 @@ func deleteChatProfiles(ctx context.Context, store *asynqpush.Store, chat int64)
 			return 0, err
 		}
 	}
+	if _, err := store.ForgetChatPushes(ctx, chat); err != nil {
+		return 0, err
+	}
 	return len(ps), nil
+}
+
+// subscribeScheduler is the scheduler /subscribe enqueues re-bills and
+// reminders with; nil (none) when the environment is bad, which startPush
+// reports before anything serves.
+func subscribeScheduler(store *asynqpush.Store, getenv func(string) string) *asynqpush.Scheduler {
+	sch, err := newPushScheduler(store, nil, getenv, nil)
+	if err != nil {
+		return nil
+	}
+	return sch
 }

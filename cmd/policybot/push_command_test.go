@@ -51,7 +51,7 @@ func TestChatCommandsSayItInChinese(t *testing.T) {
 	store, corr := asynqpush.NewStore(rdb), newCorrections(rdb, "k")
 	now := func() time.Time { return time.Date(2026, 11, 30, 10, 0, 0, 0, chinaTime) }
 	getenv := func(string) string { return "" }
-	sub, bill, unsub, del := pushSubscribeCommand(store), pushBillCommand(store, corr, getenv, now), pushUnsubscribeCommand(store), pushForgetCommand(store)
+	sub, bill, unsub, del := pushSubscribeCommand(store, nil, now), pushBillCommand(store, corr, getenv, now), pushUnsubscribeCommand(store), pushForgetCommand(store)
 	correct := pushCorrectCommand(store, corr, now)
 	json := append(push.ProfileWords(), "JSON")
 

@@ -86,7 +86,7 @@ func TestPushCommands(t *testing.T) {
 	store := asynqpush.NewStore(rdb)
 	now := func() time.Time { return time.Date(2026, 11, 30, 10, 0, 0, 0, chinaTime) }
 	getenv := func(string) string { return "" }
-	sub, bill, unsub, forget := pushSubscribeCommand(store), pushBillCommand(store, newCorrections(rdb, "k"), getenv, now), pushUnsubscribeCommand(store), pushForgetCommand(store)
+	sub, bill, unsub, forget := pushSubscribeCommand(store, nil, now), pushBillCommand(store, newCorrections(rdb, "k"), getenv, now), pushUnsubscribeCommand(store), pushForgetCommand(store)
 	ctx := context.Background()
 	say := func(h telegram.CommandHandler, c telegram.Command) string {
 		t.Helper()
@@ -286,6 +286,7 @@ type fakeBotAPI struct {
 type botSend struct {
 	Chat string
 	At   time.Time
+	Text string
 }
 
 func (f *fakeBotAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -306,7 +307,7 @@ func (f *fakeBotAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			f.got429 <- time.Now()
 			return
 		}
-		f.sends = append(f.sends, botSend{chat, time.Now()})
+		f.sends = append(f.sends, botSend{chat, time.Now(), r.FormValue("text")})
 		io.WriteString(w, `{"ok":true,"result":{"message_id":9,"date":1764000000,"chat":{"id":1,"type":"private"}}}`)
 	default:
 		io.WriteString(w, `{"ok":true,"result":true}`)

@@ -52,19 +52,21 @@ func (s *Scheduler) rebillTask(id string, old, new push.Profile, oldDay, day tim
 	if !ok {
 		return task{}, c, false
 	}
-	return task{TaskRebill, billPayload{Enterprise: id, Date: day.Format(time.DateOnly),
+	return task{typ: TaskRebill, pl: billPayload{Enterprise: id, Date: day.Format(time.DateOnly),
 		Hash: changeHash(c), Text: c.Text, Bill: billPrint(nb)}}, c, true
 }
 
 // Rebill compares the bills on day (its calendar day) of a profile before
 // (old) and after a save (new, as saved: its ChatID is the subscription)
-// and, when they differ and new has a chat, enqueues the change. It
-// returns the change (empty without one) and whether a task was new.
+// and, when they differ and new has a chat, enqueues the change, to go out
+// now (out of quiet hours). It returns the change (empty without one) and
+// whether a task was new.
 func (s *Scheduler) Rebill(ctx context.Context, old, new push.Profile, day time.Time) (push.Change, bool, error) {
 	t, c, ok := s.rebillTask(new.ID, old, new, day, day)
 	if !ok || new.ChatID == 0 {
 		return c, false, nil
 	}
+	t.at = s.o.Now()
 	n, err := s.enqueueFor(ctx, new.ChatID, []task{t})
 	return c, n > 0, err
 }
@@ -108,7 +110,8 @@ func (s *Scheduler) Import(ctx context.Context, roster []push.Profile, day time.
 
 // RebillParams enqueues, on the first day of a new dated parameter value
 // (push.ParamChanges from the day before to day), the change of every
-// subscribed enterprise's bill from the day before to day. On other days
+// subscribed enterprise's bill from the day before to day, to go out at
+// SendAt of day. On other days
 // it does nothing. Running it again enqueues nothing twice.
 func (s *Scheduler) RebillParams(ctx context.Context, day time.Time) (Report, error) {
 	before := day.AddDate(0, 0, -1)

@@ -40,7 +40,7 @@ func (s *Scheduler) ScheduleProfileReminders(ctx context.Context, p push.Profile
 func (s *Scheduler) reminderTasks(p push.Profile, day time.Time) []task {
 	var ts []task
 	for _, r := range push.Reminders(p, day, slices.Concat(s.o.Remind, []push.ReminderOption{push.RemindWithin(1)})...) {
-		ts = append(ts, task{TaskReminder, billPayload{Enterprise: p.ID, Date: r.Due, Kind: r.Kind}})
+		ts = append(ts, task{typ: TaskReminder, pl: billPayload{Enterprise: p.ID, Date: r.Due, Kind: r.Kind}})
 	}
 	return ts
 }

@@ -149,14 +149,16 @@ func (s *Scheduler) ScheduleBills(ctx context.Context, date time.Time) (Report, 
 		if len(b.Items) == 0 && len(b.NearMisses) == 0 && len(b.Deadlines) == 0 {
 			return nil
 		}
-		return []task{{TaskBill, billPayload{Enterprise: p.ID, Date: day}}}
+		return []task{{typ: TaskBill, pl: billPayload{Enterprise: p.ID, Date: day}}}
 	})
 }
 
-// task is one push task to enqueue: its type and payload.
+// task is one push task to enqueue: its type and payload, and when it
+// goes out (zero: SendAt of its date).
 type task struct {
 	typ string
 	pl  billPayload
+	at  time.Time
 }
 
 // each runs tasks over every subscribed enterprise on Workers goroutines
@@ -236,8 +238,9 @@ func (s *Scheduler) each(ctx context.Context, tasks func(p push.Profile) []task)
 // ref names t's push.
 func (t task) ref() pushRef { return t.pl.ref(t.typ) }
 
-// enqueue enqueues t under its push's task id, processed at SendAt of its
-// date; isNew is false when asynq already holds that id (a duplicate).
+// enqueue enqueues t under its push's task id, processed at t.at out of
+// quiet hours, or SendAt of its date; isNew is false when asynq already
+// holds that id (a duplicate).
 func (s *Scheduler) enqueue(ctx context.Context, t task) (isNew bool, err error) {
 	date, err := time.Parse(time.DateOnly, t.pl.Date)
 	if err != nil {
@@ -245,8 +248,12 @@ func (s *Scheduler) enqueue(ctx context.Context, t task) (isNew bool, err error)
 	}
 	payload, _ := json.Marshal(t.pl)
 	id := t.ref().taskID()
+	at := s.SendAt(date, id)
+	if !t.at.IsZero() {
+		at = s.o.Quiet.Next(t.at, id)
+	}
 	_, err = s.client.EnqueueContext(ctx, asynq.NewTask(t.typ, payload),
-		asynq.TaskID(id), asynq.Queue(s.o.Queue), asynq.ProcessAt(s.SendAt(date, id)),
+		asynq.TaskID(id), asynq.Queue(s.o.Queue), asynq.ProcessAt(at),
 		asynq.Retention(s.o.Retention), asynq.MaxRetry(s.o.MaxRetry))
 	switch {
 	case err == nil:

@@ -32,7 +32,7 @@ var commandList = strings.Join([]string{
 	"· " + WordBill + "：查看本企业的红利账单",
 	"· " + WordProfile + "：修改企业资料",
 	"· " + WordUnsubscribe + "：退订账单推送",
-	"· " + WordCorrect + "：反馈上一条回答有误",
+	"· " + WordCorrect + "：反馈上一条回答有误（可以接着写哪里不对，如“反馈有误：金额应该是40万”）",
 	"· " + WordForget + "：删除您的对话记录和上下文",
 	"· " + WordHelp + "：使用帮助",
 }, "\n")
@@ -54,7 +54,7 @@ var (
 	// WeChat: honest about where they are offered now.
 	pushNotHereText = "微信里暂时还不能订阅和查看红利账单：账单推送目前在 Telegram 上提供（/subscribe 附企业资料订阅，/bill 查看，/profile 修改资料，/unsubscribe 退订，/correct 反馈账单有误）。\n\n在这里您可以直接用文字提问政策和金额，例如“我们是国家级小巨人，能拿多少”。"
 
-	correctDoneText    = "已记录：您认为上一条回答有误，工作人员会核对并改进。若是金额或条款不对，欢迎直接说明哪里不对。账单异议目前请在 Telegram 用 /correct 提交。"
+	correctDoneText    = "已记录：您认为上一条回答有误，工作人员会核对并改进（可以发“反馈有误：”加上哪里不对）。账单异议目前请在 Telegram 用 /correct 提交。"
 	correctNothingText = "没有找到可以反馈的上一条回答（可能已过期）。您可以重新提问；账单异议目前请在 Telegram 用 /correct 提交。"
 
 	forgetDoneText   = "已删除：您在本公众号的对话记录（提问和回答）和对话上下文。之后的提问将重新开始。"

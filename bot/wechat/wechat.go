@@ -487,9 +487,13 @@ func (a *Adapter) message(openID, text string) bot.Message {
 	return bot.Message{Channel: Channel, UserID: openID, ChatID: openID, Text: text, Time: a.opts.now()}
 }
 
-// commandWord reads a whole message as a command word.
+// commandWord reads a whole message as a command word; 反馈有误 may be
+// followed by a colon and what is wrong ("反馈有误：金额应该是40万").
 func commandWord(text string) (string, bool) {
 	t := strings.TrimRight(strings.TrimSpace(text), "。！!")
+	if correctReason(t) != "" {
+		return WordCorrect, true
+	}
 	switch t {
 	case WordHelp, WordSubscribe, WordBill, WordProfile, WordUnsubscribe, WordForget, WordCorrect:
 		return t, true
@@ -556,7 +560,7 @@ func (a *Adapter) command(ctx context.Context, word string, msg bot.Message) []s
 		if data == "" {
 			return renderParts(correctNothingText)
 		}
-		ack, err := a.conv.Feedback(ctx, bot.Feedback{Channel: Channel, UserID: openID, Data: data, Time: a.opts.now()})
+		ack, err := a.conv.Feedback(ctx, bot.Feedback{Channel: Channel, UserID: openID, Data: data, Reason: correctReason(msg.Text), Time: a.opts.now()})
 		switch {
 		case errors.Is(err, bot.ErrBadCallback):
 			return renderParts(correctNothingText)
@@ -569,6 +573,22 @@ func (a *Adapter) command(ctx context.Context, word string, msg bot.Message) []s
 		return renderParts(pushNotHereText)
 	}
 	return renderParts(helpText)
+}
+
+// correctReason is what follows "反馈有误：" or "反馈有误:" ("" if none).
+func correctReason(text string) string {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(text), WordCorrect)
+	if !ok {
+		return ""
+	}
+	rest = strings.TrimSpace(rest)
+	if r, ok := strings.CutPrefix(rest, "："); ok {
+		return strings.TrimSpace(r)
+	}
+	if r, ok := strings.CutPrefix(rest, ":"); ok {
+		return strings.TrimSpace(r)
+	}
+	return ""
 }
 
 // flooded tells a user the engine rate-limited to slow down, at most once

@@ -415,6 +415,12 @@ func TestCommandWords(t *testing.T) {
 	if len(conv.feedback) != 1 || conv.feedback[0].Data != "fb:down:x" || conv.feedback[0].UserID != testOpenID || conv.feedback[0].Channel != Channel {
 		t.Errorf("feedback %+v, want the answer's 👎", conv.feedback)
 	}
+	if _, got := h.post(t, textXML(testOpenID, "反馈有误：金额应该是40万", nextMsgID())); !strings.Contains(got, "已记录") {
+		t.Errorf("反馈有误 with a reason: %q", got)
+	}
+	if len(conv.feedback) != 2 || conv.feedback[1].Reason != "金额应该是40万" || conv.feedback[0].Reason != "" {
+		t.Errorf("feedback reasons %+v", conv.feedback)
+	}
 	if _, got := h.post(t, textXML(testOpenID, "删除我的记录", nextMsgID())); !strings.Contains(got, "已删除") {
 		t.Errorf("删除我的记录: %q", got)
 	}
@@ -614,5 +620,43 @@ func TestNoPanicOnOddCallbacks(t *testing.T) {
 				t.Errorf("safe=%v: text with ]]> came back as %q\n%s", safe, got, h.logs)
 			}
 		}
+	}
+}
+
+// memClaimer is a Claimer shared by two adapters, as Redis is by replicas.
+type memClaimer struct {
+	mu   sync.Mutex
+	keys map[string]bool
+}
+
+func (c *memClaimer) Claim(_ context.Context, key string, _ time.Duration) (bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.keys[key] {
+		return false, nil
+	}
+	c.keys[key] = true
+	return true, nil
+}
+
+// TestRetryOnAnotherReplica: a retry reaching a second replica is
+// acknowledged there, not answered again.
+func TestRetryOnAnotherReplica(t *testing.T) {
+	claims := &memClaimer{keys: map[string]bool{}}
+	conv1, conv2 := &fakeConv{}, &fakeConv{}
+	h1 := newHarness(t, conv1, false, WithClaimer(claims))
+	h2 := newHarness(t, conv2, false, WithClaimer(claims))
+	body := textXML(testOpenID, "问题", nextMsgID())
+	if _, got := h1.post(t, body); got == "" {
+		t.Fatal("first replica did not answer")
+	}
+	if status, got := h2.post(t, body); status != 200 || got != "" {
+		t.Errorf("retry on the second replica: %d %q, want 200 and no answer", status, got)
+	}
+	if conv2.calls() != 0 {
+		t.Error("the second replica asked its engine")
+	}
+	if _, got := h2.post(t, textXML(testOpenID, "另一个问题", nextMsgID())); got == "" {
+		t.Error("a new message on the second replica was not answered")
 	}
 }

@@ -95,6 +95,7 @@ type options struct {
 
 	observer       Observer
 	fallbackReason FallbackReasoner
+	curated        CuratedAnswers
 }
 
 // Option configures an Engine.
@@ -124,6 +125,10 @@ func WithPhraser(p Phraser) Option { return func(o *options) { o.phraser = p } }
 
 // WithObserver reports answers, fallbacks and feedback (metrics).
 func WithObserver(o Observer) Option { return func(o2 *options) { o2.observer = o } }
+
+// WithCuratedAnswers serves the answers bureau staff wrote or approved for
+// questions (the console's /staff/curated) before anything is retrieved.
+func WithCuratedAnswers(c CuratedAnswers) Option { return func(o *options) { o.curated = c } }
 
 // WithFallbackReason classifies Phraser errors for logs and metrics.
 func WithFallbackReason(f FallbackReasoner) Option {
@@ -171,6 +176,9 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 	if rest, ok := strings.CutPrefix(q, "/calc"); ok && (rest == "" || rest[0] == ' ' || rest[0] == '@') {
 		_, args, _ := strings.Cut(rest, " ")
 		return e.calcCommand(a, args)
+	}
+	if c, ok := e.curatedAnswer(ctx, q); ok {
+		return e.composeCurated(a, c)
 	}
 	q, fixes := knowledge.Standardize(q)
 	r := reading{needs: knowledge.Needs(q), lang: detectLang(q)}

@@ -44,6 +44,7 @@ const (
 	ModeOffline     = "offline"      // extractive answer and calculators
 	ModeLLM         = "llm"          // a language model phrased the answer
 	ModeLLMFallback = "llm_fallback" // the model failed; the offline answer was sent
+	ModeCurated     = "curated"      // an answer bureau staff wrote or approved
 )
 
 // Feedback verdicts.

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/cdsme/policybot/bot"
 	"github.com/cdsme/policybot/bot/console"
 	"github.com/cdsme/policybot/push"
 	"github.com/cdsme/policybot/push/asynqpush"
@@ -108,5 +110,25 @@ func TestCorrectionNotifier(t *testing.T) {
 		if err := n.Notify(ctx, id, "x"); !errors.Is(err, console.ErrNoChat) {
 			t.Errorf("Notify(%s) = %v, want ErrNoChat", id, err)
 		}
+	}
+}
+
+// A curated answer written in the console is what the serving engine says
+// to the next user who asks that question.
+func TestCuratedAnswerReachesTheEngine(t *testing.T) {
+	rdb := redis.NewClient(&redis.Options{Addr: miniredis.RunT(t).Addr()})
+	store := console.NewRedisCurated(rdb)
+	ctx := context.Background()
+	if _, err := store.Save(ctx, console.Curated{Question: "小巨人奖励什么时候申报", Answer: "以市经信局每年发布的申报通知为准。", Clauses: []string{"policy/1"}}); err != nil {
+		t.Fatal(err)
+	}
+	corpus, ix, err := newIndex(ctx, config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := bot.NewEngine(corpus, ix, bot.WithCuratedAnswers(curatedAnswers{store: store, log: slog.New(slog.DiscardHandler)}))
+	a := eng.Ask(ctx, "小巨人奖励什么时候申报？")
+	if a.Mode != bot.ModeCurated || !strings.Contains(a.Answer, "申报通知") {
+		t.Errorf("mode %s: %s", a.Mode, a.Answer)
 	}
 }

@@ -115,7 +115,7 @@ const (
 		"也可以点账单下方的“反馈有误”按钮。"
 	correctNoProfileText = "本会话没有订阅企业，没有可以反馈的账单。发送 /subscribe 可订阅红利账单。"
 	correctWhichText     = "本会话订阅了%d家企业，请在说明前写上企业编号，例如：\n/correct %s 2025年研发投入应为600万\n本会话的企业：%s"
-	correctKeptText      = "记录会保存给工作人员核对；账单和企业资料不会因此自动修改，也不会单独回复。如果是资料填错了，可以重新发送 /subscribe 附上正确的完整资料，再发送 /bill 查看新账单。"
+	correctKeptText      = "记录会保存给工作人员核对，工作人员可能在这里回复您；账单和企业资料不会因此自动修改。如果是资料填错了，可以重新发送 /subscribe 附上正确的完整资料，再发送 /bill 查看新账单。"
 	correctLimitText     = "本会话今天已提交%d条异议，达到每日上限，这一条没有记录。请明天再提交；情况紧急请咨询主管部门或拨打 12345 热线。"
 	correctTapAddedText  = "已记录：您认为%s的账单有误（企业 %s）。账单和资料不会因此自动修改；可发送 /correct 加文字说明哪里不对。"
 	correctTapRepeatText = "这份账单（%s，企业 %s）的异议已经记录过了。可发送 /correct 加文字说明哪里不对。"

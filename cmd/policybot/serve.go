@@ -220,6 +220,7 @@ func buildEngine(ctx context.Context, cfg serveConfig, rdb redis.UniversalClient
 		bot.WithRateLimiter(redisstore.NewRateLimiter(rdb, redisstore.RateOptions{})),
 		bot.WithObserver(m.web),
 		bot.WithSecret(cfg.secret),
+		bot.WithCuratedAnswers(curatedAnswers{store: console.NewRedisCurated(rdb), log: log}),
 	}
 	if !cfg.issued.IsZero() {
 		opts = append(opts, bot.WithIssued(cfg.issued))

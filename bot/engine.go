@@ -223,6 +223,9 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 	a.Answered = true
 	a.Citations = e.preferNamedDocument(e.citations(res.Hits), q)
 	calcs, missing, pending, rule := e.calculate(&in)
+	if in.relative != "" {
+		calcs, missing = e.withoutRelative(calcs, missing, &in, r.lang)
+	}
 	if len(in.awards) > 1 {
 		calcs = append([]policies.Calculation{policies.Highest(in.awards, e.opts.now())}, calcs...)
 	}

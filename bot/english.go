@@ -28,12 +28,13 @@ const HotlineEN = "the 12345 government service hotline (“12345 政务服务�
 // (intent.go, roles.go, need.go, engine.go): Chinese format → English, read
 // back as policies reads receipts (%v amount, %d count, %s text).
 var notesEN = mustPhrasebook(map[string]string{
-	"“%s”按“%s”理解。":                                       "“%s” was read as “%s”.",
-	"“%s”按低于%v计算。":                                       "“%s” is taken as just below %v.",
-	"问题给的是一个范围（%v—%v），下面按两端分别计算。":                        "The question gives a range (%v to %v): both ends are calculated below.",
-	"问题说研发投入减少或没有增加：没有增量，按0计算。":                          "The question says R&D spending fell or did not rise: there is no increase, so 0 is used.",
-	"“-%s”是负数，不能作为金额计算；请告诉我正确的金额。":                       "“-%s” is negative and cannot be used as an amount; please give the correct figure.",
-	"几笔数字化智能化投资按合计计算。":                                   "Several digital and smart investments are added up.",
+	"“%s”按“%s”理解。":                 "“%s” was read as “%s”.",
+	"“%s”按低于%v计算。":                 "“%s” is taken as just below %v.",
+	"问题给的是一个范围（%v—%v），下面按两端分别计算。":  "The question gives a range (%v to %v): both ends are calculated below.",
+	"问题说研发投入减少或没有增加：没有增量，按0计算。":    "The question says R&D spending fell or did not rise: there is no increase, so 0 is used.",
+	"“-%s”是负数，不能作为金额计算；请告诉我正确的金额。": "“-%s” is negative and cannot be used as an amount; please give the correct figure.",
+	"几笔数字化智能化投资按合计计算。":             "Several digital and smart investments are added up.",
+	"问题中的“%s”是相对于另一个数字的说法，我不替您换算，以免算错；请直接告诉我换算后的金额。":     "“%s” is said relative to another figure; I do not convert it, so as not to get it wrong: please give the amount itself.",
 	"按LPR %s计算的利息：%v × %s × %d/12个月 = %v（由您给的贷款额和利率推算）。": "Interest at the LPR of %s: %v × %s × %d/12 months = %v (worked out from the loan and the rates you gave).",
 	"实际支付的利息按实际利率推算：%v × %s × %d/12个月 = %v。":             "Interest actually paid, worked out from the actual rate: %v × %s × %d/12 months = %v.",
 	"是的，按条文计算正是%v（计算见下）。":                                "Yes: by the clause it is exactly %v (calculation below).",

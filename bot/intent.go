@@ -33,7 +33,10 @@ type intent struct {
 	guesses   []yuan.Mention // the user's own estimates, checked, never inputs
 	awards    []yuan.Mention // awards of different policies for one matter, to choose between
 	ambiguous bool           // two readings give different amounts
-	mentions  []yuan.Mention // the figures read as inputs, for the reading
+	// relative is a figure said relative to another ("多投了三分之一",
+	// "是材料费的1.5倍"): not converted, the amount is asked for instead.
+	relative string
+	mentions []yuan.Mention // the figures read as inputs, for the reading
 }
 
 type ruleCall struct {
@@ -106,6 +109,7 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 	in.asksMin = reAsksMin.MatchString(norm)
 	in.asksTotal = reAsksTotal.MatchString(norm)
 	in.asksDiff = reAsksDiff.MatchString(norm)
+	in.relative = reRelative.FindString(norm)
 	fig := readFigures(raw, yuan.Extract(raw))
 	// A negative amount is a bad figure, never its absolute value: it is
 	// dropped, said so, and asked for like a missing one.
@@ -638,6 +642,9 @@ func rdInputs(raw string, ms []yuan.Mention, in map[string]string) map[string]st
 	case len(ms) == 1 && in["increase_yuan"] != "":
 		// A follow-up ("如果是500万呢") replaces the increase.
 		setIncrease(ms[0].Yuan)
+	case len(ms) == 1 && nearestYear(raw, ms, 0, reIncreaseTo) == "last":
+		// "去年研发投了1200万": last year's; this year's is asked for.
+		in["rd_last_year_yuan"] = itoa(ms[0].Yuan)
 	case len(ms) == 1:
 		in["rd_this_year_yuan"] = itoa(ms[0].Yuan)
 	}
@@ -809,6 +816,7 @@ var (
 	reLevelThenCount = regexp.MustCompile(`^(技术)?(标准)?\s*(共|各|有|)\s*$`)
 	reAsksMin        = regexp.MustCompile(`门槛|起点|起步|至少|最低|最少|达到多少|多少才|才能拿|才能申请|才够|才有|够得着|\b(minimum|at least|threshold|qualify for)\b`)
 	reAsksMax        = regexp.MustCompile(`最高|最多|上限|封顶|顶格|至多|\b(max|maximum|cap|capped|at most|upper limit|ceiling)\b`)
+	reRelative       = regexp.MustCompile(`[一二三四五六七八九十百0-9]+分之[一二三四五六七八九十0-9]+|[0-9.一二两三四五六七八九十]+倍|多一半|少一半|的一半|一半的|翻番|翻倍|翻了一番|\b(twice|double|doubled|half as much|a third|one third|a quarter|one quarter)\b`)
 	reAsksDiff       = regexp.MustCompile(`相差|差多少|差距|差几|多拿多少|少拿多少|多得多少|多多少|哪个划算|哪个多|哪种多|\b(difference|how much more|how much less|which pays more)\b`)
 	reAsksTotal      = regexp.MustCompile(`一共|合共|合计|总共|共计|总计|加起来|加在一起|一起能拿|一起拿|一起能领|两项一起|\b(in total|altogether|combined|total)\b`)
 	// reAnaphora: the question points back at the last one ("这个", "它").

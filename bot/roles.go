@@ -28,6 +28,10 @@ var (
 	// reGuessBefore: the figure is what the user thinks they get or the
 	// amount is.
 	reGuessBefore = regexp.MustCompile(`(是|就是|会是|应该是|有|给|贴|听说|据说|(拿|领|得|补|奖)(到|了)?)\s*$|(?i)\b(is it|is that|is the \w+( \w+)?|be|get|receive|gives?|heard|told|said)\s*(rmb|cny|¥)?\s*$`)
+	// reContextFigure: the figure is a quantity no calculator takes — profit,
+	// tax, pay, assets, capital — named just before it in a statement about
+	// the company.
+	reContextFigure = regexp.MustCompile(`(利润|净利|毛利|利税|纳税|缴税|税费|税收|工资|薪酬|总资产|资产|负债|注册资本|实缴资本|市值|估值|(?i:net profit|profit|net income|tax(es)? paid|tax|assets|salar(y|ies)|payroll|valuation|registered capital))[^0-9，。,;；]{0,6}$`)
 	// reGuessAsked: the yes/no question comes before the figure ("奖励是不是100万").
 	reGuessAsked = regexp.MustCompile(`(是不是|是否是|会不会是|难道是|真的是|确定是|真能拿|能不能拿到?|能否拿到?|有没有)\s*$|(?i)\b(is it really|is it actually|could it be)\s*$`)
 	// reAwardBefore: the figure is an award someone gives ("能补50万", "给40万").
@@ -61,6 +65,9 @@ func readFigures(raw string, ms []yuan.Mention) figures {
 		seg := segmentAround(raw, m)
 		// The tag of a yes/no question may follow a comma ("93万，对吗？").
 		before, after := knowledge.Normalize(raw[seg[0]:m.Start]), knowledge.Normalize(raw[m.End:min(len(raw), m.End+40)])
+		if reContextFigure.MatchString(before) {
+			continue // "净利润1,200万", "tax paid RMB 21m": the company's context, no rule's input
+		}
 		if m.RangeTo == 0 && (reGuessAfter.MatchString(after) && reGuessBefore.MatchString(before) || reGuessAsked.MatchString(before)) {
 			f.guesses = append(f.guesses, m)
 			continue
@@ -495,4 +502,43 @@ func basisPoints(s string) (int64, bool) {
 
 func fmtBP(bp int64) string {
 	return strings.TrimSuffix(strings.TrimSuffix(fmt.Sprintf("%d.%02d", bp/100, bp%100), "0"), ".0") + "%"
+}
+
+// withoutRelative handles a figure said relative to another ("多投了三分之
+// 一", "二期是一期的1.5倍"): the engine does not convert it, a reading it
+// could get wrong. A rule that adds up listed items (frames' sums) would
+// add up too few, so its receipt is dropped and the amount asked for; a
+// rule with one figure per role already asks for the role it lacks. Either
+// way the answer says why.
+func (e *Engine) withoutRelative(cs []policies.Calculation, missing []string, in *intent, lang string) ([]policies.Calculation, []string) {
+	var kept []policies.Calculation
+	dropped := false
+	for _, c := range cs {
+		// A rule with one figure per role asks for the role it lacks by
+		// itself; a rule adding up listed items would add up too few.
+		if !usesFigures(c) || !policies.SumsItems(c.Rule) {
+			kept = append(kept, c)
+			continue
+		}
+		dropped = true
+		if r, ok := policies.RuleByName(c.Rule); ok && len(r.Inputs) > 0 {
+			missing = appendUnique(missing, e.inputLabel(c.Rule, r.Inputs[0].Name))
+		}
+	}
+	if dropped || len(missing) > 0 {
+		in.notes = append(in.notes, fmt.Sprintf("问题中的“%s”是相对于另一个数字的说法，我不替您换算，以免算错；请直接告诉我换算后的金额。", in.relative))
+	}
+	return kept, missing
+}
+
+// usesFigures reports whether a receipt was computed from amounts the user
+// gave (an input in yuan), not only from choices such as a standard level.
+func usesFigures(c policies.Calculation) bool {
+	for _, v := range c.Inputs {
+		switch v.(type) {
+		case int64, []int64:
+			return true
+		}
+	}
+	return false
 }

@@ -29,6 +29,8 @@ type Frame struct {
 	// Separate: several calculations of the rule in one question are
 	// separate awards (summed when a total is asked), not alternatives.
 	Separate bool
+	// Sums: the rule's amount input may be several listed items added up.
+	Sums bool
 }
 
 // A Cue is a group of words or patterns with where they come from.
@@ -66,6 +68,7 @@ func LoadFrames(raw []byte) ([]Frame, error) {
 			Inputs   map[string]map[string][]cueYAML `yaml:"inputs"`
 			Matter   string                          `yaml:"matter"`
 			Separate bool                            `yaml:"separate"`
+			Sums     bool                            `yaml:"sums"`
 		} `yaml:"frames"`
 	}
 	dec := yaml.NewDecoder(strings.NewReader(string(raw)))
@@ -105,7 +108,7 @@ func LoadFrames(raw []byte) ([]Frame, error) {
 			return nil, fmt.Errorf("frames.yaml: rule %s has two frames", f.Rule)
 		}
 		seen[f.Rule] = true
-		fr := Frame{Rule: f.Rule, Suppress: f.Suppress, Inputs: map[string][]Cue{}, Matter: f.Matter, Separate: f.Separate}
+		fr := Frame{Rule: f.Rule, Suppress: f.Suppress, Inputs: map[string][]Cue{}, Matter: f.Matter, Separate: f.Separate, Sums: f.Sums}
 		var err error
 		if fr.Subject, err = conv(f.Rule+" subject", f.Subject); err != nil {
 			return nil, err
@@ -193,6 +196,21 @@ func SeparateAwards(rule string) bool {
 	for _, f := range fs {
 		if f.Rule == rule {
 			return f.Separate
+		}
+	}
+	return false
+}
+
+// SumsItems reports whether rule's amount input may be several listed
+// items added up (its frame's sums).
+func SumsItems(rule string) bool {
+	fs, err := Frames()
+	if err != nil {
+		return false
+	}
+	for _, f := range fs {
+		if f.Rule == rule {
+			return f.Sums
 		}
 	}
 	return false

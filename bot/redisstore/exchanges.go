@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,15 +17,45 @@ import (
 // Retention defaults.
 const (
 	DefaultRetention    = 90 * 24 * time.Hour
-	DefaultMaxExchanges = 100000
+	DefaultMaxExchanges = 1000000
 	defaultTrimBatch    = 1000
 	// recordGrace keeps a record this long past the retention cutoff, so
 	// the trim that removes it can still read which indexes hold it.
 	recordGrace = 24 * time.Hour
-	// maxScan bounds the index entries one List call reads; past it List
-	// returns what it found and a cursor to go on from.
-	maxScan = 5000
+	// MaxScan bounds the index entries one List call reads; past it List
+	// returns what it found (maybe fewer than the limit, maybe none) and a
+	// cursor to go on from. Only filters no index serves (text, 👍, mode,
+	// answered, or several at once) ever read that far.
+	MaxScan = 5000
 )
+
+// Environment variables OptionsFromEnv reads.
+const (
+	EnvMaxExchanges = "LOG_MAX_EXCHANGES" // most exchanges kept
+	EnvMaxDays      = "LOG_MAX_DAYS"      // days an exchange is kept
+)
+
+// OptionsFromEnv reads the retention bounds from LOG_MAX_EXCHANGES (a
+// count) and LOG_MAX_DAYS (whole days); unset leaves the default. A value
+// that is not a positive whole number is an error.
+func OptionsFromEnv(getenv func(string) string) (Options, error) {
+	var o Options
+	if v := strings.TrimSpace(getenv(EnvMaxExchanges)); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			return o, fmt.Errorf("%s=%q: want a positive whole number", EnvMaxExchanges, v)
+		}
+		o.MaxExchanges = n
+	}
+	if v := strings.TrimSpace(getenv(EnvMaxDays)); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 || n > 100*366 {
+			return o, fmt.Errorf("%s=%q: want a positive whole number of days", EnvMaxDays, v)
+		}
+		o.Retention = time.Duration(n) * 24 * time.Hour
+	}
+	return o, nil
+}
 
 // Options bound the conversation log. Zero fields take the defaults.
 type Options struct {
@@ -74,24 +105,107 @@ func (l *ExchangeLog) cutoff() int64 {
 // Append stores e and its index entries, then trims past the bounds.
 // Appending an id already stored changes nothing.
 func (l *ExchangeLog) Append(ctx context.Context, e bot.Exchange) error {
+	keys, args, err := l.appendArgs(e)
+	if err != nil {
+		return err
+	}
+	n, err := appendScript.Run(ctx, l.rdb, keys, args...).Int()
+	if err != nil {
+		return fmt.Errorf("redisstore: append %s: %w", e.ID, err)
+	}
+	if n != -1 { // newly stored: count it in its day's counters (counters.go)
+		if err := l.countAppend(ctx, e); err != nil {
+			return fmt.Errorf("redisstore: append %s: %w", e.ID, err)
+		}
+	}
+	return nil
+}
+
+// appendBatch is how many exchanges AppendBatch sends in one pipeline.
+const appendBatch = 1000
+
+// AppendBatch stores exchanges as Append does, a thousand to a pipelined
+// round trip, and counts the new ones with one counter update per day and
+// batch: for imports, and for seeding a large log. An exchange already
+// stored changes nothing; a bad one stops the batch before anything of it
+// is sent.
+func (l *ExchangeLog) AppendBatch(ctx context.Context, es []bot.Exchange) error {
+	if len(es) == 0 {
+		return nil
+	}
+	if err := appendScript.Load(ctx, l.rdb).Err(); err != nil {
+		return fmt.Errorf("redisstore: append batch: %w", err)
+	}
+	if err := bumpScript.Load(ctx, l.rdb).Err(); err != nil {
+		return fmt.Errorf("redisstore: append batch: %w", err)
+	}
+	for len(es) > 0 {
+		chunk := es[:min(len(es), appendBatch)]
+		es = es[len(chunk):]
+		pipe := l.rdb.Pipeline()
+		cmds := make([]*redis.Cmd, len(chunk))
+		for i, e := range chunk {
+			keys, args, err := l.appendArgs(e)
+			if err != nil {
+				return err
+			}
+			cmds[i] = appendScript.EvalSha(ctx, pipe, keys, args...)
+		}
+		if _, err := pipe.Exec(ctx); err != nil {
+			return fmt.Errorf("redisstore: append batch: %w", err)
+		}
+		days := map[string]map[string]int64{}
+		var order []string
+		for i, c := range cmds {
+			if n, _ := c.Int(); n == -1 {
+				continue
+			}
+			day := CounterDay(chunk[i].Time)
+			m := days[day]
+			if m == nil {
+				m = map[string]int64{}
+				days[day] = m
+				order = append(order, day)
+			}
+			for _, f := range appendFields(chunk[i]) {
+				m[f]++
+			}
+		}
+		pipe = l.rdb.Pipeline()
+		for _, day := range order {
+			args := []any{CounterTTL.Milliseconds()}
+			for f, n := range days[day] {
+				args = append(args, f, n)
+			}
+			bumpScript.EvalSha(ctx, pipe, []string{dayKey(day)}, args...)
+		}
+		if _, err := pipe.Exec(ctx); err != nil {
+			return fmt.Errorf("redisstore: append batch: counters: %w", err)
+		}
+	}
+	return nil
+}
+
+// appendArgs checks e and returns appendScript's keys and arguments.
+func (l *ExchangeLog) appendArgs(e bot.Exchange) ([]string, []any, error) {
 	if e.ID == "" || strings.ContainsAny(e.ID, " :") {
-		return fmt.Errorf("redisstore: append: bad exchange id %q", e.ID)
+		return nil, nil, fmt.Errorf("redisstore: append: bad exchange id %q", e.ID)
 	}
 	if e.Time.IsZero() {
-		return fmt.Errorf("redisstore: append %s: time not set", e.ID)
+		return nil, nil, fmt.Errorf("redisstore: append %s: time not set", e.ID)
 	}
 	if e.Feedback != "" && !bot.ValidVerdict(e.Feedback) {
-		return fmt.Errorf("redisstore: append %s: bad verdict %q", e.ID, e.Feedback)
+		return nil, nil, fmt.Errorf("redisstore: append %s: bad verdict %q", e.ID, e.Feedback)
 	}
 	clauses := e.Clauses()
 	for _, c := range clauses {
 		if strings.ContainsAny(c, " \t\n") {
-			return fmt.Errorf("redisstore: append %s: bad clause id %q", e.ID, c)
+			return nil, nil, fmt.Errorf("redisstore: append %s: bad clause id %q", e.ID, c)
 		}
 	}
 	data, err := json.Marshal(e)
 	if err != nil {
-		return fmt.Errorf("redisstore: append %s: %w", e.ID, err)
+		return nil, nil, fmt.Errorf("redisstore: append %s: %w", e.ID, err)
 	}
 	now := l.opt.Now()
 	ttl := e.Time.Add(l.opt.Retention + recordGrace).Sub(now)
@@ -109,16 +223,7 @@ func (l *ExchangeLog) Append(ctx context.Context, e bot.Exchange) error {
 		ttl.Milliseconds(), (l.opt.Retention + recordGrace).Milliseconds(),
 		l.cutoff(), l.opt.MaxExchanges, l.opt.TrimBatch,
 	}
-	n, err := appendScript.Run(ctx, l.rdb, keys, args...).Int()
-	if err != nil {
-		return fmt.Errorf("redisstore: append %s: %w", e.ID, err)
-	}
-	if n != -1 { // newly stored: count it in its day's counters (counters.go)
-		if err := l.countAppend(ctx, e); err != nil {
-			return fmt.Errorf("redisstore: append %s: %w", e.ID, err)
-		}
-	}
-	return nil
+	return keys, args, nil
 }
 
 // Get returns one exchange, or an error wrapping bot.ErrNotFound.
@@ -216,11 +321,49 @@ func (l *ExchangeLog) Trim(ctx context.Context) (int, error) {
 	return total, nil
 }
 
+// Query is a bot.ExchangeQuery with the console's filters that no index
+// serves. Those are checked on the records while paging: a page of a rare
+// match may read up to MaxScan index entries (and their records) and then
+// end early with a cursor to go on from.
+type Query struct {
+	bot.ExchangeQuery
+	Text     string // question or answer contains it (case-insensitive)
+	Liked    bool   // only exchanges whose verdict is "up"
+	Answered bool   // only answered exchanges
+	Mode     string // only exchanges of this mode (bot.ModeOffline, ModeLLM, …)
+}
+
+// exact reports whether the index List reads decides the query alone, so
+// no record it reads is skipped.
+func (q Query) exact() bool {
+	n := 0
+	for _, b := range []bool{q.Clause != "", q.Disliked, q.Unanswered} {
+		if b {
+			n++
+		}
+	}
+	return n <= 1 && q.Text == "" && !q.Liked && !q.Answered && q.Mode == ""
+}
+
+// scanBatch is the index entries read per round trip when the records
+// decide (Query.exact is false).
+const scanBatch = 500
+
 // List returns matching exchanges newest first (ties by id, descending) and
 // the cursor of the next page. It reads the narrowest index (clause, then
 // disliked, then unanswered, else all) and checks the other filters on the
 // records. Exchanges past the retention cutoff are never listed.
 func (l *ExchangeLog) List(ctx context.Context, q bot.ExchangeQuery) ([]bot.Exchange, string, error) {
+	return l.ListQuery(ctx, Query{ExchangeQuery: q})
+}
+
+// ListQuery is List with the filters of Query. A page costs one index
+// range read (O(log n + page), at any depth: the cursor is a score, not an
+// offset) and one pipelined read of the page's records. Filters the index
+// does not decide read index entries and records in batches of 500 until
+// the page is full or MaxScan entries were read; then the page may be
+// short, even empty, with a cursor to go on from.
+func (l *ExchangeLog) ListQuery(ctx context.Context, q Query) ([]bot.Exchange, string, error) {
 	limit := q.Limit
 	if limit <= 0 {
 		limit = bot.DefaultListLimit
@@ -228,6 +371,7 @@ func (l *ExchangeLog) List(ctx context.Context, q bot.ExchangeQuery) ([]bot.Exch
 	if limit > bot.MaxListLimit {
 		limit = bot.MaxListLimit
 	}
+	q.Text = strings.ToLower(strings.TrimSpace(q.Text))
 	key := allKey()
 	switch {
 	case q.Clause != "":
@@ -258,10 +402,10 @@ func (l *ExchangeLog) List(ctx context.Context, q bot.ExchangeQuery) ([]bot.Exch
 		}
 	}
 
-	out := []bot.Exchange{}
-	fetch := int64(limit) + 1
-	if fetch < 100 {
-		fetch = 100
+	out := make([]bot.Exchange, 0, limit)
+	fetch := int64(limit) + 1 // one more says whether there is a next page
+	if !q.exact() {
+		fetch = scanBatch
 	}
 	offset, scanned := int64(0), 0
 	for {
@@ -272,8 +416,9 @@ func (l *ExchangeLog) List(ctx context.Context, q bot.ExchangeQuery) ([]bot.Exch
 			return nil, "", fmt.Errorf("redisstore: list: %w", err)
 		}
 		offset += int64(len(zs))
-		var ids []string
-		var scores []int64
+		more := int64(len(zs)) == fetch
+		ids := make([]string, 0, len(zs))
+		scores := make([]int64, 0, len(zs))
 		for _, z := range zs {
 			id, _ := z.Member.(string)
 			ms := int64(z.Score)
@@ -283,38 +428,38 @@ func (l *ExchangeLog) List(ctx context.Context, q bot.ExchangeQuery) ([]bot.Exch
 			ids = append(ids, id)
 			scores = append(scores, ms)
 		}
-		recs, err := l.records(ctx, ids)
+		recs, err := l.rawRecords(ctx, ids)
 		if err != nil {
 			return nil, "", fmt.Errorf("redisstore: list: %w", err)
 		}
-		for i, e := range recs {
+		for i, m := range recs {
 			scanned++
-			if e == nil || !matches(*e, q) {
-				if scanned >= maxScan {
+			e, ok, err := q.match(m)
+			if err != nil {
+				return nil, "", fmt.Errorf("redisstore: list: %s: %w", ids[i], err)
+			}
+			if ok {
+				out = append(out, e)
+				if len(out) == limit {
+					if i == len(recs)-1 && !more {
+						return out, "", nil // nothing older
+					}
 					return out, formatCursor(scores[i], ids[i]), nil
 				}
-				continue
 			}
-			out = append(out, *e)
-			if len(out) == limit {
-				if i == len(recs)-1 && int64(len(zs)) < fetch {
-					return out, "", nil // nothing older
-				}
-				return out, formatCursor(scores[i], ids[i]), nil
-			}
-			if scanned >= maxScan {
+			if scanned >= MaxScan && (i < len(recs)-1 || more) {
 				return out, formatCursor(scores[i], ids[i]), nil
 			}
 		}
-		if int64(len(zs)) < fetch {
+		if !more {
 			return out, "", nil
 		}
 	}
 }
 
-// records reads exchange records in one round trip; a nil entry is a
-// record that is gone.
-func (l *ExchangeLog) records(ctx context.Context, ids []string) ([]*bot.Exchange, error) {
+// rawRecords reads exchange records (hashes) in one round trip; an empty
+// map is a record that is gone.
+func (l *ExchangeLog) rawRecords(ctx context.Context, ids []string) ([]map[string]string, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -326,39 +471,42 @@ func (l *ExchangeLog) records(ctx context.Context, ids []string) ([]*bot.Exchang
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, err
 	}
-	out := make([]*bot.Exchange, len(ids))
+	out := make([]map[string]string, len(ids))
 	for i, c := range cmds {
-		e, ok, err := decodeRecord(c.Val())
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", ids[i], err)
-		}
-		if ok {
-			out[i] = &e
-		}
+		out[i] = c.Val()
 	}
 	return out, nil
 }
 
-func matches(e bot.Exchange, q bot.ExchangeQuery) bool {
-	if q.Unanswered && e.Answered {
-		return false
+// match decodes a record and checks every filter of q on it; ok is false
+// for a record that is gone or does not match. The verdict is checked
+// before the JSON is decoded.
+func (q Query) match(m map[string]string) (e bot.Exchange, ok bool, err error) {
+	if _, ok := m[fieldData]; !ok {
+		return e, false, nil
 	}
-	if q.Disliked && e.Feedback != bot.VerdictDown {
-		return false
+	fb := m[fieldFeedback]
+	if q.Disliked && fb != bot.VerdictDown || q.Liked && fb != bot.VerdictUp {
+		return e, false, nil
 	}
-	if q.Clause != "" {
-		found := false
-		for _, c := range e.Clauses() {
-			if c == q.Clause {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
+	e, ok, err = decodeRecord(m)
+	if err != nil || !ok {
+		return e, false, err
 	}
-	return true
+	switch {
+	case q.Unanswered && e.Answered, q.Answered && !e.Answered,
+		q.Mode != "" && e.Mode != q.Mode,
+		q.Clause != "" && !slices.Contains(e.Clauses(), q.Clause),
+		q.Text != "" && !containsFold(e.Question, q.Text) && !containsFold(e.Answer, q.Text):
+		return e, false, nil
+	}
+	return e, true, nil
+}
+
+// containsFold reports whether s contains lower (already lower case),
+// ignoring case.
+func containsFold(s, lower string) bool {
+	return strings.Contains(s, lower) || strings.Contains(strings.ToLower(s), lower)
 }
 
 // A cursor is "<ms>:<id>" of the last exchange of the previous page.

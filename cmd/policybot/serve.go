@@ -102,8 +102,9 @@ type serveConfig struct {
 	staffToken    string
 	telegramToken string
 	telegramOpts  []telegram.Option
-	proxyHeader   string         // TRUSTED_PROXY_HEADER
-	wechat        *wechat.Config // WECHAT_*; nil: no WeChat (wechat.go)
+	proxyHeader   string             // TRUSTED_PROXY_HEADER
+	logOpts       redisstore.Options // LOG_MAX_EXCHANGES, LOG_MAX_DAYS
+	wechat        *wechat.Config     // WECHAT_*; nil: no WeChat (wechat.go)
 }
 
 func readServeConfig(getenv func(string) string) (serveConfig, error) {
@@ -127,6 +128,9 @@ func readServeConfig(getenv func(string) string) (serveConfig, error) {
 		var b [16]byte
 		_, _ = rand.Read(b[:])
 		c.secret, c.secretRandom = hex.EncodeToString(b[:]), true
+	}
+	if c.logOpts, err = redisstore.OptionsFromEnv(getenv); err != nil {
+		return c, usageError{err}
 	}
 	if c.wechat, err = readWeChatConfig(getenv); err != nil {
 		return c, err
@@ -212,7 +216,9 @@ func buildEngine(ctx context.Context, cfg serveConfig, rdb redis.UniversalClient
 	if err != nil {
 		return serveApp{}, err
 	}
-	exchanges := redisstore.NewExchangeLog(rdb, redisstore.Options{OnFeedback: m.web.Vote}) // one vote per exchange in policybot_feedback_total
+	logOpts := cfg.logOpts
+	logOpts.OnFeedback = m.web.Vote // one vote per exchange in policybot_feedback_total
+	exchanges := redisstore.NewExchangeLog(rdb, logOpts)
 	opts := []bot.Option{
 		bot.WithLogger(log),
 		bot.WithExchangeLog(exchanges),

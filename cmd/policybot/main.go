@@ -48,7 +48,7 @@ usage:
   policybot calc RULE k=v... [--json]
   policybot bill --profile F.json [--json] [--date YYYY-MM-DD]
                                  an enterprise's personal bill (红利账单)
-  policybot push import ROSTER.json   load enterprise profiles (REDIS_URL)
+  policybot push import F.csv|F.json  load enterprise profiles (REDIS_URL; --help: CSV columns)
   policybot push schedule [--date D]  enqueue that day's bills (REDIS_URL)
   policybot eval FILE.jsonl      retrieval / amount / scope metrics over an eval file
   policybot wechat menu [--install]   print (or install, WECHAT_*) the WeChat custom menu

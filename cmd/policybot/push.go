@@ -30,15 +30,19 @@ import (
 // task id makes a restart or a second replica harmless.
 const billDay = 1
 
-// runPush is `policybot push import ROSTER.json` and
-// `policybot push schedule [--date YYYY-MM-DD]`, against REDIS_URL.
+// runPush is `policybot push import FILE.csv|FILE.json` (push_import.go),
+// `policybot push schedule [--date YYYY-MM-DD]` against REDIS_URL, and
+// `policybot push reminders` (reminders.go).
 func runPush(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	const usage = "usage: policybot push import ROSTER.json | policybot push schedule [--date YYYY-MM-DD]"
+	const usage = "usage: policybot push import FILE.csv|FILE.json | policybot push schedule [--date YYYY-MM-DD]"
 	if len(args) == 0 {
 		return usagef("push: %s", usage)
 	}
-	if args[0] == "reminders" { // files only, no Redis: reminders.go
+	switch args[0] {
+	case "reminders": // files only, no Redis: reminders.go
 		return runPushReminders(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "import": // push_import.go
+		return runPushImport(ctx, args[1:], getenv, stdin, stdout)
 	}
 	url := getenv("REDIS_URL")
 	if url == "" {
@@ -53,41 +57,6 @@ func runPush(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	switch args[0] {
-	case "import":
-		fs := flag.NewFlagSet("push import", flag.ContinueOnError)
-		fs.SetOutput(stderr)
-		if err := fs.Parse(args[1:]); err != nil {
-			return usageError{fmt.Errorf("push import: %w", err)}
-		}
-		if fs.NArg() != 1 {
-			return usagef("push import: want one roster file (JSON array or JSONL; - for stdin)")
-		}
-		roster, err := readRoster(fs.Arg(0), stdin)
-		if err != nil {
-			return err
-		}
-		rdb, err := openPushRedis(ctx, url)
-		if err != nil {
-			return err
-		}
-		defer rdb.Close()
-		// A replaced profile whose bill changed gets the change (a re-bill).
-		sch, err := newPushScheduler(asynqpush.NewStore(rdb), nil, getenv, nil)
-		if err != nil {
-			return err
-		}
-		added, rebills, err := sch.Import(ctx, roster, beijingDay(time.Now()))
-		if err != nil {
-			return err
-		}
-		subscribed := 0
-		for _, p := range roster {
-			if p.ChatID != 0 {
-				subscribed++
-			}
-		}
-		_, err = fmt.Fprintf(stdout, "imported %d profiles (%d new, %d with a chat_id; %d changed bills to push)\n", len(roster), added, subscribed, rebills)
-		return err
 	case "schedule":
 		fs := flag.NewFlagSet("push schedule", flag.ContinueOnError)
 		fs.SetOutput(stderr)
@@ -121,23 +90,6 @@ func runPush(ctx context.Context, args []string, getenv func(string) string, std
 	default:
 		return usagef("push: unknown subcommand %q (%s)", args[0], usage)
 	}
-}
-
-func readRoster(name string, stdin io.Reader) ([]push.Profile, error) {
-	r := stdin
-	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, usageError{fmt.Errorf("push import: %w", err)}
-		}
-		defer f.Close()
-		r = f
-	}
-	roster, err := push.ParseRoster(r)
-	if errors.Is(err, push.ErrInvalidProfile) {
-		return nil, usageError{fmt.Errorf("push import: %w", err)}
-	}
-	return roster, err
 }
 
 func openPushRedis(ctx context.Context, url string) (redis.UniversalClient, error) {

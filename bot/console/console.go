@@ -20,12 +20,14 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/cdsme/policybot/bot"
+	"github.com/cdsme/policybot/bot/redisstore"
 	"github.com/cdsme/policybot/knowledge"
 	"github.com/cdsme/policybot/push"
 )
@@ -35,7 +37,6 @@ var files embed.FS
 
 // Limits and defaults.
 const (
-	DefaultMaxExport   = 10000 // rows an export holds at most
 	DefaultMaxOverview = 20000 // exchanges the clusters page reads at most
 	DefaultPeriodDays  = 7
 	// DefaultClusterThreshold is the similarity (see Clusters) at which two
@@ -52,7 +53,9 @@ func WithLogger(l *slog.Logger) Option { return func(c *Console) { c.log = l } }
 // WithClock sets the clock (time.Now by default).
 func WithClock(now func() time.Time) Option { return func(c *Console) { c.now = now } }
 
-// WithMaxExport bounds the rows of an export (DefaultMaxExport by default).
+// WithMaxExport bounds the rows of an export (no bound by default); a
+// bounded export that stopped short says so in the trailer
+// X-Export-Truncated.
 func WithMaxExport(n int) Option { return func(c *Console) { c.maxExport = n } }
 
 // Console is the staff console handler.
@@ -60,7 +63,7 @@ type Console struct {
 	store     bot.ExchangeLog
 	log       *slog.Logger
 	now       func() time.Time
-	maxExport int
+	maxExport int            // rows an export holds at most; 0: all
 	loc       *time.Location // times are shown in Asia/Shanghai (UTC+8 without the zone database)
 	tmpl      *template.Template
 	assets    http.Handler
@@ -77,7 +80,7 @@ type Console struct {
 
 // New returns the console serving paths under /staff/.
 func New(log bot.ExchangeLog, opts ...Option) http.Handler {
-	c := &Console{store: log, log: slog.Default(), now: time.Now, maxExport: DefaultMaxExport}
+	c := &Console{store: log, log: slog.Default(), now: time.Now}
 	if d, ok := log.(DayCounter); ok {
 		c.days = d
 	}
@@ -89,9 +92,6 @@ func New(log bot.ExchangeLog, opts ...Option) http.Handler {
 		loc = time.FixedZone("CST", 8*3600)
 	}
 	c.loc = loc
-	if c.maxExport <= 0 {
-		c.maxExport = DefaultMaxExport
-	}
 	c.csrf = http.NewCrossOriginProtection()
 	c.tmpl = template.Must(template.New("").Funcs(c.funcs()).ParseFS(files, "templates/*.html"))
 	sub, _ := fs.Sub(files, "assets")
@@ -205,26 +205,43 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, name string, da
 
 // filter is the list/export query as read from the URL.
 type filter struct {
-	Unanswered, Disliked bool
-	Clause               string
+	Unanswered, Answered bool
+	Disliked, Liked      bool
+	Clause, Text, Mode   string
 	Since, Until         string // YYYY-MM-DD as typed
 	Cursor               string
-	Query                bot.ExchangeQuery
+	Query                redisstore.Query
 }
 
-var errBadFilter = errors.New("bad filter")
+var (
+	errBadFilter = errors.New("bad filter")
+	errBadMode   = errors.New("bad mode")
+)
+
+// filterModes are the answer modes the list can be filtered by.
+var filterModes = []string{bot.ModeOffline, bot.ModeLLM, bot.ModeLLMFallback, bot.ModeCurated}
 
 func (c *Console) parseFilter(r *http.Request) (filter, error) {
 	v := r.URL.Query()
 	f := filter{
 		Unanswered: v.Get("unanswered") != "",
+		Answered:   v.Get("answered") != "",
 		Disliked:   v.Get("disliked") != "",
+		Liked:      v.Get("liked") != "",
 		Clause:     strings.TrimSpace(v.Get("clause")),
+		Text:       strings.TrimSpace(v.Get("q")),
+		Mode:       strings.TrimSpace(v.Get("mode")),
 		Since:      strings.TrimSpace(v.Get("since")),
 		Until:      strings.TrimSpace(v.Get("until")),
 		Cursor:     v.Get("cursor"),
 	}
-	f.Query = bot.ExchangeQuery{Unanswered: f.Unanswered, Disliked: f.Disliked, Clause: f.Clause, Cursor: f.Cursor}
+	if f.Mode != "" && !slices.Contains(filterModes, f.Mode) {
+		return f, errBadMode
+	}
+	f.Query = redisstore.Query{
+		ExchangeQuery: bot.ExchangeQuery{Unanswered: f.Unanswered, Disliked: f.Disliked, Clause: f.Clause, Cursor: f.Cursor},
+		Text:          f.Text, Liked: f.Liked, Answered: f.Answered, Mode: f.Mode,
+	}
 	if f.Since != "" {
 		t, err := time.ParseInLocation("2006-01-02", f.Since, c.loc)
 		if err != nil {
@@ -245,20 +262,37 @@ func (c *Console) parseFilter(r *http.Request) (filter, error) {
 	return f, nil
 }
 
+// filterMessage is the 400 page's text for a filter parseFilter refused.
+func filterMessage(err error) string {
+	if errors.Is(err, errBadMode) {
+		return "回答方式（mode）应为 offline、llm、llm_fallback 或 curated。"
+	}
+	return "日期格式应为 YYYY-MM-DD。"
+}
+
+// Scanned reports whether the list's filters are checked record by record
+// (no index serves them), so a page may hold fewer than its limit.
+func (f filter) Scanned() bool { return !f.Query.Exact() }
+
 // encode returns the filter as URL query (without cursor).
 func (f filter) encode() string {
-	q := make([]string, 0, 5)
-	if f.Unanswered {
-		q = append(q, "unanswered=1")
+	q := make([]string, 0, 9)
+	flag := func(k string, on bool) {
+		if on {
+			q = append(q, k+"=1")
+		}
 	}
-	if f.Disliked {
-		q = append(q, "disliked=1")
-	}
+	flag("unanswered", f.Unanswered)
+	flag("answered", f.Answered)
+	flag("disliked", f.Disliked)
+	flag("liked", f.Liked)
 	add := func(k, v string) {
 		if v != "" {
 			q = append(q, k+"="+url.QueryEscape(v))
 		}
 	}
+	add("q", f.Text)
+	add("mode", f.Mode)
 	add("clause", f.Clause)
 	add("since", f.Since)
 	add("until", f.Until)

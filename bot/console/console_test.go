@@ -267,13 +267,6 @@ func TestRankClauses(t *testing.T) {
 
 func TestListFilters(t *testing.T) {
 	h := newConsole(seed(t, standard()...))
-	ids := func(body string) []string {
-		var out []string
-		for _, part := range strings.Split(body, `<a href="/staff/exchanges/`)[1:] {
-			out = append(out, part[:strings.Index(part, `"`)])
-		}
-		return out
-	}
 	cases := []struct {
 		path string
 		want []string
@@ -290,7 +283,7 @@ func TestListFilters(t *testing.T) {
 		if rec.Code != 200 {
 			t.Fatalf("%s: %d", c.path, rec.Code)
 		}
-		if d := cmp.Diff(c.want, ids(rec.Body.String())); d != "" {
+		if d := cmp.Diff(c.want, listedIDs(rec.Body.String())); d != "" {
 			t.Errorf("%s (-want +got):\n%s", c.path, d)
 		}
 	}
@@ -316,15 +309,8 @@ func TestListPaging(t *testing.T) {
 	path := "/staff/exchanges?limit=3"
 	for path != "" && len(seen) < 20 {
 		body := get(t, h, path).Body.String()
-		for _, part := range strings.Split(body, `<a href="/staff/exchanges/`)[1:] {
-			seen = append(seen, part[:strings.Index(part, `"`)])
-		}
-		path = ""
-		if i := strings.Index(body, `id="next" href="`); i >= 0 {
-			rest := body[i+len(`id="next" href="`):]
-			path = strings.ReplaceAll(rest[:strings.Index(rest, `"`)], "&amp;", "&")
-			path = strings.Replace(path, "?", "?limit=3&", 1)
-		}
+		seen = append(seen, listedIDs(body)...)
+		path = strings.Replace(nextLink(body), "?", "?limit=3&", 1)
 	}
 	if d := cmp.Diff([]string{"p0", "p1", "p2", "p3", "p4", "p5", "p6"}, seen); d != "" {
 		t.Errorf("paging (-want +got):\n%s", d)

@@ -2,6 +2,7 @@ package console
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cdsme/policybot/bot"
+	"github.com/cdsme/policybot/bot/redisstore"
 	"github.com/cdsme/policybot/policies"
 )
 
@@ -107,6 +109,8 @@ func modeLabel(m string) string {
 		return "大模型"
 	case bot.ModeLLMFallback:
 		return "大模型失败→离线"
+	case bot.ModeCurated:
+		return "人工审定"
 	}
 	return m
 }
@@ -134,13 +138,63 @@ func readAll(r *http.Request, log bot.ExchangeLog, q bot.ExchangeQuery, limit in
 	}
 }
 
+// queryLister is a log that serves the console's filters itself
+// (redisstore.ExchangeLog).
+type queryLister interface {
+	ListQuery(ctx context.Context, q redisstore.Query) ([]bot.Exchange, string, error)
+}
+
+// listPage reads one page of q. A log that serves only bot.ExchangeQuery
+// (bot.MemoryLog) is paged through and filtered here, reading at most
+// redisstore.MaxScan exchanges a call, as redisstore does.
+func (c *Console) listPage(ctx context.Context, q redisstore.Query) ([]bot.Exchange, string, error) {
+	if ql, ok := c.store.(queryLister); ok {
+		return ql.ListQuery(ctx, q)
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = bot.DefaultListLimit
+	}
+	limit = min(limit, bot.MaxListLimit)
+	base := q.ExchangeQuery
+	base.Limit = bot.MaxListLimit
+	out := []bot.Exchange{}
+	scanned := 0
+	for {
+		page, next, err := c.store.List(ctx, base)
+		if err != nil {
+			return nil, "", err
+		}
+		for i, e := range page {
+			scanned++
+			last := i == len(page)-1 && next == ""
+			if q.Matches(e) {
+				out = append(out, e)
+				if len(out) == limit {
+					if last {
+						return out, "", nil
+					}
+					return out, redisstore.FormatCursor(e), nil
+				}
+			}
+			if scanned >= redisstore.MaxScan && !last {
+				return out, redisstore.FormatCursor(e), nil
+			}
+		}
+		if next == "" {
+			return out, "", nil
+		}
+		base.Cursor = next
+	}
+}
+
 func (c *Console) list(w http.ResponseWriter, r *http.Request) {
 	f, err := c.parseFilter(r)
 	if err != nil {
-		c.fail(w, r, http.StatusBadRequest, "日期格式应为 YYYY-MM-DD。", nil)
+		c.fail(w, r, http.StatusBadRequest, filterMessage(err), nil)
 		return
 	}
-	ex, next, err := c.store.List(r.Context(), f.Query)
+	ex, next, err := c.listPage(r.Context(), f.Query)
 	if err != nil {
 		c.failRead(w, r, "对话记录", err)
 		return
@@ -156,10 +210,17 @@ func (c *Console) list(w http.ResponseWriter, r *http.Request) {
 	if next != "" {
 		nextURL = "/staff/exchanges?" + sep(enc) + "cursor=" + url.QueryEscape(next)
 	}
+	limit := f.Query.Limit
+	if limit <= 0 {
+		limit = bot.DefaultListLimit
+	}
 	c.render(w, r, "list", map[string]any{
 		"F":         f,
+		"Modes":     filterModes,
 		"Exchanges": ex,
 		"Next":      nextURL,
+		"Short":     next != "" && len(ex) < limit, // a scan stopped at MaxScan
+		"MaxScan":   redisstore.MaxScan,
 		"First":     "/staff/exchanges?" + enc,
 		"CSV":       "/staff/export.csv?" + enc,
 		"JSONL":     "/staff/export.jsonl?" + enc,
@@ -226,48 +287,89 @@ func csvRow(e bot.Exchange, loc *time.Location) []string {
 	return row
 }
 
+// export streams every exchange the filter matches, newest first, as CSV
+// or JSONL: it reads pages of bot.MaxListLimit and writes and flushes each
+// before reading the next, so memory stays flat at any size. A failure
+// before the first row is a 500; one mid-stream aborts the response, so
+// the download is seen to be broken rather than silently short.
 func (c *Console) export(w http.ResponseWriter, r *http.Request, format string) {
 	f, err := c.parseFilter(r)
 	if err != nil {
-		c.fail(w, r, http.StatusBadRequest, "日期格式应为 YYYY-MM-DD。", nil)
+		c.fail(w, r, http.StatusBadRequest, filterMessage(err), nil)
 		return
 	}
+	ctx := r.Context()
 	q := f.Query
-	q.Cursor = ""
-	ex, truncated, err := readAll(r, c.store, q, c.maxExport)
+	q.Cursor, q.Limit = "", bot.MaxListLimit
+	page, next, err := c.listPage(ctx, q)
 	if err != nil {
 		c.fail(w, r, http.StatusInternalServerError, "导出失败，请稍后再试。", err)
 		return
 	}
 	stamp := c.now().In(c.loc).Format("20060102-1504")
-	if truncated {
-		w.Header().Set("X-Export-Truncated", strconv.Itoa(c.maxExport))
+	h := w.Header()
+	if c.maxExport > 0 {
+		h.Set("Trailer", "X-Export-Truncated")
 	}
-	bw := bufio.NewWriter(w)
+	var write func(bot.Exchange) error
+	bw := bufio.NewWriterSize(w, 64<<10)
+	flush := func() error { return bw.Flush() }
 	switch format {
 	case "csv":
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="exchanges-`+stamp+`.csv"`)
+		h.Set("Content-Type", "text/csv; charset=utf-8")
+		h.Set("Content-Disposition", `attachment; filename="exchanges-`+stamp+`.csv"`)
 		bw.WriteString("\ufeff")
 		cw := csv.NewWriter(bw)
 		cw.Write(CSVHeader)
-		for _, e := range ex {
-			cw.Write(csvRow(e, c.loc))
+		write = func(e bot.Exchange) error { return cw.Write(csvRow(e, c.loc)) }
+		flush = func() error {
+			cw.Flush()
+			if err := cw.Error(); err != nil {
+				return err
+			}
+			return bw.Flush()
 		}
-		cw.Flush()
 	default:
-		w.Header().Set("Content-Type", "application/x-ndjson; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="exchanges-`+stamp+`.jsonl"`)
+		h.Set("Content-Type", "application/x-ndjson; charset=utf-8")
+		h.Set("Content-Disposition", `attachment; filename="exchanges-`+stamp+`.jsonl"`)
 		enc := json.NewEncoder(bw)
 		enc.SetEscapeHTML(false)
-		for _, e := range ex {
-			if err := enc.Encode(e); err != nil {
-				c.log.ErrorContext(r.Context(), "staff export", "err", err)
+		write = func(e bot.Exchange) error { return enc.Encode(e) }
+	}
+	rc := http.NewResponseController(w)
+	rows := 0
+	for {
+		for _, e := range page {
+			if c.maxExport > 0 && rows == c.maxExport {
+				h.Set("X-Export-Truncated", strconv.Itoa(c.maxExport))
+				next = ""
 				break
 			}
+			if err := write(e); err != nil {
+				c.abortExport(r, rows, err)
+			}
+			rows++
+		}
+		if err := flush(); err != nil {
+			c.abortExport(r, rows, err)
+		}
+		_ = rc.Flush() // a writer that cannot flush gets the rows as its buffer fills
+		if next == "" {
+			return
+		}
+		q.Cursor = next
+		if page, next, err = c.listPage(ctx, q); err != nil {
+			c.abortExport(r, rows, err)
 		}
 	}
-	if err := bw.Flush(); err != nil {
-		c.log.WarnContext(r.Context(), "staff export write", "err", err)
+}
+
+// abortExport ends an export that failed after its first bytes: the
+// status is sent, so the connection is cut (http.ErrAbortHandler) and the
+// client sees an incomplete download.
+func (c *Console) abortExport(r *http.Request, rows int, err error) {
+	if r.Context().Err() == nil {
+		c.log.ErrorContext(r.Context(), "staff export stopped", "rows", rows, "err", err)
 	}
+	panic(http.ErrAbortHandler)
 }

@@ -333,9 +333,9 @@ type Query struct {
 	Mode     string // only exchanges of this mode (bot.ModeOffline, ModeLLM, …)
 }
 
-// exact reports whether the index List reads decides the query alone, so
-// no record it reads is skipped.
-func (q Query) exact() bool {
+// Exact reports whether the index ListQuery reads decides the query
+// alone, so no record it reads is skipped and a page is always full.
+func (q Query) Exact() bool {
 	n := 0
 	for _, b := range []bool{q.Clause != "", q.Disliked, q.Unanswered} {
 		if b {
@@ -346,7 +346,7 @@ func (q Query) exact() bool {
 }
 
 // scanBatch is the index entries read per round trip when the records
-// decide (Query.exact is false).
+// decide (Query.Exact is false).
 const scanBatch = 500
 
 // List returns matching exchanges newest first (ties by id, descending) and
@@ -404,7 +404,7 @@ func (l *ExchangeLog) ListQuery(ctx context.Context, q Query) ([]bot.Exchange, s
 
 	out := make([]bot.Exchange, 0, limit)
 	fetch := int64(limit) + 1 // one more says whether there is a next page
-	if !q.exact() {
+	if !q.Exact() {
 		fetch = scanBatch
 	}
 	offset, scanned := int64(0), 0
@@ -493,15 +493,28 @@ func (q Query) match(m map[string]string) (e bot.Exchange, ok bool, err error) {
 	if err != nil || !ok {
 		return e, false, err
 	}
+	return e, q.Matches(e), nil
+}
+
+// Matches reports whether e passes every filter of q but the time bounds
+// and the cursor: for a log that serves only bot.ExchangeQuery, whose
+// pages a caller filters further.
+func (q Query) Matches(e bot.Exchange) bool {
+	text := strings.ToLower(strings.TrimSpace(q.Text))
 	switch {
 	case q.Unanswered && e.Answered, q.Answered && !e.Answered,
+		q.Disliked && e.Feedback != bot.VerdictDown, q.Liked && e.Feedback != bot.VerdictUp,
 		q.Mode != "" && e.Mode != q.Mode,
 		q.Clause != "" && !slices.Contains(e.Clauses(), q.Clause),
-		q.Text != "" && !containsFold(e.Question, q.Text) && !containsFold(e.Answer, q.Text):
-		return e, false, nil
+		text != "" && !containsFold(e.Question, text) && !containsFold(e.Answer, text):
+		return false
 	}
-	return e, true, nil
+	return true
 }
+
+// FormatCursor is the cursor of a page that ends with e ("<ms>:<id>",
+// as both this log and bot.MemoryLog read it).
+func FormatCursor(e bot.Exchange) string { return formatCursor(e.Time.UnixMilli(), e.ID) }
 
 // containsFold reports whether s contains lower (already lower case),
 // ignoring case.

@@ -462,8 +462,8 @@ func pushSubscribeCommand(store *asynqpush.Store, sch *asynqpush.Scheduler, now 
 		if err != nil {
 			return bot.Reply{}, err
 		}
-		old, err := store.Get(ctx, p.ID)
-		replaced := err == nil
+		rec, err := store.Record(ctx, p.ID)
+		old, replaced := rec.Profile, err == nil
 		switch {
 		case errors.Is(err, asynqpush.ErrNotFound):
 		case err != nil:
@@ -472,7 +472,11 @@ func pushSubscribeCommand(store *asynqpush.Store, sch *asynqpush.Scheduler, now 
 			return bot.Reply{Text: "该企业已由另一个会话订阅，未修改。如需转移，请先在原会话发送 /unsubscribe，或联系工作人员。"}, nil
 		}
 		p.ChatID = chat
-		if err := store.Save(ctx, p); err != nil {
+		// Saved only if nobody (an import, another message) changed the
+		// profile since it was read: neither write is lost.
+		if _, err := store.SaveIf(ctx, p, rec.Version); errors.Is(err, asynqpush.ErrStale) {
+			return bot.Reply{Text: staleProfileText}, nil
+		} else if err != nil {
 			return bot.Reply{}, err
 		}
 		if sch != nil {
@@ -489,6 +493,10 @@ func pushSubscribeCommand(store *asynqpush.Store, sch *asynqpush.Scheduler, now 
 		return bot.Reply{Text: "已订阅：" + enterpriseName(p) + "。每月1日09:00推送红利账单；发送 /bill 立即查看，/unsubscribe 退订。"}, nil
 	}
 }
+
+// staleProfileText answers a /subscribe whose profile changed while it was
+// being saved (a roster import, another message).
+const staleProfileText = "该企业的资料刚刚被更新（例如工作人员导入了名册），本次未保存，以免覆盖。请发送 /bill 查看当前资料，再重新发送 /subscribe。"
 
 // pushBillCommand is /bill: this chat's bills today, each ending with the
 // chat footer, with a 反馈有误 button per enterprise; /correct then refers

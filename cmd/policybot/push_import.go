@@ -24,7 +24,11 @@ Loads enterprise profiles into the push store (REDIS_URL), replacing the
 profiles with the same id. A bad row is reported (row, field, reason in
 Chinese) and skipped; the good rows are saved. The exit status is 1 when a
 row was skipped, 2 when the file as a whole is unreadable (nothing saved).
-A profile whose bill changed gets the change pushed.
+A roster never unsubscribes: a row without chat_id keeps the enterprise's
+current chat. A profile whose bill changed gets the change pushed. Each
+profile is written only if it did not change since the import read it: a
+profile an enterprise re-sent with /subscribe meanwhile is kept, and its row
+reported as not imported.
 
 The format is JSON when the name ends in .json or .jsonl, CSV when it ends
 in .csv, else JSON if the file starts with [ or {. JSON rosters are an array
@@ -66,23 +70,29 @@ func runPushImport(ctx context.Context, args []string, getenv func(string) strin
 			return err
 		}
 		defer rdb.Close()
+		store := asynqpush.NewStore(rdb)
 		// A replaced profile whose bill changed gets the change (a re-bill).
-		sch, err := newPushScheduler(asynqpush.NewStore(rdb), nil, getenv, nil)
+		sch, err := newPushScheduler(store, nil, getenv, nil)
 		if err != nil {
 			return err
 		}
-		added, rebills, err := sch.Import(ctx, rep.Profiles, today)
+		res, err := importRoster(ctx, store, sch, rep.Profiles, today)
 		if err != nil {
 			return err
 		}
-		kept = len(rep.Profiles)
-		subscribed := 0
-		for _, p := range rep.Profiles {
-			if p.ChatID != 0 {
-				subscribed++
+		var stale []push.RowProblem
+		for i := range rep.Profiles {
+			if res.Stale[i] != nil {
+				stale = append(stale, push.RowProblem{Row: rep.Rows[i], Reason: "该企业的资料在导入期间被修改（如企业在会话中重新提交），本行未导入，以免覆盖：请核对后重新导入"})
 			}
 		}
-		if _, err := fmt.Fprintf(stdout, "已导入 %d 家企业（新增 %d，带会话 %d；账单变化待推送 %d）。\n", kept, added, subscribed, rebills); err != nil {
+		_, err = io.WriteString(stdout, push.RosterReport{Problems: stale, Unit: rep.Unit}.Text())
+		if err != nil {
+			return err
+		}
+		rep.Rejected += len(stale)
+		kept = len(rep.Profiles) - len(stale)
+		if _, err := fmt.Fprintf(stdout, "已导入 %d 家企业（新增 %d，带会话 %d；账单变化待推送 %d）。\n", kept, res.Added, res.subscribed, res.rebills); err != nil {
 			return err
 		}
 	}
@@ -96,6 +106,58 @@ func runPushImport(ctx context.Context, args []string, getenv func(string) strin
 		return usagef("push import: the roster has no rows")
 	}
 	return nil
+}
+
+// rosterImport is what importRoster did.
+type rosterImport struct {
+	asynqpush.ImportResult
+	subscribed, rebills int // saved profiles with a chat; re-bills enqueued
+}
+
+// importRoster saves a roster on the condition that no profile changed
+// since it was read here (asynqpush.Store.ImportIf: a profile re-sent
+// meanwhile is kept, and its record reported in Stale), then enqueues the
+// change of each replaced profile's bill on day (Scheduler.Rebill).
+func importRoster(ctx context.Context, store *asynqpush.Store, sch *asynqpush.Scheduler, roster []push.Profile, day time.Time) (rosterImport, error) {
+	var out rosterImport
+	ids := make([]string, len(roster))
+	for i, p := range roster {
+		ids[i] = p.ID
+	}
+	old, err := store.Records(ctx, ids)
+	if err != nil {
+		return out, err
+	}
+	versions := make(map[string]int64, len(old))
+	for id, r := range old {
+		versions[id] = r.Version
+	}
+	if out.ImportResult, err = store.ImportIf(ctx, roster, versions); err != nil {
+		return out, err
+	}
+	for i, p := range roster {
+		if out.Stale[i] != nil {
+			continue
+		}
+		o, replaced := old[p.ID]
+		if p.ChatID == 0 && replaced {
+			p.ChatID = o.Profile.ChatID // kept by the import
+		}
+		if p.ChatID != 0 {
+			out.subscribed++
+		}
+		if !replaced {
+			continue
+		}
+		_, isNew, err := sch.Rebill(ctx, o.Profile, p, day)
+		if err != nil {
+			return out, err
+		}
+		if isNew {
+			out.rebills++
+		}
+	}
+	return out, nil
 }
 
 // readRosterFile reads a roster file (- for stdin), CSV or JSON by its

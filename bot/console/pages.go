@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -271,7 +270,7 @@ func csvRow(e bot.Exchange, loc *time.Location) []string {
 	calcs := make([]string, 0, len(e.Calculations))
 	for _, k := range e.Calculations {
 		amount += k.AmountYuan
-		calcs = append(calcs, fmt.Sprintf("%s（%s）：%s", ruleTitle(k.Rule), k.Clause, formatYuan(k.AmountYuan)))
+		calcs = append(calcs, ruleTitle(k.Rule)+"（"+k.Clause+"）："+formatYuan(k.AmountYuan))
 	}
 	cites := make([]string, 0, len(e.Citations))
 	for _, ci := range e.Citations {
@@ -288,22 +287,25 @@ func csvRow(e bot.Exchange, loc *time.Location) []string {
 }
 
 // export streams every exchange the filter matches, newest first, as CSV
-// or JSONL: it reads pages of bot.MaxListLimit and writes and flushes each
-// before reading the next, so memory stays flat at any size. A failure
-// before the first row is a 500; one mid-stream aborts the response, so
-// the download is seen to be broken rather than silently short.
+// or JSONL: pages of bot.MaxListLimit are read one ahead (the next page is
+// read from Redis while this one is written) and each is written and
+// flushed as it comes, so memory stays flat at any size. A failure before
+// the first row is a 500; one mid-stream aborts the response, so the
+// download is seen to be broken rather than silently short.
 func (c *Console) export(w http.ResponseWriter, r *http.Request, format string) {
 	f, err := c.parseFilter(r)
 	if err != nil {
 		c.fail(w, r, http.StatusBadRequest, filterMessage(err), nil)
 		return
 	}
-	ctx := r.Context()
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
 	q := f.Query
 	q.Cursor, q.Limit = "", bot.MaxListLimit
-	page, next, err := c.listPage(ctx, q)
-	if err != nil {
-		c.fail(w, r, http.StatusInternalServerError, "导出失败，请稍后再试。", err)
+	pages := c.readAhead(ctx, q)
+	first := <-pages
+	if first.err != nil {
+		c.fail(w, r, http.StatusInternalServerError, "导出失败，请稍后再试。", first.err)
 		return
 	}
 	stamp := c.now().In(c.loc).Format("20060102-1504")
@@ -338,12 +340,15 @@ func (c *Console) export(w http.ResponseWriter, r *http.Request, format string) 
 	}
 	rc := http.NewResponseController(w)
 	rows := 0
-	for {
-		for _, e := range page {
+	for p, ok := first, true; ok; p, ok = <-pages {
+		if p.err != nil {
+			c.abortExport(r, rows, p.err)
+		}
+		for _, e := range p.ex {
 			if c.maxExport > 0 && rows == c.maxExport {
 				h.Set("X-Export-Truncated", strconv.Itoa(c.maxExport))
-				next = ""
-				break
+				_ = flush()
+				return
 			}
 			if err := write(e); err != nil {
 				c.abortExport(r, rows, err)
@@ -354,14 +359,35 @@ func (c *Console) export(w http.ResponseWriter, r *http.Request, format string) 
 			c.abortExport(r, rows, err)
 		}
 		_ = rc.Flush() // a writer that cannot flush gets the rows as its buffer fills
-		if next == "" {
-			return
-		}
-		q.Cursor = next
-		if page, next, err = c.listPage(ctx, q); err != nil {
-			c.abortExport(r, rows, err)
-		}
 	}
+}
+
+// page is one page of a read-ahead list.
+type page struct {
+	ex  []bot.Exchange
+	err error
+}
+
+// readAhead reads q's pages in order, one ahead of the reader, until the
+// last, an error (sent, then the channel closes) or ctx ends.
+func (c *Console) readAhead(ctx context.Context, q redisstore.Query) <-chan page {
+	out := make(chan page, 1)
+	go func() {
+		defer close(out)
+		for {
+			ex, next, err := c.listPage(ctx, q)
+			select {
+			case out <- page{ex, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil || next == "" {
+				return
+			}
+			q.Cursor = next
+		}
+	}()
+	return out
 }
 
 // abortExport ends an export that failed after its first bytes: the

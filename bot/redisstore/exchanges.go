@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -432,9 +434,10 @@ func (l *ExchangeLog) ListQuery(ctx context.Context, q Query) ([]bot.Exchange, s
 		if err != nil {
 			return nil, "", fmt.Errorf("redisstore: list: %w", err)
 		}
-		for i, m := range recs {
+		matched := q.matchAll(recs)
+		for i, m := range matched {
 			scanned++
-			e, ok, err := q.match(m)
+			e, ok, err := m.e, m.ok, m.err
 			if err != nil {
 				return nil, "", fmt.Errorf("redisstore: list: %s: %w", ids[i], err)
 			}
@@ -457,42 +460,89 @@ func (l *ExchangeLog) ListQuery(ctx context.Context, q Query) ([]bot.Exchange, s
 	}
 }
 
-// rawRecords reads exchange records (hashes) in one round trip; an empty
-// map is a record that is gone.
-func (l *ExchangeLog) rawRecords(ctx context.Context, ids []string) ([]map[string]string, error) {
+// rawRecord is the part of a record hash List reads.
+type rawRecord struct {
+	data, fb, reason string
+	ok               bool // the record exists
+}
+
+// rawRecords reads exchange records (their data and verdict fields) in one
+// round trip; ok is false for a record that is gone.
+func (l *ExchangeLog) rawRecords(ctx context.Context, ids []string) ([]rawRecord, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
 	pipe := l.rdb.Pipeline()
-	cmds := make([]*redis.MapStringStringCmd, len(ids))
+	cmds := make([]*redis.SliceCmd, len(ids))
 	for i, id := range ids {
-		cmds[i] = pipe.HGetAll(ctx, recordKey(id))
+		cmds[i] = pipe.HMGet(ctx, recordKey(id), fieldData, fieldFeedback, fieldReason)
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, err
 	}
-	out := make([]map[string]string, len(ids))
+	out := make([]rawRecord, len(ids))
 	for i, c := range cmds {
-		out[i] = c.Val()
+		v := c.Val()
+		if len(v) != 3 {
+			continue
+		}
+		r := &out[i]
+		r.data, r.ok = v[0].(string)
+		r.fb, _ = v[1].(string)
+		r.reason, _ = v[2].(string)
 	}
 	return out, nil
+}
+
+// matched is a record's exchange and whether it matched a Query.
+type matched struct {
+	e   bot.Exchange
+	ok  bool
+	err error
+}
+
+// parallelDecode is the batch size from which matchAll decodes on
+// several goroutines: decoding JSON is most of a large page's cost (an
+// export reads pages of 500).
+const parallelDecode = 128
+
+// matchAll is match over records, in order; a large batch is split over
+// up to GOMAXPROCS goroutines (at most 4).
+func (q Query) matchAll(recs []rawRecord) []matched {
+	out := make([]matched, len(recs))
+	do := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			out[i].e, out[i].ok, out[i].err = q.match(recs[i])
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), 4, len(recs)/parallelDecode)
+	if workers <= 1 {
+		do(0, len(recs))
+		return out
+	}
+	var wg sync.WaitGroup
+	per := (len(recs) + workers - 1) / workers
+	for lo := 0; lo < len(recs); lo += per {
+		wg.Go(func() { do(lo, min(lo+per, len(recs))) })
+	}
+	wg.Wait()
+	return out
 }
 
 // match decodes a record and checks every filter of q on it; ok is false
 // for a record that is gone or does not match. The verdict is checked
 // before the JSON is decoded.
-func (q Query) match(m map[string]string) (e bot.Exchange, ok bool, err error) {
-	if _, ok := m[fieldData]; !ok {
+func (q Query) match(r rawRecord) (e bot.Exchange, ok bool, err error) {
+	if !r.ok {
 		return e, false, nil
 	}
-	fb := m[fieldFeedback]
-	if q.Disliked && fb != bot.VerdictDown || q.Liked && fb != bot.VerdictUp {
+	if q.Disliked && r.fb != bot.VerdictDown || q.Liked && r.fb != bot.VerdictUp {
 		return e, false, nil
 	}
-	e, ok, err = decodeRecord(m)
-	if err != nil || !ok {
-		return e, false, err
+	if err := json.Unmarshal([]byte(r.data), &e); err != nil {
+		return e, false, fmt.Errorf("decode record: %w", err)
 	}
+	e.Feedback, e.FeedbackReason = r.fb, r.reason
 	return e, q.Matches(e), nil
 }
 

@@ -572,6 +572,13 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		if len(progs) == 0 {
 			progs = []string{"rongpiao_individual", "rongpiao_team", "industry_chain"}
 		}
+		if len(progs) > 1 && reAsksTotal.MatchString(norm) {
+			// "一个团队入选蓉漂，另有两名工程师入选建圈强链，合计": each
+			// programme with the count said in its own part of the question.
+			if calls := talentItems(rule, in, raw); len(calls) > 1 {
+				return calls
+			}
+		}
 		calls := fanOut(rule, in, "program", progs)
 		if len(calls) == 1 && people > 1 {
 			// "我们有3个人入选": the award for each of them.
@@ -979,4 +986,34 @@ func namedAlone(norm, rule string) bool {
 func lastWords(s string, n int) string {
 	r := []rune(s)
 	return string(r[max(0, len(r)-n):])
+}
+
+// talentItems reads each talent programme named in its own part of the
+// question with the count said there ("两名工程师入选产业建圈强链人才计划"),
+// one call per person or team.
+func talentItems(rule string, in map[string]string, raw string) []ruleCall {
+	var calls []ruleCall
+	for _, seg := range reSegment.Split(knowledge.Normalize(raw), -1) {
+		prog := ""
+		switch {
+		case strings.Contains(seg, "建圈强链"):
+			prog = "industry_chain"
+		case strings.Contains(seg, "团队") && strings.Contains(seg, "蓉漂"):
+			prog = "rongpiao_team"
+		case strings.Contains(seg, "蓉漂"):
+			prog = "rongpiao_individual"
+		default:
+			continue
+		}
+		n := 1
+		if c := yuan.Counts(seg); len(c) > 0 {
+			n = c[0].N
+		}
+		for range min(n, 20) {
+			c := clone(in)
+			c["program"] = prog
+			calls = append(calls, ruleCall{name: rule, inputs: c})
+		}
+	}
+	return calls
 }

@@ -609,7 +609,7 @@ var (
 	reRDSpend = regexp.MustCompile(`(?i)(研发|研究开发|r&d|r & d|research)[^，。,?？]{0,12}(投入|费用|经费|支出|开支|预算|资金|花|多|增|涨|spend|budget|expens|invest|cost|grew|rose|increase|went up)|(投入|经费|费用|spend|budget|invest)[^，。,?？]{0,8}(研发|r&d|research)`)
 	// reTierAsked: a certification is what the user got (or asks the reward
 	// of), not context ("客户是小巨人企业").
-	reTierAsked = regexp.MustCompile(`(?i)(小巨人|省级|专精特新|创新型|little giant|provincial|innovative)[^，。,?？]{0,6}(奖|补|钱|多少|reward|award|bonus|money)|评上|获评|评为|认定|入选|成为|新评|复核|晋级|升级为|升为|升级成|拿到|recogni|bec[oa]me|awarded|title|certif|名单`)
+	reTierAsked = regexp.MustCompile(`(?i)(小巨人|省级|专精特新|创新型|little giant|provincial|innovative)[^，。,?？]{0,6}(奖|补|钱|多少|reward|award|bonus|money)|评上|获评|评为|认定|入选|成为|新评|复核|晋级|升级为|升为|升级成|拿到了?(国家级|小巨人|专精特新|创新型|省级|称号|认定)|recogni|bec[oa]me|awarded|title|certif|名单`)
 	reLastYear  = regexp.MustCompile(`(?i)去年|上年|上一年|前一年|last year|previous year`)
 	reThisYear  = regexp.MustCompile(`(?i)今年|本年|这一年|当年|this year`)
 )

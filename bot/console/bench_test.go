@@ -144,7 +144,9 @@ func BenchmarkConsole1M(b *testing.B) {
 		b.Fatalf("middle entry: %v", err)
 	}
 	cursor := url.QueryEscape(strconv.FormatInt(int64(mid[0].Score), 10) + ":" + mid[0].Member.(string))
-	day := func(ago int) string { return now.AddDate(0, 0, -ago).In(time.FixedZone("CST", 8*3600)).Format("2006-01-02") }
+	day := func(ago int) string {
+		return now.AddDate(0, 0, -ago).In(time.FixedZone("CST", 8*3600)).Format("2006-01-02")
+	}
 	for _, c := range []struct{ name, path string }{
 		{"list/first", "/staff/exchanges"},
 		{"list/deep", "/staff/exchanges?cursor=" + cursor},

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cdsme/policybot/bot"
@@ -84,11 +85,21 @@ func clauseInfo(id string) ClauseInfo {
 // ruleTitle is a calculator's title in Chinese (policies.RuleByName), never
 // its internal name; an unknown rule shows as "计算".
 func ruleTitle(name string) string {
-	if r, ok := policies.RuleByName(name); ok && r.Title != "" {
-		return r.Title
+	if t, ok := ruleTitles.Load(name); ok {
+		return t.(string)
 	}
-	return "计算"
+	t := "计算"
+	if r, ok := policies.RuleByName(name); ok && r.Title != "" {
+		t = r.Title
+	}
+	ruleTitles.Store(name, t)
+	return t
 }
+
+// ruleTitles caches ruleTitle: policies.RuleByName builds the rule list
+// on every call, which an export of a million rows cannot afford. The
+// rules are compiled in, so a title never changes.
+var ruleTitles sync.Map // rule name -> title
 
 func feedbackLabel(v string) string {
 	switch v {

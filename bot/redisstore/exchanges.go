@@ -347,8 +347,8 @@ func (q Query) Exact() bool {
 	return n <= 1 && q.Text == "" && !q.Liked && !q.Answered && q.Mode == ""
 }
 
-// scanBatch is the index entries read per round trip when the records
-// decide (Query.Exact is false).
+// scanBatch is the most index entries read per round trip when the
+// records decide (Query.Exact is false).
 const scanBatch = 500
 
 // List returns matching exchanges newest first (ties by id, descending) and
@@ -362,9 +362,10 @@ func (l *ExchangeLog) List(ctx context.Context, q bot.ExchangeQuery) ([]bot.Exch
 // ListQuery is List with the filters of Query. A page costs one index
 // range read (O(log n + page), at any depth: the cursor is a score, not an
 // offset) and one pipelined read of the page's records. Filters the index
-// does not decide read index entries and records in batches of 500 until
-// the page is full or MaxScan entries were read; then the page may be
-// short, even empty, with a cursor to go on from.
+// does not decide read index entries and records in batches (the page
+// size, growing fourfold to 500) until the page is full or MaxScan
+// entries were read; then the page may be short, even empty, with a
+// cursor to go on from.
 func (l *ExchangeLog) ListQuery(ctx context.Context, q Query) ([]bot.Exchange, string, error) {
 	limit := q.Limit
 	if limit <= 0 {
@@ -405,10 +406,11 @@ func (l *ExchangeLog) ListQuery(ctx context.Context, q Query) ([]bot.Exchange, s
 	}
 
 	out := make([]bot.Exchange, 0, limit)
-	fetch := int64(limit) + 1 // one more says whether there is a next page
-	if !q.Exact() {
-		fetch = scanBatch
-	}
+	// One more than the page says whether there is a next page. A filter
+	// the records decide reads batches growing fourfold up to scanBatch:
+	// a common match fills the page from the first batch, a rare one
+	// soon reads 500 a round trip.
+	fetch := int64(limit) + 1
 	offset, scanned := int64(0), 0
 	for {
 		zs, err := l.rdb.ZRevRangeByScoreWithScores(ctx, key, &redis.ZRangeBy{
@@ -456,6 +458,9 @@ func (l *ExchangeLog) ListQuery(ctx context.Context, q Query) ([]bot.Exchange, s
 		}
 		if !more {
 			return out, "", nil
+		}
+		if !q.Exact() {
+			fetch = min(fetch*4, max(scanBatch, fetch))
 		}
 	}
 }

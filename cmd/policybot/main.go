@@ -49,6 +49,7 @@ usage:
   policybot bill --profile F.json [--json] [--date YYYY-MM-DD]
                                  an enterprise's personal bill (红利账单)
   policybot push import F.csv|F.json  load enterprise profiles (REDIS_URL; --help: CSV columns)
+  policybot push codes [--ids F]      one-time binding codes for /subscribe CODE (REDIS_URL)
   policybot push schedule [--date D]  enqueue that day's bills (REDIS_URL)
   policybot eval FILE.jsonl      retrieval / amount / scope metrics over an eval file
   policybot wechat menu [--install]   print (or install, WECHAT_*) the WeChat custom menu

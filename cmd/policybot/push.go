@@ -32,9 +32,10 @@ const billDay = 1
 
 // runPush is `policybot push import FILE.csv|FILE.json` (push_import.go),
 // `policybot push schedule [--date YYYY-MM-DD]` against REDIS_URL, and
-// `policybot push reminders` (reminders.go).
+// `policybot push reminders` (reminders.go) and `policybot push codes`
+// (codes.go).
 func runPush(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	const usage = "usage: policybot push import FILE.csv|FILE.json | policybot push schedule [--date YYYY-MM-DD]"
+	const usage = "usage: policybot push import FILE.csv|FILE.json | policybot push codes [--ids F] [--days N] | policybot push schedule [--date YYYY-MM-DD]"
 	if len(args) == 0 {
 		return usagef("push: %s", usage)
 	}
@@ -43,6 +44,8 @@ func runPush(ctx context.Context, args []string, getenv func(string) string, std
 		return runPushReminders(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "import": // push_import.go
 		return runPushImport(ctx, args[1:], getenv, stdin, stdout)
+	case "codes": // codes.go
+		return runPushCodes(ctx, args[1:], getenv, stdin, stdout, time.Now)
 	}
 	url := getenv("REDIS_URL")
 	if url == "" {
@@ -422,7 +425,8 @@ func mapSendError(err error) error {
 
 // subscribeHelp explains /subscribe and the profile it takes: the keys are
 // what the sender types, each with its meaning in Chinese.
-const subscribeHelp = "用法：/subscribe 后接企业资料（JSON 格式），例如：\n" +
+const subscribeHelp = "用法：先发送 /subscribe 绑定码（工作人员发放的一次性绑定码，12位字母和数字）将企业绑定到本会话并订阅；" +
+	"之后可发送 /subscribe 后接企业资料（JSON 格式）更新资料（首次也可写成 /subscribe 绑定码 企业资料），例如：\n" +
 	`/subscribe {"id":"91510100MA6XXXXXXX","name":"成都示例科技有限公司","tiers":[{"tier":"little_giant","recognized":"2026-07-01","kind":"new"}],"rd_spend_yuan":{"2025":5000000,"2026":9300000}}` +
 	"\n\n资料各项（只有 id 必填；金额以元为单位，写整数；日期写成 2026-07-01）：\n" +
 	"· id 企业编号（统一社会信用代码），name 企业名称\n" +
@@ -441,11 +445,14 @@ func commandChat(c telegram.Command) (int64, error) {
 	return id, nil
 }
 
-// pushSubscribeCommand is /subscribe PROFILE-JSON: the profile is validated
-// and saved with this chat as its subscription. An enterprise subscribed from
-// another chat can only be taken over by staff. With sch, a saved profile
-// that replaced one whose bill today differs gets the change pushed (a
-// re-bill: only what changed), and today's reminders are scheduled for it.
+// pushSubscribeCommand is /subscribe: with a binding code (`/subscribe
+// CODE`, push codes) the chat becomes the owner of the code's enterprise and
+// is subscribed; with a profile JSON (before or after a code) the owner chat
+// replaces the enterprise's profile. A chat that does not own the
+// enterprise needs a code: no other way moves an enterprise between chats.
+// With sch, a saved profile that replaced one whose bill today differs gets
+// the change pushed (a re-bill: only what changed; not on the binding
+// itself, whose bill is the news), and today's reminders are scheduled.
 func pushSubscribeCommand(store *asynqpush.Store, sch *asynqpush.Scheduler, now func() time.Time) telegram.CommandHandler {
 	return func(ctx context.Context, c telegram.Command) (bot.Reply, error) {
 		chat, err := commandChat(c)
@@ -455,21 +462,52 @@ func pushSubscribeCommand(store *asynqpush.Store, sch *asynqpush.Scheduler, now 
 		if strings.TrimSpace(c.Args) == "" {
 			return bot.Reply{Text: subscribeHelp}, nil
 		}
-		p, err := push.ParseProfile(strings.NewReader(c.Args))
-		if errors.Is(err, push.ErrInvalidProfile) {
-			return bot.Reply{Text: "资料有误，未订阅：\n" + push.ProfileErrorText(err) + "\n\n" + subscribeHelp}, nil
+		code, js := splitSubscribeArgs(c.Args)
+		var p push.Profile
+		if js != "" {
+			p, err = push.ParseProfile(strings.NewReader(js))
+			if errors.Is(err, push.ErrInvalidProfile) {
+				return bot.Reply{Text: "资料有误，未订阅：\n" + push.ProfileErrorText(err) + "\n\n" + subscribeHelp}, nil
+			}
+			if err != nil {
+				return bot.Reply{}, err
+			}
 		}
-		if err != nil {
-			return bot.Reply{}, err
+		day := beijingDay(now())
+		bound := code != ""
+		if bound {
+			id, err := store.Redeem(ctx, code, chat, p.ID, now())
+			switch {
+			case errors.Is(err, asynqpush.ErrCodeExpired):
+				return bot.Reply{Text: "绑定码已过期，未绑定。请向工作人员索取新的绑定码。"}, nil
+			case errors.Is(err, asynqpush.ErrCodeOtherEnterprise):
+				return bot.Reply{Text: "该绑定码不是资料中这家企业（id）的，未绑定，绑定码仍可使用。请核对企业编号。"}, nil
+			case errors.Is(err, asynqpush.ErrCodeInvalid):
+				return bot.Reply{Text: "绑定码无效或已使用，未绑定。绑定码只能使用一次；请向工作人员索取新的绑定码。"}, nil
+			case err != nil:
+				return bot.Reply{}, err
+			}
+			if js == "" {
+				rec, err := store.Record(ctx, id)
+				if err != nil {
+					return bot.Reply{}, err
+				}
+				if sch != nil {
+					if _, err := sch.ScheduleProfileReminders(ctx, rec.Profile, day); err != nil {
+						return bot.Reply{}, err
+					}
+				}
+				return bot.Reply{Text: "已绑定并订阅：" + enterpriseName(rec.Profile) + "（资料取自工作人员导入的名册）。每月1日09:00推送红利账单；发送 /bill 立即查看，资料有误可发送 /subscribe 附上完整的新资料。"}, nil
+			}
 		}
 		rec, err := store.Record(ctx, p.ID)
-		old, replaced := rec.Profile, err == nil
 		switch {
 		case errors.Is(err, asynqpush.ErrNotFound):
+			return bot.Reply{Text: needCodeText}, nil
 		case err != nil:
 			return bot.Reply{}, err
-		case old.ChatID != 0 && old.ChatID != chat && !c.Staff:
-			return bot.Reply{Text: "该企业已由另一个会话订阅，未修改。如需转移，请先在原会话发送 /unsubscribe，或联系工作人员。"}, nil
+		case rec.Owner != chat:
+			return bot.Reply{Text: needCodeText}, nil
 		}
 		p.ChatID = chat
 		// Saved only if nobody (an import, another message) changed the
@@ -480,9 +518,8 @@ func pushSubscribeCommand(store *asynqpush.Store, sch *asynqpush.Scheduler, now 
 			return bot.Reply{}, err
 		}
 		if sch != nil {
-			day := beijingDay(now())
-			if replaced {
-				if _, _, err := sch.Rebill(ctx, old, p, day); err != nil {
+			if !bound {
+				if _, _, err := sch.Rebill(ctx, rec.Profile, p, day); err != nil {
 					return bot.Reply{}, err
 				}
 			}
@@ -492,6 +529,35 @@ func pushSubscribeCommand(store *asynqpush.Store, sch *asynqpush.Scheduler, now 
 		}
 		return bot.Reply{Text: "已订阅：" + enterpriseName(p) + "。每月1日09:00推送红利账单；发送 /bill 立即查看，/unsubscribe 退订。"}, nil
 	}
+}
+
+// needCodeText answers a /subscribe for an enterprise the chat does not own
+// (or that is not in the roster: the reply does not say which).
+const needCodeText = "本会话还不能订阅该企业，未修改：需要工作人员发放的一次性绑定码。请发送 /subscribe 绑定码 绑定本会话（如企业已在其他会话订阅，绑定后将转到本会话）。"
+
+// splitSubscribeArgs separates a binding code from a profile JSON:
+// "CODE", "CODE {…}" or "{…} CODE". Text that is neither is all profile (its
+// errors are explained).
+func splitSubscribeArgs(args string) (code, js string) {
+	args = strings.TrimSpace(args)
+	if !strings.HasPrefix(args, "{") {
+		first, rest, _ := strings.Cut(args, " ")
+		if _, ok := asynqpush.NormalizeCode(first); ok {
+			return first, strings.TrimSpace(rest)
+		}
+		if _, ok := asynqpush.NormalizeCode(args); ok { // typed with spaces
+			return args, ""
+		}
+		return "", args
+	}
+	if i := strings.LastIndex(args, "}"); i >= 0 {
+		if tail := strings.TrimSpace(args[i+1:]); tail != "" {
+			if _, ok := asynqpush.NormalizeCode(tail); ok {
+				return tail, strings.TrimSpace(args[:i+1])
+			}
+		}
+	}
+	return "", args
 }
 
 // staleProfileText answers a /subscribe whose profile changed while it was
@@ -527,7 +593,9 @@ func pushBillCommand(store *asynqpush.Store, corr *corrections, getenv func(stri
 }
 
 // pushUnsubscribeCommand is /unsubscribe: no more bills to this chat; the
-// profiles stay (/deleteprofile deletes them).
+// profiles stay (/deleteprofile deletes them), and so does the chat's
+// ownership: it can subscribe again with a profile, another chat only with
+// a new binding code.
 func pushUnsubscribeCommand(store *asynqpush.Store) telegram.CommandHandler {
 	return func(ctx context.Context, c telegram.Command) (bot.Reply, error) {
 		chat, err := commandChat(c)
@@ -541,7 +609,7 @@ func pushUnsubscribeCommand(store *asynqpush.Store) telegram.CommandHandler {
 		if n == 0 {
 			return bot.Reply{Text: "本会话没有订阅，无需退订。"}, nil
 		}
-		return bot.Reply{Text: fmt.Sprintf("已退订（%d 家企业），不再推送。企业资料仍保存，发送 /deleteprofile 可删除。", n)}, nil
+		return bot.Reply{Text: fmt.Sprintf("已退订（%d 家企业），不再推送。企业资料仍保存，企业仍绑定本会话（发送 /subscribe 附企业资料可重新订阅）；发送 /deleteprofile 可删除资料。", n)}, nil
 	}
 }
 

@@ -68,8 +68,10 @@ func TestChatCommandsSayItInChinese(t *testing.T) {
 	} {
 		chatSays(t, sub, cmdFor(5, "subscribe", args, false), want, append(json, "X", "bogus", "20x6", "gold")...)
 	}
+	chatSays(t, sub, cmdFor(5, "subscribe", designProfile, false), "需要工作人员发放的一次性绑定码")
+	bindChat(t, store, designProfile, 5)
 	chatSays(t, sub, cmdFor(5, "subscribe", designProfile, false), "已订阅：成都示例科技有限公司（91510100MA6XXXXXXX）")
-	chatSays(t, sub, cmdFor(6, "subscribe", designProfile, false), "另一个会话")
+	chatSays(t, sub, cmdFor(6, "subscribe", designProfile, false), "需要工作人员发放的一次性绑定码")
 	chatSays(t, pushProfileCommand, cmdFor(5, "profile", "", false), "即将推出")
 
 	// /bill: not subscribed; subscribed (footer and a 反馈有误 button).
@@ -90,6 +92,7 @@ func TestChatCommandsSayItInChinese(t *testing.T) {
 	}
 	chatSays(t, correct, cmdFor(5, "correct", designID+" 营收填错了", false), "红利账单（2026-12-01）的异议：\n“营收填错了”")
 	// Two enterprises: the text names one, else the reply asks which.
+	bindChat(t, store, `{"id":"E2","name":"二号公司"}`, 5)
 	chatSays(t, sub, cmdFor(5, "subscribe", `{"id":"E2","name":"二号公司"}`, false), "已订阅")
 	chatSays(t, correct, cmdFor(5, "correct", "金额不对", false), "本会话订阅了2家企业，请在说明前写上企业编号")
 	chatSays(t, correct, cmdFor(5, "correct", "二号公司：金额不对", false), "已记录您对二号公司（E2）红利账单（2026-11-30）的异议：\n“金额不对”")
@@ -111,7 +114,8 @@ func TestChatCommandsSayItInChinese(t *testing.T) {
 	// /unsubscribe and /deleteprofile, done and with nothing to do.
 	chatSays(t, unsub, cmdFor(5, "unsubscribe", "", false), "已退订（2 家企业）")
 	chatSays(t, unsub, cmdFor(5, "unsubscribe", "", false), "本会话没有订阅")
-	chatSays(t, sub, cmdFor(6, "subscribe", designProfile, false), "已订阅")
+	chatSays(t, sub, cmdFor(6, "subscribe", designProfile, false), "需要工作人员发放的一次性绑定码")
+	bindChat(t, store, designProfile, 6)
 	chatSays(t, del, cmdFor(6, "deleteprofile", "", false), "已删除本会话订阅的 1 家企业资料")
 	chatSays(t, del, cmdFor(6, "deleteprofile", "", false), "没有可删除的企业资料")
 	if _, err := store.Get(context.Background(), designID); !errors.Is(err, asynqpush.ErrNotFound) {

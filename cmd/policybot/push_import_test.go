@@ -50,7 +50,7 @@ func TestPushImportCSV(t *testing.T) {
 			data:  "统一社会信用代码,利润\n91510100MA6HHHHHHH,1\n",
 			usage: true, notSaved: []string{"91510100MA6HHHHHHH"}},
 		{name: "jsonl by content", file: "roster.txt",
-			data: `{"id":"J1"}` + "\n" + `{"id":"J2","tiers":[{"tier":"gold","kind":"new"}]}` + "\n",
+			data:  `{"id":"J1"}` + "\n" + `{"id":"J2","tiers":[{"tier":"gold","kind":"new"}]}` + "\n",
 			fails: true, out: []string{"第2行：第1项认定的认定等级", "保留 1，有误未导入 1"},
 			saved: []string{"J1"}, notSaved: []string{"J2"}},
 	} {

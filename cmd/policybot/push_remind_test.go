@@ -90,6 +90,7 @@ func TestSubscribeRebill(t *testing.T) {
 	if changed == designProfile {
 		t.Fatal("the design profile's 2026 R&D figure moved")
 	}
+	bindChat(t, store, designProfile, 5) // from the roster: binding sends no change
 	for _, js := range []string{designProfile, changed, changed} {
 		r, err := sub(context.Background(), cmdFor(5, "subscribe", js, false))
 		if err != nil || !strings.Contains(r.Text, "已订阅") {

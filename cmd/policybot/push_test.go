@@ -107,13 +107,15 @@ func TestPushCommands(t *testing.T) {
 	}
 	check(has(say(sub, cmdFor(5, "subscribe", "", false)), "用法"), "用法")
 	check(has(say(sub, cmdFor(5, "subscribe", `{"id": "X", "bogus": 1}`, false)), "bogus"), "bogus")
+	bindChat(t, store, designProfile, 5)
 	check(has(say(sub, cmdFor(5, "subscribe", designProfile, false)), "已订阅"), "已订阅")
-	check(has(say(sub, cmdFor(6, "subscribe", designProfile, false)), "另一个会话"), "另一个会话")
+	check(has(say(sub, cmdFor(6, "subscribe", designProfile, false)), "绑定码"), "绑定码")
 	check(has(say(bill, cmdFor(5, "bill", "", false)), "可申请合计：251万"), "可申请合计：251万")
 	check(has(say(bill, cmdFor(6, "bill", "", false)), "尚未订阅"), "尚未订阅")
 	check(has(say(unsub, cmdFor(5, "unsubscribe", "", false)), "已退订（1"), "已退订（1")
 	check(has(say(bill, cmdFor(5, "bill", "", false)), "尚未订阅"), "尚未订阅")
-	check(has(say(sub, cmdFor(6, "subscribe", designProfile, false)), "已订阅"), "已订阅")
+	check(has(say(sub, cmdFor(6, "subscribe", designProfile, false)), "绑定码"), "绑定码")
+	bindChat(t, store, designProfile, 6)
 	check(has(say(forget, cmdFor(6, "deleteprofile", "", false)), "删除本会话订阅的 1 家"), "删除本会话订阅的 1 家")
 	var got, want []string
 	for _, s := range steps {

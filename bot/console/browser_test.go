@@ -3,7 +3,6 @@ package console
 import (
 	"context"
 	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/cdsme/policybot/bot"
 	"github.com/cdsme/policybot/bot/redisstore"
-	"github.com/cdsme/policybot/bot/web"
 	"github.com/cdsme/policybot/internal/browsertest"
 )
 
@@ -55,21 +53,10 @@ func TestBrowserConsole(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	srv := httptest.NewServer(web.New(nopConv{}, web.WithLogger(quiet), web.WithStaffToken("t"),
-		web.WithStaffSessions(redisstore.NewStaffSessions(rdb)),
-		web.WithLoginLimiter(redisstore.NewRateLimiter(rdb, redisstore.RateOptions{Rate: 1, Period: web.LoginInterval, Burst: web.LoginBurst})),
-		web.WithStaffHandler(New(exlog, WithLogger(quiet)))))
-	defer srv.Close()
+	srv := staffServer(t, rdb, New(exlog, WithLogger(quiet)))
 
 	dialogs := browsertest.RecordDialogs(bctx)
-	err := chromedp.Do(bctx,
-		chromedp.EmulateViewport(1280, 900),
-		chromedp.Navigate(srv.URL+"/staff/"),
-		chromedp.WaitVisible(chromedp.ID("token")),
-		chromedp.SendKeys(chromedp.ID("token"), "t"),
-		chromedp.Submit(chromedp.ID("token")),
-		chromedp.WaitVisible(chromedp.ID("stat-total")),
-	)
+	err := chromedp.Do(bctx, staffLogin(srv.URL+"/staff/")...)
 	if err != nil {
 		t.Fatalf("login: %v", err)
 	}
@@ -185,12 +172,8 @@ func TestBrowserPushesAndCorrections(t *testing.T) {
 	defer rdb.Close()
 	corr := correctionsFixture()
 	notifier := &fakeNotifier{}
-	srv := httptest.NewServer(web.New(nopConv{}, web.WithLogger(quiet), web.WithStaffToken("t"),
-		web.WithStaffSessions(redisstore.NewStaffSessions(rdb)),
-		web.WithLoginLimiter(redisstore.NewRateLimiter(rdb, redisstore.RateOptions{Rate: 1, Period: web.LoginInterval, Burst: web.LoginBurst})),
-		web.WithStaffHandler(New(redisstore.NewExchangeLog(rdb, redisstore.Options{}), WithLogger(quiet),
-			WithPushLedger(ledgerFixture()), WithCorrections(corr), WithNotifier(notifier)))))
-	defer srv.Close()
+	srv := staffServer(t, rdb, New(redisstore.NewExchangeLog(rdb, redisstore.Options{}), WithLogger(quiet),
+		WithPushLedger(ledgerFixture()), WithCorrections(corr), WithNotifier(notifier)))
 
 	dialogs := browsertest.RecordDialogs(bctx)
 	text := func(sel string) string {
@@ -201,16 +184,10 @@ func TestBrowserPushesAndCorrections(t *testing.T) {
 		}
 		return strings.TrimSpace(v)
 	}
-	err := chromedp.Do(bctx,
-		chromedp.EmulateViewport(1280, 900),
-		chromedp.Navigate(srv.URL+"/staff/pushes"),
-		chromedp.WaitVisible(chromedp.ID("token")),
-		chromedp.SendKeys(chromedp.ID("token"), "t"),
-		chromedp.Submit(chromedp.ID("token")),
-		chromedp.WaitVisible(chromedp.ID("stat-total")), // login lands on the overview
+	err := chromedp.Do(bctx, append(staffLogin(srv.URL+"/staff/pushes"),
 		chromedp.Click(chromedp.ID("nav-pushes")),
 		chromedp.WaitVisible(chromedp.ID("pushes")),
-	)
+	)...)
 	if err != nil {
 		t.Fatalf("pushes: %v", err)
 	}

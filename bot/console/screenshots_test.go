@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -62,6 +63,31 @@ func checkCJKFont(t *testing.T) {
 	}
 }
 
+// staffServer serves the console h behind the web server's staff login
+// (token "t", sessions and the login limiter on rdb) until the test ends.
+func staffServer(t *testing.T, rdb redis.UniversalClient, h http.Handler) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(web.New(nopConv{}, web.WithLogger(slog.New(slog.DiscardHandler)), web.WithStaffToken("t"),
+		web.WithStaffSessions(redisstore.NewStaffSessions(rdb)),
+		web.WithLoginLimiter(redisstore.NewRateLimiter(rdb, redisstore.RateOptions{Rate: 1, Period: web.LoginInterval, Burst: web.LoginBurst})),
+		web.WithStaffHandler(h)))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// staffLogin opens url at desktop width, logs in through the form and
+// waits for the overview, where a login lands.
+func staffLogin(url string) []chromedp.Action[chromedp.Void] {
+	return []chromedp.Action[chromedp.Void]{
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(url),
+		chromedp.WaitVisible(chromedp.ID("token")),
+		chromedp.SendKeys(chromedp.ID("token"), "t"),
+		chromedp.Submit(chromedp.ID("token")),
+		chromedp.WaitVisible(chromedp.ID("stat-total")),
+	}
+}
+
 // TestBrowserScreenshots opens every console page in headless Chromium at
 // desktop (1280 px) and phone (390 px) width and keeps a full-page PNG of
 // each as a test artefact (artifactsDir), for a person to look at; it
@@ -88,22 +114,9 @@ func TestBrowserScreenshots(t *testing.T) {
 		Clauses: []string{"policy/4"}, Updated: now}); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(web.New(nopConv{}, web.WithLogger(quiet), web.WithStaffToken("t"),
-		web.WithStaffSessions(redisstore.NewStaffSessions(rdb)),
-		web.WithLoginLimiter(redisstore.NewRateLimiter(rdb, redisstore.RateOptions{Rate: 1, Period: web.LoginInterval, Burst: web.LoginBurst})),
-		web.WithStaffHandler(New(exlog, WithLogger(quiet), WithPushLedger(ledgerFixture()), WithCorrections(correctionsFixture()),
-			WithNotifier(&fakeNotifier{}), WithCurated(curated)))))
-	defer srv.Close()
-
-	err := chromedp.Do(bctx,
-		chromedp.EmulateViewport(1280, 900),
-		chromedp.Navigate(srv.URL+"/staff/"),
-		chromedp.WaitVisible(chromedp.ID("token")),
-		chromedp.SendKeys(chromedp.ID("token"), "t"),
-		chromedp.Submit(chromedp.ID("token")),
-		chromedp.WaitVisible(chromedp.ID("stat-total")),
-	)
-	if err != nil {
+	srv := staffServer(t, rdb, New(exlog, WithLogger(quiet), WithPushLedger(ledgerFixture()), WithCorrections(correctionsFixture()),
+		WithNotifier(&fakeNotifier{}), WithCurated(curated)))
+	if err := chromedp.Do(bctx, staffLogin(srv.URL+"/staff/")...); err != nil {
 		t.Fatalf("login: %v", err)
 	}
 	pages := []struct{ name, path string }{

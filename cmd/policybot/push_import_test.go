@@ -4,14 +4,18 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/cdsme/policybot/push"
 	"github.com/cdsme/policybot/push/asynqpush"
 )
 
@@ -88,4 +92,63 @@ func TestPushImportCSV(t *testing.T) {
 			t.Errorf("--help lacks %q", w)
 		}
 	}
+}
+
+// TestSubscribeImportRace: a /subscribe and an import of the same
+// enterprise run at once, many times; each either saves or says it did not,
+// and the stored profile is always one that was reported saved.
+func TestSubscribeImportRace(t *testing.T) {
+	m := miniredis.RunT(t)
+	rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
+	defer rdb.Close()
+	ctx := context.Background()
+	store := asynqpush.NewStore(rdb)
+	bindChat(t, store, `{"id":"R","name":"起始"}`, 5)
+	sub := pushSubscribeCommand(store, nil, time.Now)
+	sch := asynqpush.NewScheduler(store, nil, asynqpush.ScheduleOptions{})
+	refused := map[string]int{}
+	for i := range 40 {
+		fromChat, fromRoster := fmt.Sprintf("会话%d", i), fmt.Sprintf("名册%d", i)
+		var wg sync.WaitGroup
+		var chatSaved, rosterSaved bool
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			r, err := sub(ctx, cmdFor(5, "subscribe", `{"id":"R","name":"`+fromChat+`"}`, false))
+			if err != nil {
+				t.Error(err)
+			}
+			chatSaved = strings.Contains(r.Text, "已订阅")
+			if !chatSaved && r.Text != staleProfileText {
+				t.Errorf("/subscribe: %q", r.Text)
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			res, err := importRoster(ctx, store, sch, []push.Profile{{ID: "R", Name: fromRoster}}, beijingDay(time.Now()))
+			if err != nil {
+				t.Error(err)
+			}
+			rosterSaved = len(res.Stale) == 0
+		}()
+		wg.Wait()
+		r, err := store.Record(ctx, "R")
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch name := r.Profile.Name; {
+		case !chatSaved && !rosterSaved:
+			t.Fatalf("round %d: both refused", i)
+		case name == fromChat && !chatSaved, name == fromRoster && !rosterSaved, name != fromChat && name != fromRoster:
+			t.Fatalf("round %d: stored %q; chat saved %v, roster saved %v", i, name, chatSaved, rosterSaved)
+		case !chatSaved:
+			refused["chat"]++
+		case !rosterSaved:
+			refused["roster"]++
+		}
+		if r.Profile.ChatID != 5 || r.Owner != 5 {
+			t.Fatalf("round %d: %+v", i, r)
+		}
+	}
+	t.Logf("refused writes: %v", refused)
 }

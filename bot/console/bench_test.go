@@ -9,9 +9,12 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/cdsme/policybot/bot"
 	"github.com/cdsme/policybot/bot/redisstore"
@@ -127,7 +130,9 @@ func BenchmarkConsole1M(b *testing.B) {
 	if got, _ := rdb.ZCard(ctx, "policybot:{ex}:all").Result(); got != int64(n) {
 		b.Fatalf("seeded %d exchanges, want %d", got, n)
 	}
-	b.Logf("seeded %d exchanges in %v (%.0f/s)", n, time.Since(start).Round(time.Millisecond), float64(n)/time.Since(start).Seconds())
+	mem, _ := rdb.MemoryUsage(ctx, "policybot:{ex}:all").Result()
+	b.Logf("seeded %d exchanges in %v (%.0f/s); the time index takes %.0f MB; Redis INFO memory: %s", n,
+		time.Since(start).Round(time.Millisecond), float64(n)/time.Since(start).Seconds(), float64(mem)/1e6, usedMemory(ctx, rdb))
 
 	h := New(l, WithLogger(slog.New(slog.DiscardHandler)))
 	serve := func(b *testing.B, path string) *discard {
@@ -180,4 +185,18 @@ func BenchmarkConsole1M(b *testing.B) {
 			b.ReportMetric(float64(bytes)/float64(b.N)/1e6, "MB/op")
 		})
 	}
+}
+
+// usedMemory is the server's used_memory_human (all databases).
+func usedMemory(ctx context.Context, rdb *redis.Client) string {
+	info, err := rdb.Info(ctx, "memory").Result()
+	if err != nil {
+		return err.Error()
+	}
+	for _, line := range strings.Split(info, "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "used_memory_human:"); ok {
+			return v
+		}
+	}
+	return "?"
 }

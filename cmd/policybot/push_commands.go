@@ -14,7 +14,7 @@ import (
 // of the command menu, with one-line Chinese descriptions.
 func pushCommandOptions(store *asynqpush.Store, corr *corrections, getenv func(string) string, now func() time.Time) []telegram.Option {
 	return []telegram.Option{
-		telegram.WithMenuCommand("subscribe", "订阅每月红利账单（附企业资料）", pushSubscribeCommand(store, subscribeScheduler(store, getenv), now)),
+		telegram.WithMenuCommand("subscribe", "订阅每月红利账单（附绑定码或企业资料）", pushSubscribeCommand(store, subscribeScheduler(store, getenv), now)),
 		telegram.WithMenuCommand("profile", "修改企业资料（即将推出）", pushProfileCommand),
 		telegram.WithMenuCommand("bill", "查看本会话企业的红利账单", pushBillCommand(store, corr, getenv, now)),
 		telegram.WithMenuCommand("unsubscribe", "退订账单推送（企业资料保留）", pushUnsubscribeCommand(store)),

@@ -189,7 +189,7 @@ func TestListScanNote(t *testing.T) {
 		}
 		es = append(es, ex(fmt.Sprintf("n%04d", i), time.Duration(i)*time.Second, q, true, ""))
 	}
-	h := newConsole(seedRedis(t, es...))
+	h := newConsole(seed(t, es...)) // the Redis log's own bound: redisstore.TestListQueryScanBound
 	body := get(t, h, "/staff/exchanges?q=唯一的针").Body.String()
 	if !strings.Contains(body, `id="scan-note"`) || strings.Contains(body, `<a href="/staff/exchanges/n`) {
 		t.Fatalf("first page: no note, or rows:\n%s", body)

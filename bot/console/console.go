@@ -270,10 +270,6 @@ func filterMessage(err error) string {
 	return "日期格式应为 YYYY-MM-DD。"
 }
 
-// Scanned reports whether the list's filters are checked record by record
-// (no index serves them), so a page may hold fewer than its limit.
-func (f filter) Scanned() bool { return !f.Query.Exact() }
-
 // encode returns the filter as URL query (without cursor).
 func (f filter) encode() string {
 	q := make([]string, 0, 9)

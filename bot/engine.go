@@ -229,7 +229,7 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 	if len(in.awards) > 1 {
 		calcs = append([]policies.Calculation{policies.Highest(in.awards, e.opts.now())}, calcs...)
 	}
-	if !in.asksDiff {
+	if !in.asksDiff && !in.several {
 		calcs = policies.SameMatter(calcs)
 	}
 	a.Calculations = append(a.Calculations, calcs...)

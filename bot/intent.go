@@ -33,6 +33,8 @@ type intent struct {
 	guesses   []yuan.Mention // the user's own estimates, checked, never inputs
 	awards    []yuan.Mention // awards of different policies for one matter, to choose between
 	ambiguous bool           // two readings give different amounts
+	// several: the question counts several enterprises' awards.
+	several bool
 	// relative is a figure said relative to another ("多投了三分之一",
 	// "是材料费的1.5倍"): not converted, the amount is asked for instead.
 	relative string
@@ -44,6 +46,9 @@ type ruleCall struct {
 	inputs map[string]string
 	ask    string // the input to ask for when figures are missing, if not the calculator's first
 	note   string // how the figures were combined, for the answer
+	// several marks one of several enterprises' awards ("4家省级"): they
+	// are summed, never merged by 就高不就低 (that is one enterprise's rule).
+	several bool
 	// alt marks another reading of the call before it ("500万、930万" with
 	// no year words): when the two give different amounts the answer is
 	// ambiguous and asks which is meant.
@@ -211,6 +216,9 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 		}
 		in.rules = append(in.rules, calls...)
 		for _, c := range calls {
+			if c.several {
+				in.several, in.asksTotal = true, true
+			}
 			for _, n := range strings.Split(c.note, "\n") {
 				if n != "" && !slices.Contains(in.notes, n) {
 					in.notes = append(in.notes, n)
@@ -403,12 +411,29 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 	case "little_giant", "provincial_sme":
 		// "省级的通过复核，另外新评上了小巨人": 复核 belongs to the part of
 		// the question that names the tier.
+		n := 1
 		for _, seg := range reSegment.Split(norm, -1) {
 			if tierWord[rule].MatchString(seg) && reReview.MatchString(seg) {
 				in["kind"] = "review"
 			}
+			// "新认定省级专精特新2家", "4家省级", "two of our companies":
+			// one award per enterprise recognised.
+			if tierWord[rule].MatchString(seg) {
+				for _, c := range yuan.Counts(seg) {
+					if isEnterpriseUnit(c.Unit) {
+						n = c.N
+					}
+				}
+			}
 		}
-		return []ruleCall{{name: rule, inputs: in}}
+		calls := []ruleCall{{name: rule, inputs: in}}
+		for range min(n, 50) - 1 {
+			calls = append(calls, ruleCall{name: rule, inputs: clone(in), several: true})
+		}
+		if n > 1 {
+			calls[0].several = true
+		}
+		return calls
 	case "digital_transformation":
 		if len(ms) > 1 && reAsksDiff.MatchString(norm) {
 			// "方案A投90万，方案B投110万，B比A多拿多少": alternatives, one each.
@@ -945,6 +970,15 @@ func settleYears(in map[string]string, lastKey, thisKey string, v int64, lastYea
 // a milestone named as crossed, each its own award (asked together they are
 // summed). It returns nil unless every figure is such a milestone.
 func milestoneEvents(raw string, ms []yuan.Mention) []ruleCall {
+	// "首次营收过亿，又首次突破5亿": 过亿 is the 1亿 milestone without a figure.
+	if len(ms) == 1 && reCrossedYi.MatchString(knowledge.Normalize(raw)) && ms[0].Yuan > 1_0000_0000 {
+		if cueBefore(raw, ms, 0, reCrossing) && policies.IsRevenueMilestone(ms[0].Yuan) {
+			return []ruleCall{
+				{name: "revenue_milestone", inputs: map[string]string{"revenue_yuan": itoa(1_0000_0000)}},
+				{name: "revenue_milestone", inputs: map[string]string{"revenue_yuan": itoa(ms[0].Yuan)}},
+			}
+		}
+	}
 	if len(ms) < 2 {
 		return nil
 	}
@@ -1016,4 +1050,10 @@ func talentItems(rule string, in map[string]string, raw string) []ruleCall {
 		}
 	}
 	return calls
+}
+
+// isEnterpriseUnit reports whether a count counts enterprises (家, 个企业,
+// companies), not people or items.
+func isEnterpriseUnit(u string) bool {
+	return u == "家" || strings.HasPrefix(u, "compan") || strings.HasPrefix(u, "enterprise") || strings.HasPrefix(u, "firm") || strings.HasPrefix(u, "sme")
 }

@@ -27,7 +27,7 @@ var (
 	reGuessAfter = regexp.MustCompile(`^\s*(元|块钱|块)?\s*[,，]?\s*(吗|嘛|么|不|没|没有|对吗|对不对|是吗|是不是|吧|没错吧|对吧|没错吗)\s*([?？。!！,，;；]|$)|(?i)^\s*(yuan|rmb)?\s*(,?\s*(is that |is it |that's |am i )?(right|correct|true))?\s*\?`)
 	// reGuessBefore: the figure is what the user thinks they get or the
 	// amount is.
-	reGuessBefore = regexp.MustCompile(`(是|就是|会是|应该是|有|给|贴|听说|据说|(拿|领|得|补|奖)(到|了)?)\s*$|(?i)\b(is it|is that|is the \w+( \w+)?|be|get|receive|gives?|heard|told|said)\s*(rmb|cny|¥)?\s*$`)
+	reGuessBefore = regexp.MustCompile(`(是|就是|会是|应该是|有|给|贴|听说|据说|算|算出来|算下来|(拿|领|得|补|奖)(到|了)?)\s*$|(?i)\b(is it|is that|is the \w+( \w+)?|be|get|receive|gives?|heard|told|said)\s*(rmb|cny|¥)?\s*$`)
 	// reContextFigure: the figure is a quantity no calculator takes — profit,
 	// tax, pay, assets, capital — named just before it in a statement about
 	// the company.

@@ -129,8 +129,13 @@ func (e *Engine) settleNeed(a *Answer, r reading) {
 	}
 	need := r.need().ID
 	if need == "amount" && len(a.Calculations) == 0 && len(a.Missing) == 0 && r.asks("eligibility") {
-		// "有补贴没得": whether there is support at all is answered by the clause.
-		return
+		// "有补贴没得": whether there is support at all is answered by the
+		// clause — when the clause grants money at all (绿色工厂 has none).
+		if cl, err := e.corpus.Clause(a.Citations[0].ID); err == nil {
+			if q, _ := cl.Stating("amount"); len(q) > 0 {
+				return
+			}
+		}
 	}
 	top := a.Citations[0]
 	if cl, err := e.corpus.Clause(top.ID); err == nil {

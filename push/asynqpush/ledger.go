@@ -79,6 +79,8 @@ func (r pushRef) taskID() string {
 		return push.ReminderTaskID(r.enterprise, r.detail, r.date)
 	case KindRebill:
 		return RebillTaskID(r.enterprise, r.detail, r.date)
+	case KindNotice:
+		return NoticeTaskID(r.detail, r.enterprise)
 	}
 	return BillTaskID(r.enterprise, r.date)
 }

@@ -55,6 +55,8 @@ func (pl billPayload) ref(typ string) pushRef {
 		return pushRef{KindReminder, pl.Enterprise, pl.Date, pl.Kind}
 	case TaskRebill:
 		return pushRef{KindRebill, pl.Enterprise, pl.Date, pl.Hash}
+	case TaskNotice:
+		return pushRef{KindNotice, pl.Enterprise, pl.Date, pl.Hash}
 	}
 	return pushRef{KindBill, pl.Enterprise, pl.Date, ""}
 }

@@ -75,6 +75,7 @@ type Console struct {
 	corrections Corrections  // /staff/corrections; nil: not shown
 	notifier    Notifier     // sends replies to corrections; nil: stored only
 	curated     CuratedStore // /staff/curated; nil: not shown
+	notices     Notices      // /staff/notices; nil: not shown
 	csrf        *http.CrossOriginProtection
 }
 
@@ -116,6 +117,7 @@ var getRoutes = map[string]handlerFunc{
 	"/staff/curated":       (*Console).curatedList,
 	"/staff/curated/new":   (*Console).curatedForm,
 	"/staff/curated.jsonl": (*Console).curatedExport,
+	"/staff/notices":       (*Console).noticeList,
 }
 
 // postRoutes are the console's forms that change something.
@@ -123,6 +125,8 @@ var postRoutes = map[string]handlerFunc{
 	"/staff/corrections/reply": (*Console).correctionReply,
 	"/staff/curated":           (*Console).curatedSave,
 	"/staff/curated/delete":    (*Console).curatedDelete,
+	"/staff/notices/preview":   (*Console).noticePreview,
+	"/staff/notices/send":      (*Console).noticeSend,
 }
 
 // ServeHTTP routes the console's pages. A POST is refused (403) when the

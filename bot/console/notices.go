@@ -64,7 +64,9 @@ func (f noticeForm) Has(tier string) bool { return slices.Contains(f.Tiers, tier
 // readNotice reads and checks a notice form; msg says what is wrong.
 func readNotice(r *http.Request) (f noticeForm, msg string) {
 	v := r.PostForm
-	clean := func(s string) string { return strings.TrimSpace(strings.ToValidUTF8(s, "")) }
+	clean := func(s string) string {
+		return strings.TrimSpace(strings.ReplaceAll(strings.ToValidUTF8(s, ""), "\r\n", "\n"))
+	}
 	f = noticeForm{Title: clean(v.Get("title")), Text: clean(v.Get("text")), Clause: clean(v.Get("clause"))}
 	for _, t := range v["tier"] {
 		if !slices.ContainsFunc(noticeTiers, func(n struct{ Tier, Label string }) bool { return n.Tier == t }) {

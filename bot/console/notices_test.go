@@ -26,6 +26,7 @@ type fakeNotices struct {
 	queued     map[string]bool // notice id + enterprise
 	sends      int
 	last       NoticeQuery
+	lastText   string
 }
 
 type fakeRecipient struct {
@@ -51,7 +52,7 @@ func (f *fakeNotices) Count(_ context.Context, q NoticeQuery) (int, error) {
 
 func (f *fakeNotices) Send(_ context.Context, title, text string, q NoticeQuery) (string, int, int, error) {
 	f.sends++
-	f.last = q
+	f.last, f.lastText = q, text
 	id := "n-" + title
 	n, dup := 0, 0
 	for _, e := range f.match(q) {
@@ -178,6 +179,11 @@ func TestNoticesPage(t *testing.T) {
 	}
 	if rec := get(t, h, "/staff/notices/send"); rec.Code != http.StatusMethodNotAllowed {
 		t.Errorf("GET send: %d", rec.Code)
+	}
+	n := noticesFixture()
+	rec = post(t, newConsole(seed(t), WithNotices(n)), "/staff/notices/send", url.Values{"title": {" 标题 "}, "text": {"第一行\r\n第二行\r\n"}}, nil)
+	if rec.Code != http.StatusSeeOther || n.lastText != "第一行\n第二行" {
+		t.Errorf("send: %d, text %q (line ends as typed in a textarea are \\n)", rec.Code, n.lastText)
 	}
 	if rec := get(t, newConsole(seed(t)), "/staff/notices"); rec.Code != 404 {
 		t.Errorf("without notices: %d", rec.Code)

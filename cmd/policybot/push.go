@@ -246,7 +246,7 @@ func startPushAt(ctx context.Context, rdb redis.UniversalClient, sender asynqpus
 	store := asynqpush.NewStore(rdb)
 	w := asynqpush.NewWorker(store, rdb, sender, asynqpush.WorkerOptions{Rate: rate, Bill: env.bill, Remind: env.remind, Log: log, Quiet: quiet, Ledger: ledger, Now: now})
 	srv := asynqpush.NewServer(rdb, asynqpush.ServerOptions{Log: log, Quiet: quiet, Now: now})
-	if err := srv.Start(asynqpush.Mux(w)); err != nil {
+	if err := srv.Start(asynqpush.WithNotices(asynqpush.Mux(w), w)); err != nil {
 		return nil, fmt.Errorf("push: starting workers: %w", err)
 	}
 	client := asynq.NewClientFromRedisClient(rdb)

@@ -266,7 +266,7 @@ func buildHTTP(cfg serveConfig, app serveApp, rdb redis.UniversalClient, m serve
 		web.WithRegistry(m.reg),
 		web.WithMetrics(m.web),
 		web.WithStaffToken(cfg.staffToken),
-		web.WithStaffHandler(console.New(app.exchanges, consoleOptions(rdb, adapter, log)...)),
+		web.WithStaffHandler(console.New(app.exchanges, append(consoleOptions(rdb, adapter, log), noticeOptions(rdb, adapter, cfg.issued)...)...)),
 		// issue 8: signed sessions, per-address limits, staff sessions in Redis
 		web.WithSecret(cfg.secret),
 		web.WithTrustedProxyHeader(cfg.proxyHeader),

@@ -5,12 +5,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/cdsme/policybot/push"
 )
@@ -19,8 +21,9 @@ import (
 // (/staff/notices) and send to the subscribed enterprises a NoticeFilter
 // selects: one task per enterprise under NoticeTaskID, through the same
 // queue, quiet hours, rate limits, 429 pause and ledger (kind notice) as
-// the bills. The task carries the text; the worker sends it only to an
-// enterprise still subscribed when it comes up.
+// the bills. The text is kept once in Redis (noticeKey, for the tasks'
+// Retention), not in each task; the worker sends it only to an enterprise
+// still subscribed when it comes up.
 
 // TaskNotice is the asynq task type of a notice.
 const TaskNotice = "push:notice"
@@ -35,6 +38,9 @@ const NoticeFooter = "/unsubscribe 退订"
 // NoticeTaskID is the asynq TaskID of notice id to one enterprise: a
 // notice sent twice (a double click, two replicas) is enqueued once.
 func NoticeTaskID(notice, enterprise string) string { return "notice:" + notice + ":" + enterprise }
+
+// noticeKey is the string holding a notice's text, read by its tasks.
+func noticeKey(id string) string { return keyPrefix + "notice:" + id }
 
 // Notice is one notice: its title and text, plain.
 type Notice struct {
@@ -118,11 +124,14 @@ func (s *Scheduler) SendNotice(ctx context.Context, n Notice, f NoticeFilter) (s
 	text := n.Message()
 	day := chinaDay(f.Day).Format(time.DateOnly)
 	now := s.o.Now()
+	if err := s.store.rdb.Set(ctx, noticeKey(id), text, s.o.Retention).Err(); err != nil {
+		return id, Report{}, fmt.Errorf("asynqpush: storing notice %s: %w", id, err)
+	}
 	r, err := s.each(ctx, func(p push.Profile) []task {
 		if !f.Match(p, s.o.Bill...) {
 			return nil
 		}
-		return []task{{typ: TaskNotice, at: now, pl: billPayload{Enterprise: p.ID, Date: day, Hash: id, Text: text}}}
+		return []task{{typ: TaskNotice, at: now, pl: billPayload{Enterprise: p.ID, Date: day, Hash: id}}}
 	})
 	return id, r, err
 }
@@ -134,10 +143,18 @@ type noticeHandler struct{ w *Worker }
 // Worker.ProcessTask sends a bill.
 func (h noticeHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	var pl billPayload
-	if err := json.Unmarshal(t.Payload(), &pl); err != nil || pl.Enterprise == "" || pl.Hash == "" || pl.Text == "" {
+	if err := json.Unmarshal(t.Payload(), &pl); err != nil || pl.Enterprise == "" || pl.Hash == "" {
 		return fmt.Errorf("asynqpush: bad notice payload %q: %v: %w", t.Payload(), err, asynq.SkipRetry)
 	}
-	return h.w.deliver(ctx, t, pl.ref(TaskNotice), func(push.Profile) (string, string) { return pl.Text, "" })
+	text, err := h.w.rdb.Get(ctx, noticeKey(pl.Hash)).Result()
+	skip := ""
+	switch {
+	case errors.Is(err, redis.Nil):
+		skip = "notice text expired"
+	case err != nil:
+		return fmt.Errorf("asynqpush: reading notice %s: %w", pl.Hash, err)
+	}
+	return h.w.deliver(ctx, t, pl.ref(TaskNotice), func(push.Profile) (string, string) { return text, skip })
 }
 
 // WithNotices adds TaskNotice, delivered by w, to mux (Mux(w)).

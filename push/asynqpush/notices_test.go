@@ -126,6 +126,17 @@ func TestSendNotice(t *testing.T) {
 	if _, err := s.Unsubscribe(ctx, late.ChatID); err != nil {
 		t.Fatal(err)
 	}
+	// The text is kept once, not in each task; a notice whose text is gone
+	// is not sent.
+	if got, _ := rdb.Get(ctx, noticeKey(id)).Result(); got != n.Message() {
+		t.Fatalf("stored text %q", got)
+	}
+	gone := Notice{Title: "已撤回", Text: "不应发出"}
+	goneID, r3, err := sch.SendNotice(ctx, gone, NoticeFilter{Tiers: []string{push.TierInnovative}, Day: day})
+	if err != nil || r3.Enqueued != 1 {
+		t.Fatalf("send: %+v, %v", r3, err)
+	}
+	rdb.Del(ctx, noticeKey(goneID))
 
 	f := &fakeSender{}
 	w := NewWorker(s, rdb, f, WorkerOptions{Quiet: q, Now: clock.Now})
@@ -149,6 +160,15 @@ func TestSendNotice(t *testing.T) {
 	}
 	waitFor(t, "two notices sent, one cancelled", func() bool {
 		return f.count() == 2 && entry(late).State == StateCancelled
+	})
+	waitFor(t, "the notice without its text cancelled", func() bool {
+		es, _, _ := l.List(ctx, Filter{State: StateCancelled}, "", 100)
+		for _, e := range es {
+			if e.Detail == goneID && e.Enterprise == innovative.ID && e.Error == "notice text expired" {
+				return true
+			}
+		}
+		return false
 	})
 	time.Sleep(200 * time.Millisecond)
 	f.mu.Lock()

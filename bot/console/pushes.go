@@ -85,6 +85,8 @@ func pushKindLabel(e PushEntry) string {
 		return "提醒"
 	case "rebill":
 		return "账单变更"
+	case "notice":
+		return "通知"
 	}
 	return e.Kind
 }

@@ -72,7 +72,6 @@ func TestChatCommandsSayItInChinese(t *testing.T) {
 	bindChat(t, store, designProfile, 5)
 	chatSays(t, sub, cmdFor(5, "subscribe", designProfile, false), "已订阅：成都示例科技有限公司（91510100MA6XXXXXXX）")
 	chatSays(t, sub, cmdFor(6, "subscribe", designProfile, false), "需要工作人员发放的一次性绑定码")
-	chatSays(t, pushProfileCommand, cmdFor(5, "profile", "", false), "即将推出")
 
 	// /bill: not subscribed; subscribed (footer and a 反馈有误 button).
 	chatSays(t, bill, cmdFor(6, "bill", "", false), "尚未订阅", json...)
@@ -256,8 +255,8 @@ func TestStartListsEveryCommand(t *testing.T) {
 			t.Errorf("/start does not list /%s:\n%s", c, text)
 		}
 	}
-	if !strings.Contains(text, "/profile 修改企业资料（即将推出）") {
-		t.Errorf("/start does not say /profile is coming:\n%s", text)
+	if !strings.Contains(text, "/profile 查看和逐项修改企业资料") {
+		t.Errorf("/start does not describe /profile:\n%s", text)
 	}
 }
 

@@ -250,7 +250,7 @@ func buildTelegram(cfg serveConfig, getenv func(string) string, app serveApp, rd
 		telegram.WithStaffCommandHandler("stats", staffStats(app.exchanges, time.Now)))
 	corr := newCorrections(rdb, cfg.secret)
 	opts = append(opts, pushCommandOptions(pushStore, corr, getenv, time.Now)...)
-	adapter, err := telegram.New(cfg.telegramToken, correctingConversation{forgetAll{app.eng, pushStore}, corr}, opts...)
+	adapter, err := telegram.New(cfg.telegramToken, profileConversation{correctingConversation{forgetAll{app.eng, pushStore}, corr}, newProfileEditor(pushStore, rdb, subscribeScheduler(pushStore, getenv), time.Now)}, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("telegram: %w", err)
 	}

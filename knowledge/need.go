@@ -43,9 +43,6 @@ func (c cue) match(norm, padded string) bool {
 	return true
 }
 
-// needTable is generated from vocab/needs.yaml into vocab_table.go.
-
-
 var contracts = map[string]bool{"amount": true, "eligibility": true, "deadline": true, "procedure": true,
 	"materials": true, "definition": true, "department": true, "stacking": true, "validity": true, "other": true}
 
@@ -96,7 +93,8 @@ func parseNeeds(data []byte) ([]needEntry, error) {
 	return out, nil
 }
 
-// Needs classifies a question: every need with a matching cue, in the
+// Needs classifies a question (needTable is generated from vocab/needs.yaml
+// into vocab_table.go): every need with a matching cue, in the
 // table's order (most specific first). The first is the question's main
 // need; an empty result means NeedOther.
 func Needs(question string) []Need {

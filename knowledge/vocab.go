@@ -14,9 +14,9 @@ import (
 
 // The reader's vocabulary is data (issue 7, item 2): the files under vocab/
 // say which words mean what and where each word comes from. This file loads
-// them; the code that uses them lives in concepts.go, scope.go and
-// lexicon.go. A malformed embedded file panics at init; the tests load every
-// file, so that cannot reach a build that passed them.
+// them into the generated tables of vocab_table.go (TestVocabTableFresh
+// fails when a table is stale); the code that uses them lives in
+// concepts.go, scope.go and lexicon.go.
 
 //go:embed vocab/concepts.yaml
 var conceptsYAML []byte
@@ -110,14 +110,6 @@ func noEmpty(where string, words []string) error {
 	return nil
 }
 
-// mustVocab panics on an error in embedded data: the tests load it.
-func mustVocab[T any](v T, err error) T {
-	if err != nil {
-		panic(err)
-	}
-	return v
-}
-
 // —— concepts.yaml ——
 
 // maxConcepts is how many concepts matchConcepts can track.
@@ -187,7 +179,6 @@ type placeLists struct {
 	inScope, other, exceptions []vocabWord
 }
 
-
 var (
 	inScopePlaces   = wordTexts(placeVocab.inScope)
 	otherPlaces     = wordTexts(placeVocab.other)
@@ -233,7 +224,6 @@ type offTopicEntry struct {
 
 // maxOffTopics is how many entries offTopic can track.
 const maxOffTopics = 64
-
 
 var (
 	offTopics    = offTopicVocab.topics
@@ -290,7 +280,6 @@ func parseOffTopics(data []byte) (offTopicLists, error) {
 }
 
 // —— lexicon.yaml ——
-
 
 func parseLexicon(data []byte) ([]string, error) {
 	const file = "lexicon.yaml"

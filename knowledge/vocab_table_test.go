@@ -9,7 +9,6 @@ import (
 	"testing"
 )
 
-
 // vocabTableSource renders the parsed vocabulary as Go: the YAML files are
 // the source of truth, the generated tables spare every start the YAML
 // parse (about 9 ms).

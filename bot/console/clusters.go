@@ -435,11 +435,6 @@ func (c *Console) anchor(ctx context.Context) func(string) string {
 	}
 }
 
-// WithIndex gives the console the retrieval index it uses to place
-// questions without citations (built from the default corpus on first use
-// otherwise).
-func WithIndex(ix *knowledge.Index) Option { return func(c *Console) { c.ix = ix } }
-
 // readClusters reads this period and the previous one and clusters them.
 func (c *Console) readClusters(w http.ResponseWriter, r *http.Request) (period, []Cluster, bool, bool) {
 	p, err := c.parsePeriod(r)

@@ -183,16 +183,6 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// WithClock replaces time.Now (tests; signature timestamps are checked
-// against it).
-func WithClock(now func() time.Time) Option {
-	return func(o *options) {
-		if now != nil {
-			o.now = now
-		}
-	}
-}
-
 // WithPassiveWait sets how long a callback waits for the answer before it
 // answers "success" and sends the answer as customer-service messages
 // (default DefaultPassiveWait; keep it under WeChat's 5 s).
@@ -202,12 +192,6 @@ func WithPassiveWait(d time.Duration) Option {
 			o.passiveWait = d
 		}
 	}
-}
-
-// WithMaxSkew bounds the age of a signed callback (default
-// DefaultMaxSkew); 0 turns the check off.
-func WithMaxSkew(d time.Duration) Option {
-	return func(o *options) { o.maxSkew = max(d, 0) }
 }
 
 // WithCache sets where the access token is kept (default the SDK's
@@ -259,15 +243,4 @@ const (
 // concurrent use.
 func WithLostReplyObserver(f func(reason string)) Option {
 	return func(o *options) { o.lost = f }
-}
-
-// WithAPITimeout bounds one WeChat API call (default DefaultAPITimeout).
-// The SDK uses one process-wide HTTP client, so the last adapter built sets
-// it for all.
-func WithAPITimeout(d time.Duration) Option {
-	return func(o *options) {
-		if d > 0 {
-			o.apiTimeout = d
-		}
-	}
 }

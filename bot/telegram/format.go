@@ -2,10 +2,9 @@ package telegram
 
 import (
 	"html"
-	"strings"
-	"unicode"
 	"unicode/utf16"
-	"unicode/utf8"
+
+	"github.com/cdsme/policybot/bot"
 )
 
 // part is one message of a split reply: the HTML sent and the plain text it
@@ -41,68 +40,7 @@ func htmlLen(s string) int {
 // space — each only if it keeps at least half the chunk — else at the limit
 // (on a rune boundary). Escaping happens after splitting, so no cut falls
 // inside an entity, and every chunk is valid HTML on its own.
-func splitPlain(s string, limit int) []string {
-	s = strings.TrimSpace(s)
-	var out []string
-	for s != "" {
-		if htmlLen(s) <= limit {
-			out = append(out, s)
-			break
-		}
-		// p: largest prefix (in bytes) whose escaped length fits.
-		p, n := 0, 0
-		for i, r := range s {
-			if n+escapedLen(r) > limit {
-				break
-			}
-			n += escapedLen(r)
-			p = i + utf8.RuneLen(r)
-		}
-		if p == 0 { // limit smaller than one rune: take one anyway
-			_, sz := utf8.DecodeRuneInString(s)
-			p = sz
-		}
-		cut := bestCut(s[:p])
-		chunk := strings.TrimRightFunc(s[:cut], unicode.IsSpace)
-		if chunk != "" {
-			out = append(out, chunk)
-		}
-		s = strings.TrimLeftFunc(s[cut:], unicode.IsSpace)
-	}
-	return out
-}
-
-// bestCut returns where to end a chunk that must lie within w.
-func bestCut(w string) int {
-	half := len(w) / 2
-	if i := strings.LastIndex(w, "\n\n"); i > half {
-		return i
-	}
-	if i := strings.LastIndex(w, "\n"); i > half {
-		return i
-	}
-	if i := lastSentenceEnd(w); i > half {
-		return i
-	}
-	if i := strings.LastIndexFunc(w, unicode.IsSpace); i > half {
-		return i
-	}
-	return len(w)
-}
-
-// lastSentenceEnd is the byte offset just after the last sentence-ending
-// punctuation in w, or -1.
-func lastSentenceEnd(w string) int {
-	for i := len(w); i > 0; {
-		r, sz := utf8.DecodeLastRuneInString(w[:i])
-		switch r {
-		case '。', '！', '？', '；', '.', '!', '?', ';':
-			return i
-		}
-		i -= sz
-	}
-	return -1
-}
+func splitPlain(s string, limit int) []string { return bot.SplitText(s, limit, escapedLen) }
 
 // renderParts renders plain text as HTML message parts, each within
 // MaxMessageLen.

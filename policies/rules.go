@@ -99,23 +99,29 @@ func (e *InputError) Unwrap() error { return e.Err }
 
 // Rules returns every calculator in clause order, as a copy callers may modify.
 func Rules() []Rule {
-	out := slices.Clone(rules)
-	for i := range out {
-		out[i].Inputs = slices.Clone(out[i].Inputs)
-		for j := range out[i].Inputs {
-			out[i].Inputs[j].Choices = slices.Clone(out[i].Inputs[j].Choices)
-			out[i].Inputs[j].Aliases = maps.Clone(out[i].Inputs[j].Aliases)
-		}
-		out[i].Params = slices.Clone(out[i].Params)
+	out := make([]Rule, len(rules))
+	for i := range rules {
+		out[i] = cloneRule(rules[i])
 	}
 	return out
 }
 
+// cloneRule copies a rule deeply enough that callers may modify it.
+func cloneRule(r Rule) Rule {
+	r.Inputs = slices.Clone(r.Inputs)
+	for j := range r.Inputs {
+		r.Inputs[j].Choices = slices.Clone(r.Inputs[j].Choices)
+		r.Inputs[j].Aliases = maps.Clone(r.Inputs[j].Aliases)
+	}
+	r.Params = slices.Clone(r.Params)
+	return r
+}
+
 // RuleByName returns the calculator with the given name.
 func RuleByName(name string) (Rule, bool) {
-	for _, r := range Rules() {
-		if r.Name == name {
-			return r, true
+	for i := range rules {
+		if rules[i].Name == name {
+			return cloneRule(rules[i]), true
 		}
 	}
 	return Rule{}, false

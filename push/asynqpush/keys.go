@@ -84,3 +84,23 @@ func ledgerChatKey(chatID int64) string { return ledgerChatPrefix + strconv.Form
 // ledgerTimeKey is the sorted set of the pushes by last update (Unix ms),
 // for dropping the entries past retention.
 func ledgerTimeKey() string { return keyPrefix + "ledger:t" }
+
+// recipientUserKey maps one channel user (a WeChat OpenID) to the chat id
+// Recipients gave it, as its offset from ExternalChatBase in decimal (Lua
+// numbers are doubles: 2^60 + n would not be exact in a script).
+func recipientUserKey(channel, user string) string {
+	return keyPrefix + "rcpt:u:" + channel + ":" + user
+}
+
+// recipientChatPrefix + offset (recipientUserKey) is the hash of one chat
+// id Recipients gave: fields "ch" (the channel) and "u" (the channel's
+// user id).
+const recipientChatPrefix = keyPrefix + "rcpt:c:"
+
+// recipientChatKey is the hash of the chat id ExternalChatBase + offset.
+func recipientChatKey(offset int64) string {
+	return recipientChatPrefix + strconv.FormatInt(offset, 10)
+}
+
+// recipientSeqKey counts the chat ids Recipients gave.
+func recipientSeqKey() string { return keyPrefix + "rcpt:seq" }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -23,6 +22,7 @@ import (
 	"github.com/silenceper/wechat/v2/util"
 
 	"github.com/cdsme/policybot/bot"
+	"github.com/cdsme/policybot/bot/wechat/wechattest"
 )
 
 const (
@@ -35,143 +35,6 @@ const (
 
 // testAESKey is a valid 43-character EncodingAESKey.
 var testAESKey = strings.TrimRight(base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef")), "=")
-
-// fakeAPI is the WeChat API on loopback: access token, custom send, menu.
-// Errors come on demand: queue errcodes (or HTTP statuses) per path.
-type fakeAPI struct {
-	srv *httptest.Server
-
-	mu          sync.Mutex
-	tokenCalls  int
-	token       string
-	sends       []sentMsg
-	menus       []string
-	errcodes    map[string][]int // path → errcodes to answer next, in order
-	sendArrived chan struct{}
-}
-
-type sentMsg struct {
-	Token   string
-	ToUser  string
-	MsgType string
-	Content string
-}
-
-func newFakeAPI(t *testing.T) *fakeAPI {
-	t.Helper()
-	f := &fakeAPI{token: "TOKEN-1", errcodes: map[string][]int{}, sendArrived: make(chan struct{}, 64)}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(f.srv.Close)
-	return f
-}
-
-// failNext makes the next calls of path answer these errcodes (a value
-// ≥ 100000 answers that HTTP status - 100000 instead).
-func (f *fakeAPI) failNext(path string, codes ...int) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.errcodes[path] = append(f.errcodes[path], codes...)
-}
-
-func (f *fakeAPI) popErr(path string) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	q := f.errcodes[path]
-	if len(q) == 0 {
-		return 0
-	}
-	f.errcodes[path] = q[1:]
-	return q[0]
-}
-
-func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	if code := f.popErr(r.URL.Path); code != 0 {
-		if code >= 100000 {
-			w.WriteHeader(code - 100000)
-			return
-		}
-		fmt.Fprintf(w, `{"errcode":%d,"errmsg":"fake error"}`, code)
-		return
-	}
-	q := r.URL.Query()
-	switch r.URL.Path {
-	case "/cgi-bin/token":
-		if q.Get("appid") != testAppID || q.Get("secret") != testSecret || q.Get("grant_type") != "client_credential" {
-			fmt.Fprint(w, `{"errcode":40125,"errmsg":"invalid appsecret"}`)
-			return
-		}
-		f.mu.Lock()
-		f.tokenCalls++
-		f.token = "TOKEN-" + strconv.Itoa(f.tokenCalls)
-		tok := f.token
-		f.mu.Unlock()
-		fmt.Fprintf(w, `{"access_token":%q,"expires_in":7200}`, tok)
-	case "/cgi-bin/message/custom/send":
-		if !f.tokenOK(q.Get("access_token")) {
-			fmt.Fprint(w, `{"errcode":40001,"errmsg":"invalid credential"}`)
-			return
-		}
-		var m struct {
-			ToUser  string `json:"touser"`
-			MsgType string `json:"msgtype"`
-			Text    struct {
-				Content string `json:"content"`
-			} `json:"text"`
-		}
-		if err := json.NewDecoder(r.Body).Decode(&m); err != nil {
-			fmt.Fprint(w, `{"errcode":47001,"errmsg":"data format error"}`)
-			return
-		}
-		if len(m.Text.Content) > 2048 {
-			fmt.Fprint(w, `{"errcode":45002,"errmsg":"content size out of limit"}`)
-			return
-		}
-		f.mu.Lock()
-		f.sends = append(f.sends, sentMsg{Token: q.Get("access_token"), ToUser: m.ToUser, MsgType: m.MsgType, Content: m.Text.Content})
-		f.mu.Unlock()
-		f.sendArrived <- struct{}{}
-		fmt.Fprint(w, `{"errcode":0,"errmsg":"ok"}`)
-	case "/cgi-bin/menu/create":
-		if !f.tokenOK(q.Get("access_token")) {
-			fmt.Fprint(w, `{"errcode":40001,"errmsg":"invalid credential"}`)
-			return
-		}
-		b, _ := io.ReadAll(r.Body)
-		f.mu.Lock()
-		f.menus = append(f.menus, string(b))
-		f.mu.Unlock()
-		fmt.Fprint(w, `{"errcode":0,"errmsg":"ok"}`)
-	default:
-		http.NotFound(w, r)
-	}
-}
-
-func (f *fakeAPI) tokenOK(tok string) bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return tok != "" && tok == f.token
-}
-
-func (f *fakeAPI) sent() []sentMsg {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]sentMsg(nil), f.sends...)
-}
-
-// waitSends waits until n custom messages arrived (or fails after 5 s).
-func (f *fakeAPI) waitSends(t *testing.T, n int) []sentMsg {
-	t.Helper()
-	deadline := time.After(5 * time.Second)
-	for len(f.sent()) < n {
-		select {
-		case <-f.sendArrived:
-		case <-deadline:
-			t.Fatalf("waited for %d custom messages, got %d", n, len(f.sent()))
-		}
-	}
-	return f.sent()
-}
 
 // fakeConv is a bot.Conversation with counted calls.
 type fakeConv struct {
@@ -216,7 +79,7 @@ func (c *fakeConv) calls() int {
 // harness is an adapter on the fake API, served on loopback at its path.
 type harness struct {
 	a    *Adapter
-	api  *fakeAPI
+	api  *wechattest.API
 	srv  *httptest.Server
 	safe bool
 	logs *bytes.Buffer
@@ -253,8 +116,8 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 
 func newHarness(t *testing.T, conv bot.Conversation, safe bool, opts ...Option) *harness {
 	t.Helper()
-	api := newFakeAPI(t)
-	cfg := Config{AppID: testAppID, Secret: testSecret, Token: testToken, APIURL: api.srv.URL}
+	api := wechattest.New(t, testAppID, testSecret)
+	cfg := Config{AppID: testAppID, Secret: testSecret, Token: testToken, APIURL: api.URL}
 	if safe {
 		cfg.AESKey = testAESKey
 	}

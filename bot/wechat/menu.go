@@ -17,6 +17,7 @@ var (
 		"POLICYBOT_PROFILE":     WordProfile,
 		"POLICYBOT_UNSUBSCRIBE": WordUnsubscribe,
 		"POLICYBOT_CORRECT":     WordCorrect,
+		"POLICYBOT_BILL_WRONG":  WordBillWrong,
 		"POLICYBOT_FORGET":      WordForget,
 	}
 	menuQuestions = map[string]string{
@@ -45,7 +46,8 @@ func MenuButtons() []*menu.Button {
 			click("退订", "POLICYBOT_UNSUBSCRIBE"),
 		}),
 		new(menu.Button).SetSubButton("我的", []*menu.Button{
-			click("反馈有误", "POLICYBOT_CORRECT"),
+			click("账单有误", "POLICYBOT_BILL_WRONG"),
+			click("回答有误", "POLICYBOT_CORRECT"),
 			click("删除我的记录", "POLICYBOT_FORGET"),
 		}),
 	}

@@ -149,12 +149,23 @@ type Claimer interface {
 }
 
 // CommandHandler answers a command word. The reply's Text is sent like an
-// engine reply; an error gives the plain apology.
+// engine reply (Choices as lines to send back); ErrNotCommand sends the
+// message to the engine as a question instead; another error gives the
+// plain apology.
 type CommandHandler func(ctx context.Context, c Command) (bot.Reply, error)
+
+// ErrNotCommand is returned by a CommandHandler whose word began a
+// message that is not the command ("订阅 是什么意思"): the message is
+// answered as a question.
+var ErrNotCommand = errors.New("wechat: not a command")
 
 // Command is a command word as received (a whole message, or a menu click).
 type Command struct {
-	Word    string      // the word as registered, e.g. "订阅"
+	Word string // the word as registered, e.g. "订阅"
+	// Args is what followed a word that takes some (WordSubscribe,
+	// WordProfile, WordBillWrong, WordCorrect), after a space or a colon;
+	// "" for a bare word or a menu click.
+	Args    string
 	Message bot.Message // Channel "wechat", UserID and ChatID the OpenID
 }
 

@@ -16,24 +16,37 @@ const (
 	WordUnsubscribe = "退订"
 	WordForget      = "删除我的记录"
 	WordCorrect     = "反馈有误"
+	// WordBillWrong objects to a bill ("账单有误：2025年研发投入应为600万");
+	// WordCorrect objects to the last answer.
+	WordBillWrong = "账单有误"
+	// WordDeleteProfile deletes the enterprise profiles subscribed from
+	// this account (WordForget deletes those and the conversation log).
+	WordDeleteProfile = "删除企业资料"
 )
+
+// argWords take what follows them, after a space or a colon, as
+// Command.Args ("订阅 ABCD2345EFGH", "账单有误：…").
+var argWords = []string{WordSubscribe, WordProfile, WordBillWrong}
 
 // aliases are other whole messages read as a command word.
 var aliases = map[string]string{
 	"help": WordHelp, "使用帮助": WordHelp, "菜单": WordHelp, "?": WordHelp, "？": WordHelp,
 	"订阅账单": WordSubscribe, "查看账单": WordBill, "修改资料": WordProfile, "退订账单": WordUnsubscribe,
+	"账单反馈": WordBillWrong, "删除资料": WordDeleteProfile,
 }
 
 // commandList names every command word, one line each (the greeting and
 // help end with it).
 var commandList = strings.Join([]string{
 	"回复下面的词（整条消息只写这个词）可以：",
-	"· " + WordSubscribe + "：订阅每月红利账单",
+	"· " + WordSubscribe + " 绑定码：用工作人员发放的一次性绑定码订阅本企业的每月红利账单（如“订阅 ABCD2345EFGH”）",
 	"· " + WordBill + "：查看本企业的红利账单",
-	"· " + WordProfile + "：修改企业资料",
-	"· " + WordUnsubscribe + "：退订账单推送",
+	"· " + WordProfile + "：查看和逐项修改企业资料",
+	"· " + WordUnsubscribe + "：退订账单推送（企业资料保留）",
+	"· " + WordBillWrong + "：反馈账单有误，接着写哪里不对（如“账单有误：2025年研发投入应为600万”）",
 	"· " + WordCorrect + "：反馈上一条回答有误（可以接着写哪里不对，如“反馈有误：金额应该是40万”）",
-	"· " + WordForget + "：删除您的对话记录和上下文",
+	"· " + WordDeleteProfile + "：删除在本公众号订阅的企业资料",
+	"· " + WordForget + "：删除您在本公众号的对话记录和上下文（订阅了账单的，企业资料一并删除）",
 	"· " + WordHelp + "：使用帮助",
 }, "\n")
 
@@ -50,12 +63,12 @@ var (
 	helpText = "直接用文字提问即可，可以接着上一个问题追问（例如先问研发奖励，再说“如果多投了800万呢”）。\n\n" +
 		commandList + "\n\n两份文件均为征求意见稿，回答仅供参考。政策之外的问题请咨询相关部门或拨打 12345 热线。"
 
-	// pushNotHereText answers the bill words until bills are wired for
-	// WeChat: honest about where they are offered now.
-	pushNotHereText = "微信里暂时还不能订阅和查看红利账单：账单推送目前在 Telegram 上提供（/subscribe 附企业资料订阅，/bill 查看，/profile 修改资料，/unsubscribe 退订，/correct 反馈账单有误）。\n\n在这里您可以直接用文字提问政策和金额，例如“我们是国家级小巨人，能拿多少”。"
+	// pushNotHereText answers the bill words when no handler is
+	// registered for them (WithCommand): this deployment offers no bills.
+	pushNotHereText = "本公众号暂未开通红利账单订阅。\n\n在这里您可以直接用文字提问政策和金额，例如“我们是国家级小巨人，能拿多少”。"
 
-	correctDoneText    = "已记录：您认为上一条回答有误，工作人员会核对并改进（可以发“反馈有误：”加上哪里不对）。账单异议目前请在 Telegram 用 /correct 提交。"
-	correctNothingText = "没有找到可以反馈的上一条回答（可能已过期）。您可以重新提问；账单异议目前请在 Telegram 用 /correct 提交。"
+	correctDoneText    = "已记录：您认为上一条回答有误，工作人员会核对并改进（可以发“反馈有误：”加上哪里不对）。对红利账单的异议请发送“账单有误：”加上哪里不对。"
+	correctNothingText = "没有找到可以反馈的上一条回答（可能已过期）。您可以重新提问；对红利账单的异议请发送“账单有误：”加上哪里不对。"
 
 	forgetDoneText   = "已删除：您在本公众号的对话记录（提问和回答）和对话上下文。之后的提问将重新开始。"
 	forgetFailedText = "抱歉，删除时出了问题，请稍后再试。"

@@ -58,6 +58,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/silenceper/wechat/v2/cache"
@@ -473,7 +474,7 @@ func (a *Adapter) onEvent(ctx context.Context, openID string, m *message.MixMess
 		return renderParts(greetingText)
 	case message.EventClick:
 		if word, ok := menuWords[m.EventKey]; ok {
-			return a.command(ctx, word, a.message(openID, word))
+			return a.command(ctx, Command{Word: word, Message: a.message(openID, word)})
 		}
 		if q, ok := menuQuestions[m.EventKey]; ok {
 			return a.onText(ctx, openID, q)
@@ -487,19 +488,34 @@ func (a *Adapter) message(openID, text string) bot.Message {
 	return bot.Message{Channel: Channel, UserID: openID, ChatID: openID, Text: text, Time: a.opts.now()}
 }
 
-// commandWord reads a whole message as a command word; 反馈有误 may be
-// followed by a colon and what is wrong ("反馈有误：金额应该是40万").
-func commandWord(text string) (string, bool) {
+// commandWord reads a message as a command word: a whole message, or a
+// word of argWords followed by a space or a colon and its arguments;
+// 反馈有误 may be followed by a colon and what is wrong ("反馈有误：金额应该
+// 是40万").
+func commandWord(text string) (word, args string, ok bool) {
 	t := strings.TrimRight(strings.TrimSpace(text), "。！!")
-	if correctReason(t) != "" {
-		return WordCorrect, true
+	if r := correctReason(t); r != "" {
+		return WordCorrect, r, true
 	}
 	switch t {
-	case WordHelp, WordSubscribe, WordBill, WordProfile, WordUnsubscribe, WordForget, WordCorrect:
-		return t, true
+	case WordHelp, WordSubscribe, WordBill, WordProfile, WordUnsubscribe, WordForget, WordCorrect, WordBillWrong, WordDeleteProfile:
+		return t, "", true
 	}
-	w, ok := aliases[strings.ToLower(t)]
-	return w, ok
+	if w, ok := aliases[strings.ToLower(t)]; ok {
+		return w, "", true
+	}
+	t = strings.TrimSpace(text)
+	for _, w := range argWords {
+		rest, found := strings.CutPrefix(t, w)
+		r, _ := utf8.DecodeRuneInString(rest)
+		if !found || !unicode.IsSpace(r) && r != '：' && r != ':' && r != '{' {
+			continue
+		}
+		if args := strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(rest), "：:")); args != "" {
+			return w, args, true
+		}
+	}
+	return "", "", false
 }
 
 func (a *Adapter) onText(ctx context.Context, openID, text string) []string {
@@ -508,9 +524,15 @@ func (a *Adapter) onText(ctx context.Context, openID, text string) []string {
 		return nil
 	}
 	msg := a.message(openID, text)
-	if word, ok := commandWord(text); ok {
-		return a.command(ctx, word, msg)
+	if word, args, ok := commandWord(text); ok {
+		return a.command(ctx, Command{Word: word, Args: args, Message: msg})
 	}
+	return a.ask(ctx, msg)
+}
+
+// ask answers msg with the engine.
+func (a *Adapter) ask(ctx context.Context, msg bot.Message) []string {
+	openID, text := msg.UserID, msg.Text
 	r, err := a.conv.Handle(ctx, msg)
 	switch {
 	case errors.Is(err, bot.ErrRateLimited):
@@ -535,11 +557,18 @@ func (a *Adapter) onText(ctx context.Context, openID, text string) []string {
 
 // command answers a command word: a registered handler (WithCommand), else
 // the built-in.
-func (a *Adapter) command(ctx context.Context, word string, msg bot.Message) []string {
+func (a *Adapter) command(ctx context.Context, c Command) []string {
+	word, msg := c.Word, c.Message
 	openID := msg.UserID
 	a.log.Info("command", "user", a.hash(openID), "command", word)
+	if word == WordForget {
+		a.last.put(openID, "") // nothing left to object to
+	}
 	if h, ok := a.opts.commands[word]; ok {
-		r, err := h(ctx, Command{Word: word, Message: msg})
+		r, err := h(ctx, c)
+		if errors.Is(err, ErrNotCommand) && msg.Text != "" {
+			return a.ask(ctx, msg)
+		}
 		if err != nil || strings.TrimSpace(r.Text) == "" {
 			a.log.Error("command failed", "command", word, "user", a.hash(openID), "err", err)
 			return renderParts(apologyText)
@@ -548,7 +577,6 @@ func (a *Adapter) command(ctx context.Context, word string, msg bot.Message) []s
 	}
 	switch word {
 	case WordForget:
-		a.last.put(openID, "") // nothing left to object to
 		if err := a.conv.Forget(ctx, msg); err != nil {
 			a.log.Error("forget failed", "user", a.hash(openID), "err", err)
 			return renderParts(forgetFailedText)
@@ -569,7 +597,7 @@ func (a *Adapter) command(ctx context.Context, word string, msg bot.Message) []s
 			return renderParts(apologyText)
 		}
 		return renderParts(ack + "\n" + correctDoneText)
-	case WordSubscribe, WordBill, WordProfile, WordUnsubscribe:
+	case WordSubscribe, WordBill, WordProfile, WordUnsubscribe, WordBillWrong, WordDeleteProfile:
 		return renderParts(pushNotHereText)
 	}
 	return renderParts(helpText)

@@ -65,7 +65,7 @@ func TestLittleGiant(t *testing.T) {
 			t.Fatalf("safe=%v: status %d", safe, status)
 		}
 		checkLittleGiant(t, got)
-		if s := h.api.sent(); len(s) != 0 {
+		if s := h.api.Sent(); len(s) != 0 {
 			t.Errorf("safe=%v: an answer ready in time went by the API too: %+v", safe, s)
 		}
 		if safe {
@@ -200,7 +200,7 @@ func TestDuplicateAnsweredOnce(t *testing.T) {
 	if n := conv.calls(); n != 1 {
 		t.Errorf("engine asked %d times for one MsgId", n)
 	}
-	if s := h.api.sent(); len(s) != 0 {
+	if s := h.api.Sent(); len(s) != 0 {
 		t.Errorf("custom messages sent besides the passive reply: %+v", s)
 	}
 }
@@ -226,7 +226,7 @@ func TestSlowEngineFallsBackToCustomSend(t *testing.T) {
 		t.Errorf("retry while slow: %d %q", status, got)
 	}
 	close(release)
-	sent := h.api.waitSends(t, 1)
+	sent := h.api.WaitSends(t, 1)
 	if sent[0].ToUser != testOpenID || sent[0].MsgType != "text" || sent[0].Content != "慢回答：慢问题" {
 		t.Errorf("custom message %+v", sent[0])
 	}
@@ -235,7 +235,7 @@ func TestSlowEngineFallsBackToCustomSend(t *testing.T) {
 		t.Errorf("retry after the custom send: %d %q", status, got)
 	}
 	time.Sleep(50 * time.Millisecond)
-	if n := len(h.api.sent()); n != 1 {
+	if n := len(h.api.Sent()); n != 1 {
 		t.Errorf("%d custom messages for one question", n)
 	}
 	if n := conv.calls(); n != 1 {
@@ -256,7 +256,7 @@ func TestLongAnswerSplit(t *testing.T) {
 	if !strings.HasSuffix(first, "（1/4）") {
 		t.Fatalf("passive part does not end (1/4): …%q", tail(first))
 	}
-	sent := h.api.waitSends(t, 3)
+	sent := h.api.WaitSends(t, 3)
 	all := first
 	for i, s := range sent {
 		if len(s.Content) > 2048 {
@@ -318,31 +318,31 @@ func TestTokenRefreshedOnInvalidCredential(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The token was replaced elsewhere: 40001, refetch, resend.
-	h.api.failNext("/cgi-bin/message/custom/send", 40001)
+	h.api.FailNext("/cgi-bin/message/custom/send", 40001)
 	if err := h.a.Send(context.Background(), testOpenID, "推送二"); err != nil {
 		t.Fatal(err)
 	}
-	sent := h.api.sent()
+	sent := h.api.Sent()
 	if len(sent) != 2 || sent[1].Content != "推送二" || sent[1].Token != "TOKEN-2" {
 		t.Errorf("sent %+v", sent)
 	}
 	// System busy and HTTP 502 are retried; a refusal is not.
-	h.api.failNext("/cgi-bin/message/custom/send", -1, 100502)
+	h.api.FailNext("/cgi-bin/message/custom/send", -1, 100502)
 	if err := h.a.Send(context.Background(), testOpenID, "推送三"); err != nil {
 		t.Errorf("busy then 502: %v", err)
 	}
-	h.api.failNext("/cgi-bin/message/custom/send", 45015)
+	h.api.FailNext("/cgi-bin/message/custom/send", 45015)
 	err := h.a.Send(context.Background(), testOpenID, "推送四")
 	var ae *APIError
 	if !errors.As(err, &ae) || ae.Code != 45015 {
 		t.Errorf("refused send: %v, want APIError 45015", err)
 	}
-	if n := len(h.api.sent()); n != 3 {
+	if n := len(h.api.Sent()); n != 3 {
 		t.Errorf("%d messages delivered, want 3", n)
 	}
 	// The access token fetch failing (IP not whitelisted) is an APIError.
 	h.a.dropToken()
-	h.api.failNext("/cgi-bin/token", 40164)
+	h.api.FailNext("/cgi-bin/token", 40164)
 	if err := h.a.Send(context.Background(), testOpenID, "推送五"); !errors.As(err, &ae) || ae.Code != 40164 {
 		t.Errorf("token refused: %v, want APIError 40164", err)
 	}
@@ -358,7 +358,7 @@ func TestFallbackFailureCounted(t *testing.T) {
 		return bot.Reply{Text: "回答"}, nil
 	}}
 	h := newHarness(t, conv, false, WithPassiveWait(50*time.Millisecond))
-	h.api.failNext("/cgi-bin/message/custom/send", 45015)
+	h.api.FailNext("/cgi-bin/message/custom/send", 45015)
 	if status, got := h.post(t, textXML(testOpenID, "问", nextMsgID())); status != 200 || got != "" {
 		t.Fatalf("%d %q", status, got)
 	}
@@ -400,8 +400,8 @@ func TestSubscribeGreeting(t *testing.T) {
 func TestCommandWords(t *testing.T) {
 	conv := &fakeConv{}
 	h := newHarness(t, conv, false)
-	for _, w := range []string{"订阅", " 账单 ", "资料", "退订。", "查看账单"} {
-		if _, got := h.post(t, textXML(testOpenID, w, nextMsgID())); !strings.Contains(got, "Telegram") || !strings.Contains(got, "/subscribe") {
+	for _, w := range []string{"订阅", " 账单 ", "资料", "退订。", "查看账单", "账单有误", "删除企业资料", "订阅 ABCD2345EFGH"} {
+		if _, got := h.post(t, textXML(testOpenID, w, nextMsgID())); got != pushNotHereText {
 			t.Errorf("%q: %q", w, got)
 		}
 	}
@@ -437,7 +437,7 @@ func TestCommandWords(t *testing.T) {
 	}
 	// Menu clicks: a command word, an example question, an unknown key.
 	now := time.Now().Unix()
-	if _, got := h.post(t, eventXML(testOpenID, "CLICK", "POLICYBOT_BILL", now)); !strings.Contains(got, "Telegram") {
+	if _, got := h.post(t, eventXML(testOpenID, "CLICK", "POLICYBOT_BILL", now)); got != pushNotHereText {
 		t.Errorf("bill click: %q", got)
 	}
 	if _, got := h.post(t, eventXML(testOpenID, "CLICK", "POLICYBOT_ASK_LITTLE_GIANT", now+1)); !strings.Contains(got, "小巨人") {
@@ -571,10 +571,10 @@ func TestMenu(t *testing.T) {
 	if err := h.a.InstallMenu(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if len(h.api.menus) != 1 || !strings.Contains(h.api.menus[0], "POLICYBOT_SUBSCRIBE") {
-		t.Errorf("menus posted: %v", h.api.menus)
+	if len(h.api.Menus()) != 1 || !strings.Contains(h.api.Menus()[0], "POLICYBOT_SUBSCRIBE") {
+		t.Errorf("menus posted: %v", h.api.Menus())
 	}
-	h.api.failNext("/cgi-bin/menu/create", 40018)
+	h.api.FailNext("/cgi-bin/menu/create", 40018)
 	var ae *APIError
 	if err := h.a.InstallMenu(context.Background()); !errors.As(err, &ae) || ae.Code != 40018 {
 		t.Errorf("refused menu: %v", err)

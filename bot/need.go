@@ -14,7 +14,7 @@ import (
 // support's amount ("什么时候申报，能拿多少"); beside the others it asks the
 // quantity of the main need ("认定对研发占比要求是多少", "区级配套奖励是多少").
 var amountBeside = map[string]bool{"deadline": true, "payout": true, "procedure": true, "materials": true,
-	"department": true, "providers": true, "contact": true, "stacking": true, "eligibility": true}
+	"department": true, "providers": true, "contact": true, "stacking": true, "eligibility": true, "unstated": true}
 
 // needLabels say, in the answer's words, what the documents leave unsaid.
 var needLabels = map[string]string{
@@ -37,6 +37,7 @@ var needLabels = map[string]string{
 	"rate":          "具体的利率数值",
 	"other_level":   "国家、四川省或区（市）县自己的奖补（两份文件是成都市级政策）",
 	"budget":        "资金或基金的规模、年度预算",
+	"unstated":      "问题中提到的这类主体、条件或事项（文件中没有出现）",
 }
 
 var needLabelsEN = map[string]string{
@@ -59,13 +60,20 @@ var needLabelsEN = map[string]string{
 	"rate":          "a specific interest rate",
 	"other_level":   "national, Sichuan provincial or district support (they are Chengdu municipal policies)",
 	"budget":        "the size of a fund or an annual budget",
+	"unstated":      "anything about the kind of entity, condition or item the question names (the documents never mention it)",
 }
 
 // reading is what the engine made of a question beyond its figures.
 type reading struct {
 	needs []knowledge.Need // most specific first; empty means other
 	lang  string           // "zh" or "en"
+	// quantity: the question asks for a number (多少, 几折, 比例), not
+	// only whether there is support.
+	quantity bool
 }
+
+// reAsksQuantity: words that ask for a number rather than a yes or no.
+var reAsksQuantity = regexp.MustCompile(`多少|好多|几折|几成|比例|百分之几|几个点|几万|(?i)how much|what rate|what percentage|how many`)
 
 func (r reading) need() knowledge.Need {
 	if len(r.needs) == 0 {
@@ -128,7 +136,7 @@ func (e *Engine) settleNeed(a *Answer, r reading) {
 		return
 	}
 	need := r.need().ID
-	if need == "amount" && len(a.Calculations) == 0 && len(a.Missing) == 0 && r.asks("eligibility") {
+	if need == "amount" && len(a.Calculations) == 0 && len(a.Missing) == 0 && r.asks("eligibility") && !r.quantity {
 		// "有补贴没得": whether there is support at all is answered by the
 		// clause — when the clause grants money at all (绿色工厂 has none).
 		if cl, err := e.corpus.Clause(a.Citations[0].ID); err == nil {

@@ -101,3 +101,25 @@ func TestTheSubjectsClauseAnswers(t *testing.T) {
 		}
 	}
 }
+
+// The unstated need's words name what neither document mentions: each
+// must be absent from both texts, or a question about something the
+// documents do treat would be refused.
+func TestUnstatedCuesAbsent(t *testing.T) {
+	e := engineForTest(t)
+	var all strings.Builder
+	for _, text := range e.normalizedClauses() {
+		all.WriteString(text)
+	}
+	cues := knowledge.NeedCueParts("unstated")
+	if len(cues) == 0 {
+		t.Fatal("no cues for the unstated need")
+	}
+	for _, c := range cues {
+		for _, p := range c {
+			if strings.TrimSpace(p) != "" && !strings.HasPrefix(p, " ") && strings.Contains(all.String(), p) {
+				t.Errorf("unstated cue %q occurs in the documents", p)
+			}
+		}
+	}
+}

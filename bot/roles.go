@@ -33,7 +33,14 @@ var (
 	// the company.
 	reContextFigure = regexp.MustCompile(`(利润|净利|毛利|利税|纳税|缴税|税费|税收|工资|薪酬|总资产|资产|负债|注册资本|实缴资本|市值|估值|(?i:net profit|profit|net income|tax(es)? paid|tax|assets|salar(y|ies)|payroll|valuation|registered capital))[^0-9，。,;；]{0,6}$`)
 	// reGuessAsked: the yes/no question comes before the figure ("奖励是不是100万").
-	reGuessAsked = regexp.MustCompile(`(是不是|是否是|会不会是|难道是|真的是|确定是|真能拿|能不能拿到?|能否拿到?|有没有)\s*$|(?i)\b(is it really|is it actually|could it be)\s*$`)
+	reGuessAsked = regexp.MustCompile(`(是不是|是否是|会不会是|难道是|真的是|确定是|真能拿|能不能拿到?|能否拿到?|有没有)(奖|补|给|拿|领|贴|补贴|奖励)?(了|到)?\s*$|(?i)\b(is it really|is it actually|could it be)\s*$`)
+	// reDerived: the figure is the user's own arithmetic on a rate or a
+	// multiple ("按5%是50万", "10%算下来就是86万", "×5%=50万") — a result to
+	// check, never an input.
+	// reNeverReached: the figure is a bound the past never reached
+	// ("以前从没到过一个亿", "往年没突破过5000万") — not a value of any year.
+	reNeverReached = regexp.MustCompile(`(从没|从未|从来没|从来没有|以前没|之前没|往年没|历史上没|过去没|以往没|以前都没|之前都没)(有)?(到过|达到过|突破过|超过|过|上过|破过|达到|突破)\s*$|(?i)\bnever (reached|crossed|exceeded|hit|passed|topped)\s*$`)
+	reDerived      = regexp.MustCompile(`([0-9]\s*(%|％)|百分之[一二三四五六七八九十0-9.]+|[0-9.]+\s*倍)\s*(算|计算|来算|算下来|算出来)?(的话)?\s*(的话)?(是|就是|得|得到|等于|=|＝|为|应该是)\s*$`)
 	// reAwardBefore: the figure is an award someone gives ("能补50万", "给40万").
 	reAwardBefore  = regexp.MustCompile(`(补|奖|给|发|资助|补贴|补助|奖励|贴息)(了|到)?\s*(的是|是|为|有)?\s*$|(?i)\b(gives?|grants?|pays?|offers?|award of|subsidy of)\s*$`)
 	reFromCue      = regexp.MustCompile(`(从|由|自)\s*$|(?i)\bfrom\s*$`)
@@ -65,15 +72,16 @@ func readFigures(raw string, ms []yuan.Mention) figures {
 		seg := segmentAround(raw, m)
 		// The tag of a yes/no question may follow a comma ("93万，对吗？").
 		before, after := knowledge.Normalize(raw[seg[0]:m.Start]), knowledge.Normalize(raw[m.End:min(len(raw), m.End+40)])
-		if reContextFigure.MatchString(before) {
+		if reContextFigure.MatchString(before) || reNeverReached.MatchString(before) {
 			continue // "净利润1,200万", "tax paid RMB 21m": the company's context, no rule's input
 		}
-		if m.RangeTo == 0 && (reGuessAfter.MatchString(after) && reGuessBefore.MatchString(before) || reGuessAsked.MatchString(before)) {
+		if m.RangeTo == 0 && (reGuessAfter.MatchString(after) && reGuessBefore.MatchString(before) || reGuessAsked.MatchString(before) || reDerived.MatchString(before)) {
 			f.guesses = append(f.guesses, m)
 			continue
 		}
 		f.ms = append(f.ms, m)
 	}
+	f.ms = withoutParts(raw, f.ms)
 	// A range said as a change ("from 4 million to 10 million", "从300万到500万")
 	// is two values, old and new.
 	for i, m := range f.ms {
@@ -102,6 +110,36 @@ func readFigures(raw string, ms []yuan.Mention) figures {
 		}
 	}
 	return f
+}
+
+// reParts introduces the parts of the figure before it: "860万（其中硬件520万，
+// 软件340万）", "5 million, of which 3 million hardware".
+var reParts = regexp.MustCompile(`其中|包括|包含|(?i)\bof which\b|\bincluding\b`)
+
+// withoutParts drops the figures that break down the one before them: after
+// 其中 (or 包括, of which) up to the end of the aside or sentence, when they
+// add up to no more than it. Parts are not further amounts.
+func withoutParts(raw string, ms []yuan.Mention) []yuan.Mention {
+	for i := 0; i+1 < len(ms); i++ {
+		gap := raw[ms[i].End:ms[i+1].Start]
+		loc := reParts.FindStringIndex(gap)
+		if loc == nil || strings.ContainsAny(gap[:loc[0]], "。；;!?！？") {
+			continue
+		}
+		end := len(raw)
+		if k := strings.IndexAny(raw[ms[i].End+loc[1]:], "）)。；;!?！？"); k >= 0 {
+			end = ms[i].End + loc[1] + k
+		}
+		j, sum := i+1, int64(0)
+		for j < len(ms) && ms[j].Start < end {
+			sum += ms[j].Yuan
+			j++
+		}
+		if sum > 0 && sum <= ms[i].Yuan {
+			return append(ms[:i+1:i+1], ms[j:]...)
+		}
+	}
+	return ms
 }
 
 // segmentAround is the part of the question, between punctuation, that

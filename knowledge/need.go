@@ -3,6 +3,7 @@ package knowledge
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -50,6 +51,12 @@ var sources = map[string]bool{"document": true, "synonym": true, "dialect": true
 
 func parseNeeds(data []byte) ([]needEntry, error) {
 	var doc struct {
+		// Classes name word sets a cue part may stand for ("@when"): a cue
+		// "印发+@when" is one cue per word of the class.
+		Classes map[string]struct {
+			Words  []string `yaml:"words"`
+			Source string   `yaml:"source"`
+		} `yaml:"classes"`
 		Needs []struct {
 			ID       string `yaml:"id"`
 			Contract string `yaml:"contract"`
@@ -65,6 +72,13 @@ func parseNeeds(data []byte) ([]needEntry, error) {
 	if err := dec.Decode(&doc); err != nil {
 		return nil, fmt.Errorf("needs.yaml: %w", err)
 	}
+	classes := map[string][]string{}
+	for name, c := range doc.Classes {
+		if !sources[c.Source] || len(c.Words) == 0 {
+			return nil, fmt.Errorf("needs.yaml: class %s: no words, or source %q is not one of document, synonym, dialect, english", name, c.Source)
+		}
+		classes[name] = c.Words
+	}
 	var out []needEntry
 	for _, n := range doc.Needs {
 		if n.ID == "" || !contracts[n.Contract] {
@@ -76,19 +90,41 @@ func parseNeeds(data []byte) ([]needEntry, error) {
 				return nil, fmt.Errorf("needs.yaml: need %s: cue source %q is not one of document, synonym, dialect, english", n.ID, c.Source)
 			}
 			for _, w := range c.Words {
-				var parts cue
-				for _, p := range strings.Split(w, "+") {
-					if isASCII(p) {
-						p = " " + strings.Join(englishWords(Normalize(p)), " ") + " "
-					} else {
-						p = Normalize(p)
-					}
-					parts = append(parts, p)
+				alts, err := expandCue(w, classes)
+				if err != nil {
+					return nil, fmt.Errorf("needs.yaml: need %s: %w", n.ID, err)
 				}
-				e.cues = append(e.cues, parts)
+				e.cues = append(e.cues, alts...)
 			}
 		}
 		out = append(out, e)
+	}
+	return out, nil
+}
+
+// expandCue reads a cue "a+b+@class": parts joined by "+", each a word or
+// a class name; the result is one cue per choice of a word in each class.
+func expandCue(w string, classes map[string][]string) ([]cue, error) {
+	out := []cue{nil}
+	for _, p := range strings.Split(w, "+") {
+		words := []string{p}
+		if name, ok := strings.CutPrefix(p, "@"); ok {
+			if words, ok = classes[name]; !ok {
+				return nil, fmt.Errorf("cue %q: no class %q", w, name)
+			}
+		}
+		var next []cue
+		for _, c := range out {
+			for _, word := range words {
+				if isASCII(word) {
+					word = " " + strings.Join(englishWords(Normalize(word)), " ") + " "
+				} else {
+					word = Normalize(word)
+				}
+				next = append(next, append(slices.Clip(c), word))
+			}
+		}
+		out = next
 	}
 	return out, nil
 }
@@ -117,6 +153,20 @@ func AllNeeds() []Need {
 	out := make([]Need, len(needTable))
 	for i, e := range needTable {
 		out[i] = e.Need
+	}
+	return out
+}
+
+// NeedCueParts lists the normalised parts of every cue of need id (each
+// cue's parts in order), for tests that check a cue list's provenance.
+func NeedCueParts(id string) [][]string {
+	var out [][]string
+	for _, e := range needTable {
+		if e.ID == id {
+			for _, c := range e.cues {
+				out = append(out, slices.Clone([]string(c)))
+			}
+		}
 	}
 	return out
 }

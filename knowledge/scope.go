@@ -131,7 +131,8 @@ func judgeScope(norm, padded string, found []*compiledConcept, evidence float64)
 			return scopeVerdict{kind: ScopeOtherPlace, reason: "问题涉及" + displayPlace(otherPlaces[p]) + "，本助手只覆盖成都市的两份政策文件（优质中小企业梯度培育三年实施方案、支持中小企业专精特新发展若干政策）"}
 		}
 	}
-	if t := offTopic(norm, padded); t >= 0 {
+	// An aside in brackets ("（都有发票和合同）") is never what is asked.
+	if t := offTopic(reAside.ReplaceAllString(norm, " "), padded); t >= 0 {
 		return scopeVerdict{kind: ScopeOffTopic, reason: "问题涉及" + offTopics[t].label + "，不在两份政策文件的范围内，可咨询相关主管部门或拨打12345热线"}
 	}
 	for _, c := range found {
@@ -193,6 +194,9 @@ var offTopicUnless = func() *phraseIndex {
 	}
 	return p
 }()
+
+// reAside is a bracketed aside of a normalised question.
+var reAside = regexp.MustCompile(`\([^()]*\)`)
 
 // offTopic returns the first offTopics entry the question triggers and no
 // unless phrase of it cancels, or -1.

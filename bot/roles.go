@@ -40,7 +40,11 @@ var (
 	// reNeverReached: the figure is a bound the past never reached
 	// ("以前从没到过一个亿", "往年没突破过5000万") — not a value of any year.
 	reNeverReached = regexp.MustCompile(`(从没|从未|从来没|从来没有|以前没|之前没|往年没|历史上没|过去没|以往没|以前都没|之前都没)(有)?(到过|达到过|突破过|超过|过|上过|破过|达到|突破)\s*$|(?i)\bnever (reached|crossed|exceeded|hit|passed|topped)\s*$`)
-	reDerived      = regexp.MustCompile(`([0-9]\s*(%|％)|百分之[一二三四五六七八九十0-9.]+|[0-9.]+\s*倍)\s*(算|计算|来算|算下来|算出来)?(的话)?\s*(的话)?(是|就是|得|得到|等于|=|＝|为|应该是)\s*$`)
+	// reAwardAfterAsk: the figure is the award, and the question asked for
+	// the quantity that earns it earlier ("每增加多少钱能拿20万", "达到多少能
+	// 拿5万奖励"): an output named, not an input.
+	reAwardAfterAsk = regexp.MustCompile(`(多少|好多|几多)[^，。,;；？?]{0,8}(能拿|可以拿|才能拿|就能拿|拿到|能领|可以领|能得到|能获得|可获得|可以获得|获得|才有)(到)?\s*$`)
+	reDerived       = regexp.MustCompile(`([0-9]\s*(%|％)|百分之[一二三四五六七八九十0-9.]+|[0-9.]+\s*倍)\s*(算|计算|来算|算下来|算出来)?(的话)?\s*(的话)?(是|就是|得|得到|等于|=|＝|为|应该是)\s*$`)
 	// reAwardBefore: the figure is an award someone gives ("能补50万", "给40万").
 	reAwardBefore  = regexp.MustCompile(`(补|奖|给|发|资助|补贴|补助|奖励|贴息)(了|到)?\s*(的是|是|为|有)?\s*$|(?i)\b(gives?|grants?|pays?|offers?|award of|subsidy of)\s*$`)
 	reFromCue      = regexp.MustCompile(`(从|由|自)\s*$|(?i)\bfrom\s*$`)
@@ -72,7 +76,7 @@ func readFigures(raw string, ms []yuan.Mention) figures {
 		seg := segmentAround(raw, m)
 		// The tag of a yes/no question may follow a comma ("93万，对吗？").
 		before, after := knowledge.Normalize(raw[seg[0]:m.Start]), knowledge.Normalize(raw[m.End:min(len(raw), m.End+40)])
-		if reContextFigure.MatchString(before) || reNeverReached.MatchString(before) {
+		if reContextFigure.MatchString(before) || reNeverReached.MatchString(before) || reAwardAfterAsk.MatchString(before) {
 			continue // "净利润1,200万", "tax paid RMB 21m": the company's context, no rule's input
 		}
 		if m.RangeTo == 0 && (reGuessAfter.MatchString(after) && reGuessBefore.MatchString(before) || reGuessAsked.MatchString(before) || reDerived.MatchString(before)) {

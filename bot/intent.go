@@ -176,6 +176,14 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 	if !reTierAsked.MatchString(norm) && slices.ContainsFunc(names, func(n string) bool { return !tierRules[n] }) {
 		names = slices.DeleteFunc(names, func(n string) bool { return tierRules[n] })
 	}
+	// "公司（省级专精特新）…": a tier named only in a bracketed aside is
+	// what the company is, not a reward asked for.
+	if bare := reAsideNorm.ReplaceAllString(norm, " "); bare != norm {
+		names = slices.DeleteFunc(names, func(n string) bool {
+			re, ok := tierWord[n]
+			return ok && len(names) > 1 && !re.MatchString(bare)
+		})
+	}
 	// "去年评的省级，今年升为小巨人": a tier from an earlier year is history,
 	// not this year's reward.
 	names = slices.DeleteFunc(names, func(n string) bool {
@@ -350,6 +358,9 @@ func ownMentions(raw string, ms []yuan.Mention, names []string) map[string][]yua
 var reRevenueGrowth = regexp.MustCompile(`从|去年|上年|往年|前年|今年|涨|增长|增加|提高|升|到了|变成|from|last year|this year|grew|rose|increased`)
 
 // rePastTier marks a certification held before, not newly gained.
+// reAsideNorm is a bracketed aside of a normalised question.
+var reAsideNorm = regexp.MustCompile(`\([^()]*\)`)
+
 var rePastTier = regexp.MustCompile(`去年|前年|以前|之前|原来|已经是|早就是|last year|already`)
 
 var (
@@ -625,7 +636,7 @@ var (
 	reInterest   = regexp.MustCompile(`(?i)(利息|付息|interest( paid)?)(是|为|了|有|共|总共|:|：| of| was| is)?\s*$`)
 	reLoanAmount = regexp.MustCompile(`(?i)贷款|贷了|借了|额度|放款|本金|principal|loan of|borrow`)
 	reDecrease   = regexp.MustCompile(`(?i)减少|下降|少了|降了|减了|下滑|缩减|没(有)?增加|未增加|没增|\b(decrease[sd]?|dropped|fell|falls?|down by|declined?|cut)\b`)
-	reIncrease   = regexp.MustCompile(`(?i)增|多了|多投|提高|提升|涨了|加了|多花|多出|超出|上涨|比(去年|上年|上一年|前一年|往年)[^，。,]{0,6}多|increase|more than|grew|rose|up by|\bup\b`)
+	reIncrease   = regexp.MustCompile(`(?i)增|多了|多投|提高|提升|涨了|加了|多花|多出|超出|上涨|比(去年|上年|上一年|前一年|往年)[^，。,]{0,6}多|increase|more than|grew|grows|grown|growing|rose|rises|risen|jump(s|ed)?|went up|goes up|up by|\bup\b`)
 	// reMoreAfterEN: "4000w more on R&D than last year" — the figure is the increase.
 	reMoreAfterEN = regexp.MustCompile(`(?i)^\s*(yuan|rmb)?\s*(more|extra|higher)\b`)
 	// reIncreaseTo marks the figure after it as the new total, not the increase.
@@ -850,7 +861,7 @@ var (
 	reAsksMax        = regexp.MustCompile(`最高|最多|上限|封顶|顶格|至多|\b(max|maximum|cap|capped|at most|upper limit|ceiling)\b`)
 	reRelative       = regexp.MustCompile(`[一二三四五六七八九十百0-9]+分之[一二三四五六七八九十0-9]+|[0-9.一二两三四五六七八九十]+倍|多一半|少一半|的一半|一半的|翻番|翻倍|翻了一番|\b(twice|double|doubled|half as much|a third|one third|a quarter|one quarter)\b`)
 	reAsksDiff       = regexp.MustCompile(`相差|差多少|差距|差几|多拿多少|少拿多少|多得多少|多多少|哪个划算|哪个多|哪种多|\b(difference|how much more|how much less|which pays more)\b`)
-	reAsksTotal      = regexp.MustCompile(`一共|合共|合计|总共|共计|总计|加起来|加在一起|一起能拿|一起拿|一起能领|两项一起|\b(in total|altogether|combined|total)\b`)
+	reAsksTotal      = regexp.MustCompile(`一共|合共|合计|总共|共计|总计|加起来|加在一起|加一起|加到一起|合起来|一起能拿|一起拿|一起能领|两项一起|\b(in total|altogether|combined|total)\b`)
 	// reAnaphora: the question points back at the last one ("这个", "它").
 	reAnaphora = regexp.MustCompile(`这个|那个|这项|那项|该项|它|上面|刚才|同样|也是|\b(it|that|this one|same)\b`)
 )

@@ -23,6 +23,13 @@ func TestNeedsTheDocumentsDoNotState(t *testing.T) {
 		{"省级专精特新多少年要复核一次", "validity", "两份文件没有写认定资格的有效期", ""},
 		{"人才公寓租金打几折", "amount", "两份文件没有写具体金额或比例", "policy/10"},
 		{"When is the deadline for the digital transformation subsidy?", "deadline", "The two documents do not state application dates", "policy/2"},
+		// Need cues cross a question word with its topic (word classes).
+		{"数字化补助的钱批下来以后多久能打到公司账户", "deadline", "两份文件没有写资金什么时候拨付", ""},
+		{"若干政策这份文件是几月几号印发的", "validity", "两份文件没有写印发日期", ""},
+		{"评定小巨人对研发投入有门槛吗", "definition", "两份文件没有写认定或评选的具体标准", ""},
+		// Entities and items neither document mentions.
+		{"个体户能不能享受数字化转型补助", "other", "两份文件没有写问题中提到的这类主体", ""},
+		{"小巨人资格被撤销了，奖励要退还吗", "other", "两份文件没有写问题中提到的这类主体", ""},
 	} {
 		a := e.Ask(context.Background(), c.q)
 		if a.Answered || a.Need != c.need || !strings.HasPrefix(a.Answer, c.lead) || len(a.Calculations) != 0 {

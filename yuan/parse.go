@@ -214,6 +214,38 @@ func (p *scanner) word(i int, w string) bool {
 	return !isASCIILetter(last) || !isASCIILetter(p.at(j))
 }
 
+// listCurrencyAfter reports whether the "m" figure ending at i opens a list
+// of "m" figures whose last names the currency ("10M、6M、2M RMB"): the
+// marker covers the whole list.
+func (p *scanner) listCurrencyAfter(i int) bool {
+	for k := p.skipSpaces(i); k < len(p.r); {
+		for _, w := range []string{"RMB", "CNY", "人民币", "元", "yuan"} {
+			if p.word(k, w) {
+				return true
+			}
+		}
+		if !strings.ContainsRune("、,，和及与/", p.at(k)) && !p.word(k, "and") {
+			return false
+		}
+		if p.word(k, "and") {
+			k += 3
+		} else {
+			k++
+		}
+		k = p.skipSpaces(k)
+		j := k
+		for j < len(p.r) && (p.r[j] >= '0' && p.r[j] <= '9' || p.r[j] == '.') {
+			j++
+		}
+		j = p.skipSpaces(j)
+		if j == k || !(p.at(j) == 'm' || p.at(j) == 'M') || isASCIILetter(p.at(j+1)) {
+			return false
+		}
+		k = p.skipSpaces(j + 1)
+	}
+	return false
+}
+
 // wordBefore reports whether w ends just before i (after skipping spaces).
 func (p *scanner) wordBefore(i int, w string) bool {
 	n := utf8.RuneCountInString(w)
@@ -401,7 +433,7 @@ func (p *scanner) amount(i int) (a cand, ok bool) {
 		}
 	}
 	p.suffix(&a)
-	if a.weakEng && a.currency {
+	if a.weakEng && (a.currency || p.listCurrencyAfter(a.end)) {
 		a.weakEng = false
 	}
 	k := p.skipSpaces(a.end)

@@ -143,6 +143,10 @@ func TestExtract(t *testing.T) {
 		{"研发比去年多投了300w，补多少", []m{{3_000_000, 0, false, "300w"}}},
 		{"产业化项目研发投了2kw", []m{{20_000_000, 0, false, "2kw"}}},
 		{"写了5w字的材料", nil},
+		// A currency after a list of "m" figures covers the list; without it
+		// "m" stays metres.
+		{"分别10M、6M、2M RMB", []m{{10_000_000, 0, false, "10M"}, {6_000_000, 0, false, "6M"}, {2_000_000, 0, false, "2M RMB"}}},
+		{"walls of 3m and 5m", nil},
 		{"营收突破1亿和5亿分别奖励多少", []m{{100_000_000, 0, false, "1亿"}, {500_000_000, 0, false, "5亿"}}},
 		{"投资100万以上，补贴50万一次性发放", []m{{1_000_000, 0, false, "100万"}, {500_000, 0, false, "50万"}}},
 		{"比赛得了3万分", nil},

@@ -156,6 +156,10 @@ func newClient(cfg Config, opts []Option) (*client, error) {
 // check.
 func (a *Adapter) Path() string { return a.cfg.Path }
 
+// Encrypted reports whether callbacks must be in safe mode (an
+// EncodingAESKey is configured).
+func (a *Adapter) Encrypted() bool { return a.cfg.AESKey != "" }
+
 // Handler serves WeChat's callbacks (see the package contract).
 func (a *Adapter) Handler() http.Handler { return http.HandlerFunc(a.serve) }
 

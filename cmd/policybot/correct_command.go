@@ -125,15 +125,20 @@ const (
 // chat received (or, if none is on record, the bill /bill shows today).
 // A chat with several enterprises names one by its id or name first.
 func pushCorrectCommand(store *asynqpush.Store, corr *corrections, now func() time.Time) telegram.CommandHandler {
-	return func(ctx context.Context, c telegram.Command) (bot.Reply, error) {
-		chat, ps, err := chatProfiles(ctx, store, c)
+	return correctCommand(store, corr, now).telegram()
+}
+
+// correctCommand is /correct without its channel.
+func correctCommand(store *asynqpush.Store, corr *corrections, now func() time.Time) chatCommand {
+	return func(ctx context.Context, chat int64, args string) (bot.Reply, error) {
+		ps, err := store.ByChat(ctx, chat)
 		if err != nil {
 			return bot.Reply{}, err
 		}
 		if len(ps) == 0 {
 			return bot.Reply{Text: correctNoProfileText}, nil
 		}
-		p, text, ok := correctionTarget(ps, strings.TrimSpace(c.Args))
+		p, text, ok := correctionTarget(ps, strings.TrimSpace(args))
 		if !ok {
 			names := make([]string, len(ps))
 			for i, p := range ps {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/redis/go-redis/v9"
 
@@ -50,15 +51,27 @@ type profileStep struct {
 }
 
 // profileEditor is the /profile flow; sch (nil: none) re-bills saves.
+// chatOf reads the chat id of a message (telegramChat by default);
+// numbered lists the fields as numbered lines instead of buttons (WeChat),
+// and a number chooses in either case.
 type profileEditor struct {
-	store *asynqpush.Store
-	rdb   redis.UniversalClient
-	sch   *asynqpush.Scheduler
-	now   func() time.Time
+	store    *asynqpush.Store
+	rdb      redis.UniversalClient
+	sch      *asynqpush.Scheduler
+	now      func() time.Time
+	chatOf   func(context.Context, bot.Message) (int64, bool, error)
+	numbered bool
 }
 
 func newProfileEditor(store *asynqpush.Store, rdb redis.UniversalClient, sch *asynqpush.Scheduler, now func() time.Time) *profileEditor {
-	return &profileEditor{store: store, rdb: rdb, sch: sch, now: now}
+	return &profileEditor{store: store, rdb: rdb, sch: sch, now: now, chatOf: telegramChat}
+}
+
+// telegramChat is the chat id of a Telegram message (its ChatID in
+// decimal); ok is false for a message of another channel.
+func telegramChat(_ context.Context, m bot.Message) (int64, bool, error) {
+	chat, err := strconv.ParseInt(m.ChatID, 10, 64)
+	return chat, err == nil && chat != 0, nil
 }
 
 func (e *profileEditor) key(chat int64) string {
@@ -94,20 +107,46 @@ func (e *profileEditor) menu(ctx context.Context, chat int64, rec asynqpush.Reco
 	if err := e.keep(ctx, chat, profileStep{Enterprise: rec.Profile.ID, Version: rec.Version}); err != nil {
 		return bot.Reply{}, err
 	}
+	if lead != "" {
+		lead += "\n"
+	}
+	if e.numbered {
+		lines := make([]string, len(push.EditFields))
+		for i, f := range push.EditFields {
+			lines[i] = fmt.Sprintf("%d. %s", i+1, f.Name)
+		}
+		return bot.Reply{Text: lead + push.ProfileText(rec.Profile) + "\n\n要修改哪一项？请回复序号（如“2”）或项目名称：\n" +
+			strings.Join(lines, "\n") + "\n发送“取消”结束。"}, nil
+	}
 	choices := make([]string, len(push.EditFields))
 	for i, f := range push.EditFields {
 		choices[i] = profileChoicePrefix + f.Name
 	}
-	text := push.ProfileText(rec.Profile) + "\n\n请点按下方按钮选择要修改的一项（也可发送项目名称，如“各年研发投入”），发送“取消”结束。"
-	if lead != "" {
-		text = lead + "\n" + text
-	}
+	text := lead + push.ProfileText(rec.Profile) + "\n\n请点按下方按钮选择要修改的一项（也可发送项目名称，如“各年研发投入”），发送“取消”结束。"
 	return bot.Reply{Text: text, Choices: choices}, nil
 }
 
-// command is /profile [企业编号].
+// chosenField is the field a message chooses: by name (a button's text, or
+// typed) or by its number in the list.
+func chosenField(text string) (push.EditField, bool) {
+	if f, ok := push.FindEditField(strings.TrimPrefix(text, profileChoicePrefix)); ok {
+		return f, true
+	}
+	if n, err := strconv.Atoi(strings.TrimRight(text, ".、。")); err == nil && n >= 1 && n <= len(push.EditFields) {
+		return push.EditFields[n-1], true
+	}
+	return push.EditField{}, false
+}
+
+// command is /profile [企业编号] on Telegram.
 func (e *profileEditor) command(ctx context.Context, c telegram.Command) (bot.Reply, error) {
-	chat, ps, err := chatProfiles(ctx, e.store, c)
+	return chatCommand(e.open).telegram()(ctx, c)
+}
+
+// open is /profile [企业编号] without its channel: the profile and the
+// fields to choose from.
+func (e *profileEditor) open(ctx context.Context, chat int64, args string) (bot.Reply, error) {
+	ps, err := e.store.ByChat(ctx, chat)
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -120,7 +159,7 @@ func (e *profileEditor) command(ctx context.Context, c telegram.Command) (bot.Re
 		found := false
 		for _, q := range ps {
 			names = append(names, enterpriseName(q))
-			if q.ID == strings.TrimSpace(c.Args) {
+			if q.ID == strings.TrimSpace(args) {
 				p, found = q, true
 			}
 		}
@@ -139,9 +178,9 @@ func (e *profileEditor) command(ctx context.Context, c telegram.Command) (bot.Re
 // passes it on (no step, or a message that is not for /profile while the
 // field is being chosen).
 func (e *profileEditor) message(ctx context.Context, m bot.Message) (r bot.Reply, handled bool, err error) {
-	chat, err := strconv.ParseInt(m.ChatID, 10, 64)
-	if err != nil {
-		return bot.Reply{}, false, nil
+	chat, ok, err := e.chatOf(ctx, m)
+	if err != nil || !ok {
+		return bot.Reply{}, false, err
 	}
 	s, ok, err := e.step(ctx, chat)
 	if err != nil || !ok {
@@ -151,7 +190,7 @@ func (e *profileEditor) message(ctx context.Context, m bot.Message) (r bot.Reply
 	if text == "取消" {
 		return bot.Reply{Text: profileCancelText}, true, e.drop(ctx, chat)
 	}
-	if f, ok := push.FindEditField(strings.TrimPrefix(text, profileChoicePrefix)); ok {
+	if f, ok := chosenField(text); ok && (s.Field == "" || !strings.ContainsFunc(text, unicode.IsDigit)) {
 		s.Field = f.Key
 		if err := e.keep(ctx, chat, s); err != nil {
 			return bot.Reply{}, true, err
@@ -231,8 +270,9 @@ func (w profileConversation) Handle(ctx context.Context, m bot.Message) (bot.Rep
 // Forget also drops the chat's pending step.
 func (w profileConversation) Forget(ctx context.Context, m bot.Message) error {
 	errs := []error{w.Conversation.Forget(ctx, m)}
-	if chat, err := strconv.ParseInt(m.ChatID, 10, 64); err == nil {
-		errs = append(errs, w.edit.drop(ctx, chat))
+	chat, ok, err := w.edit.chatOf(ctx, m)
+	if ok {
+		err = w.edit.drop(ctx, chat)
 	}
-	return errors.Join(errs...)
+	return errors.Join(append(errs, err)...)
 }

@@ -219,7 +219,7 @@ func newPushScheduler(store *asynqpush.Store, client *asynq.Client, getenv func(
 // chat, never inside QUIET_HOURS) and a daily scheduler tick (pushTick)
 // that enqueues the bills of the billDay of each month, each day's
 // reminders and the re-bills of a new parameter value; the push ledger's
-// changes are counted in reg. With a nil sender (no Telegram) nothing runs: bills would
+// changes are counted in reg. With a nil sender (no channel) nothing runs: bills would
 // wait in Redis for a replica that can send. stop shuts the server down,
 // waiting for running sends.
 func startPush(ctx context.Context, rdb redis.UniversalClient, sender asynqpush.Sender, log *slog.Logger, getenv func(string) string, reg prometheus.Registerer) (stop func(), err error) {
@@ -235,7 +235,7 @@ func startPushAt(ctx context.Context, rdb redis.UniversalClient, sender asynqpus
 	env.now = now
 	quiet := env.quiet
 	if sender == nil {
-		log.Info("push: no sender (TELEGRAM_BOT_TOKEN not set): bills are neither scheduled nor sent")
+		log.Info("push: no sender (neither Telegram nor WeChat configured): bills are neither scheduled nor sent")
 		return func() {}, nil
 	}
 	rate, err := pushRate(getenv)
@@ -445,6 +445,24 @@ func commandChat(c telegram.Command) (int64, error) {
 	return id, nil
 }
 
+// chatCommand is a push command without its channel: chat is the chat it
+// came from (a Telegram chat id, or the id asynqpush.Recipients gave a
+// WeChat user), args what followed the command. Replies are user-facing
+// texts naming the Telegram commands (wechatWords rewrites them for
+// WeChat); errors are Redis failures.
+type chatCommand func(ctx context.Context, chat int64, args string) (bot.Reply, error)
+
+// telegram is f as a Telegram command.
+func (f chatCommand) telegram() telegram.CommandHandler {
+	return func(ctx context.Context, c telegram.Command) (bot.Reply, error) {
+		chat, err := commandChat(c)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		return f(ctx, chat, c.Args)
+	}
+}
+
 // pushSubscribeCommand is /subscribe: with a binding code (`/subscribe
 // CODE`, push codes) the chat becomes the owner of the code's enterprise and
 // is subscribed; with a profile JSON (before or after a code) the owner chat
@@ -454,16 +472,27 @@ func commandChat(c telegram.Command) (int64, error) {
 // the change pushed (a re-bill: only what changed; not on the binding
 // itself, whose bill is the news), and today's reminders are scheduled.
 func pushSubscribeCommand(store *asynqpush.Store, sch *asynqpush.Scheduler, now func() time.Time) telegram.CommandHandler {
-	return func(ctx context.Context, c telegram.Command) (bot.Reply, error) {
-		chat, err := commandChat(c)
-		if err != nil {
-			return bot.Reply{}, err
-		}
-		if strings.TrimSpace(c.Args) == "" {
+	return subscribeCommand(store, sch, now).telegram()
+}
+
+// subscribeCommand is /subscribe without its channel (pushSubscribeCommand).
+// Besides a code and a profile, the owner chat may name an enterprise it
+// unsubscribed by its id alone to subscribe it again.
+func subscribeCommand(store *asynqpush.Store, sch *asynqpush.Scheduler, now func() time.Time) chatCommand {
+	return func(ctx context.Context, chat int64, args string) (bot.Reply, error) {
+		if strings.TrimSpace(args) == "" {
 			return bot.Reply{Text: subscribeHelp}, nil
 		}
-		code, js := splitSubscribeArgs(c.Args)
-		var p push.Profile
+		code, js := splitSubscribeArgs(args)
+		if code == "" && !strings.HasPrefix(js, "{") {
+			if r, ok, err := resubscribe(ctx, store, sch, chat, js, beijingDay(now())); ok || err != nil {
+				return r, err
+			}
+		}
+		var (
+			p   push.Profile
+			err error
+		)
 		if js != "" {
 			p, err = push.ParseProfile(strings.NewReader(js))
 			if errors.Is(err, push.ErrInvalidProfile) {
@@ -531,6 +560,36 @@ func pushSubscribeCommand(store *asynqpush.Store, sch *asynqpush.Scheduler, now 
 	}
 }
 
+// resubscribe subscribes chat again to the enterprise id it owns; ok is
+// false when chat does not own such an enterprise (nothing is said, so
+// that the reply does not tell whether the id is on the roster).
+func resubscribe(ctx context.Context, store *asynqpush.Store, sch *asynqpush.Scheduler, chat int64, id string, day time.Time) (bot.Reply, bool, error) {
+	rec, err := store.Record(ctx, strings.TrimSpace(id))
+	switch {
+	case errors.Is(err, asynqpush.ErrNotFound):
+		return bot.Reply{}, false, nil
+	case err != nil:
+		return bot.Reply{}, false, err
+	case rec.Owner != chat:
+		return bot.Reply{}, false, nil
+	case rec.Profile.ChatID == chat:
+		return bot.Reply{Text: "已在订阅中：" + enterpriseName(rec.Profile) + "。发送 /bill 查看账单。"}, true, nil
+	}
+	p := rec.Profile
+	p.ChatID = chat
+	if _, err := store.SaveIf(ctx, p, rec.Version); errors.Is(err, asynqpush.ErrStale) {
+		return bot.Reply{Text: staleProfileText}, true, nil
+	} else if err != nil {
+		return bot.Reply{}, true, err
+	}
+	if sch != nil {
+		if _, err := sch.ScheduleProfileReminders(ctx, p, day); err != nil {
+			return bot.Reply{}, true, err
+		}
+	}
+	return bot.Reply{Text: "已重新订阅：" + enterpriseName(p) + "。每月1日09:00推送红利账单；发送 /bill 立即查看，/unsubscribe 退订。"}, true, nil
+}
+
 // needCodeText answers a /subscribe for an enterprise the chat does not own
 // (or that is not in the roster: the reply does not say which).
 const needCodeText = "本会话还不能订阅该企业，未修改：需要工作人员发放的一次性绑定码。请发送 /subscribe 绑定码 绑定本会话（如企业已在其他会话订阅，绑定后将转到本会话）。"
@@ -568,8 +627,13 @@ const staleProfileText = "该企业的资料刚刚被更新（例如工作人员
 // chat footer, with a 反馈有误 button per enterprise; /correct then refers
 // to these bills.
 func pushBillCommand(store *asynqpush.Store, corr *corrections, getenv func(string) string, now func() time.Time) telegram.CommandHandler {
-	return func(ctx context.Context, c telegram.Command) (bot.Reply, error) {
-		chat, ps, err := chatProfiles(ctx, store, c)
+	return billCommand(store, corr, getenv, now).telegram()
+}
+
+// billCommand is /bill without its channel (pushBillCommand).
+func billCommand(store *asynqpush.Store, corr *corrections, getenv func(string) string, now func() time.Time) chatCommand {
+	return func(ctx context.Context, chat int64, _ string) (bot.Reply, error) {
+		ps, err := store.ByChat(ctx, chat)
 		if err != nil {
 			return bot.Reply{}, err
 		}
@@ -597,11 +661,12 @@ func pushBillCommand(store *asynqpush.Store, corr *corrections, getenv func(stri
 // ownership: it can subscribe again with a profile, another chat only with
 // a new binding code.
 func pushUnsubscribeCommand(store *asynqpush.Store) telegram.CommandHandler {
-	return func(ctx context.Context, c telegram.Command) (bot.Reply, error) {
-		chat, err := commandChat(c)
-		if err != nil {
-			return bot.Reply{}, err
-		}
+	return unsubscribeCommand(store).telegram()
+}
+
+// unsubscribeCommand is /unsubscribe without its channel.
+func unsubscribeCommand(store *asynqpush.Store) chatCommand {
+	return func(ctx context.Context, chat int64, _ string) (bot.Reply, error) {
 		n, err := store.Unsubscribe(ctx, chat)
 		if err != nil {
 			return bot.Reply{}, err
@@ -609,18 +674,19 @@ func pushUnsubscribeCommand(store *asynqpush.Store) telegram.CommandHandler {
 		if n == 0 {
 			return bot.Reply{Text: "本会话没有订阅，无需退订。"}, nil
 		}
-		return bot.Reply{Text: fmt.Sprintf("已退订（%d 家企业），不再推送。企业资料仍保存，企业仍绑定本会话（发送 /subscribe 附企业资料可重新订阅）；发送 /deleteprofile 可删除资料。", n)}, nil
+		return bot.Reply{Text: fmt.Sprintf("已退订（%d 家企业），不再推送。企业资料仍保存，企业仍绑定本会话（发送 /subscribe 企业编号 可重新订阅）；发送 /deleteprofile 可删除资料。", n)}, nil
 	}
 }
 
 // pushForgetCommand is /deleteprofile (/forget is taken by the conversation
 // log): delete the profiles this chat subscribed.
 func pushForgetCommand(store *asynqpush.Store) telegram.CommandHandler {
-	return func(ctx context.Context, c telegram.Command) (bot.Reply, error) {
-		chat, err := commandChat(c)
-		if err != nil {
-			return bot.Reply{}, err
-		}
+	return deleteProfileCommand(store).telegram()
+}
+
+// deleteProfileCommand is /deleteprofile without its channel.
+func deleteProfileCommand(store *asynqpush.Store) chatCommand {
+	return func(ctx context.Context, chat int64, _ string) (bot.Reply, error) {
 		n, err := deleteChatProfiles(ctx, store, chat)
 		if err != nil {
 			return bot.Reply{}, err

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"context"
 	"time"
 
 	"github.com/cdsme/policybot/bot/telegram"
-	"github.com/cdsme/policybot/push"
 	"github.com/cdsme/policybot/push/asynqpush"
 )
 
@@ -20,15 +18,4 @@ func pushCommandOptions(store *asynqpush.Store, corr *corrections, getenv func(s
 		telegram.WithMenuCommand("deleteprofile", "删除本会话订阅的企业资料", pushForgetCommand(store)),
 		telegram.WithMenuCommand("correct", "反馈账单有误", pushCorrectCommand(store, corr, now)),
 	}
-}
-
-// chatProfiles is the chat a command came from and the profiles it
-// subscribed.
-func chatProfiles(ctx context.Context, store *asynqpush.Store, c telegram.Command) (int64, []push.Profile, error) {
-	chat, err := commandChat(c)
-	if err != nil {
-		return 0, nil, err
-	}
-	ps, err := store.ByChat(ctx, chat)
-	return chat, ps, err
 }

@@ -67,7 +67,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	go trimEvery(ctx, app.exchanges, trimInterval, log)
 
-	var adapter *telegram.Adapter
+	var (
+		adapter        *telegram.Adapter
+		tgPush, wxPush asynqpush.Sender
+	)
 	if cfg.telegramToken != "" {
 		if adapter, err = buildTelegram(cfg, getenv, app, rdb, m, log); err != nil {
 			return err
@@ -76,16 +79,28 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		if err != nil {
 			return err
 		}
-		stopPush, err := startPush(ctx, rdb, telegramSender{pushAdapter, newCorrections(rdb, cfg.secret)}, log, getenv, m.reg)
+		tgPush = telegramSender{pushAdapter, newCorrections(rdb, cfg.secret)}
+	} else {
+		log.Info("TELEGRAM_BOT_TOKEN not set: no Telegram")
+	}
+	wx, wxSender, err := buildWeChat(cfg, getenv, app, rdb, m, log)
+	if err != nil {
+		return err
+	}
+	if wx != nil {
+		wxPush = wxSender
+	}
+	if tgPush != nil || wxPush != nil {
+		stopPush, err := startPush(ctx, rdb, routeSender{telegram: tgPush, wechat: wxPush}, log, getenv, m.reg)
 		if err != nil {
 			return err
 		}
 		defer stopPush()
 	} else {
-		log.Info("TELEGRAM_BOT_TOKEN not set: web chat only")
+		log.Info("push: neither Telegram nor WeChat configured: bills are neither scheduled nor sent")
 	}
 
-	handler, err := buildHTTP(cfg, app, rdb, m, adapter, log)
+	handler, err := buildHTTP(cfg, app, rdb, m, adapter, wx, log)
 	if err != nil {
 		return err
 	}
@@ -105,6 +120,7 @@ type serveConfig struct {
 	proxyHeader   string             // TRUSTED_PROXY_HEADER
 	logOpts       redisstore.Options // LOG_MAX_EXCHANGES, LOG_MAX_DAYS
 	wechat        *wechat.Config     // WECHAT_*; nil: no WeChat (wechat.go)
+	wechatBill    wechatTemplate     // WECHAT_TEMPLATE_BILL; zero: none (wechat_push.go)
 }
 
 func readServeConfig(getenv func(string) string) (serveConfig, error) {
@@ -134,6 +150,11 @@ func readServeConfig(getenv func(string) string) (serveConfig, error) {
 	}
 	if c.wechat, err = readWeChatConfig(getenv); err != nil {
 		return c, err
+	}
+	if c.wechat != nil {
+		if c.wechatBill, err = readWeChatTemplate(getenv); err != nil {
+			return c, err
+		}
 	}
 	if c.telegramToken == "" {
 		return c, nil
@@ -259,7 +280,7 @@ func buildTelegram(cfg serveConfig, getenv func(string) string, app serveApp, rd
 
 // buildHTTP is the one HTTP server's handler: the web chat, console,
 // /healthz and /metrics, and the Telegram webhook when configured.
-func buildHTTP(cfg serveConfig, app serveApp, rdb redis.UniversalClient, m serveMetrics, adapter *telegram.Adapter, log *slog.Logger) (http.Handler, error) {
+func buildHTTP(cfg serveConfig, app serveApp, rdb redis.UniversalClient, m serveMetrics, adapter *telegram.Adapter, wx *wechat.Adapter, log *slog.Logger) (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/", web.New(app.eng,
 		web.WithLogger(log),
@@ -275,7 +296,7 @@ func buildHTTP(cfg serveConfig, app serveApp, rdb redis.UniversalClient, m serve
 		web.WithLoginLimiter(redisstore.NewRateLimiter(rdb, redisstore.RateOptions{Rate: 1, Period: web.LoginInterval, Burst: web.LoginBurst})),
 		web.WithHealthCheck(func(ctx context.Context) error { return rdb.Ping(ctx).Err() }),
 	))
-	if err := mountWeChat(mux, cfg, app, rdb, m, log); err != nil {
+	if err := mountWeChat(mux, wx, log); err != nil {
 		return nil, err
 	}
 	if adapter != nil {

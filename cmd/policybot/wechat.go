@@ -15,6 +15,7 @@ import (
 
 	"github.com/cdsme/policybot/bot/redisstore"
 	"github.com/cdsme/policybot/bot/wechat"
+	"github.com/cdsme/policybot/push/asynqpush"
 )
 
 // readWeChatConfig reads WECHAT_* for serve: nil when WECHAT_APPID is
@@ -34,14 +35,15 @@ func readWeChatConfig(getenv func(string) string) (*wechat.Config, error) {
 	return &c, nil
 }
 
-// mountWeChat builds the WeChat adapter in front of the engine (when
-// configured) and serves its callback on mux at WECHAT_PATH. The access
-// token is kept in Redis, shared by the replicas, and a callback WeChat
-// retries is answered once across them. Replies given up on are counted in
-// /metrics (policybot_wechat_replies_lost_total{reason}).
-func mountWeChat(mux *http.ServeMux, cfg serveConfig, app serveApp, rdb redis.UniversalClient, m serveMetrics, log *slog.Logger) error {
+// buildWeChat builds the WeChat adapter in front of the engine (nil when
+// not configured) with the bill words (wechatCommandOptions), and the
+// sender pushes to WeChat users go out by. The access token is kept in
+// Redis, shared by the replicas, and a callback WeChat retries is answered
+// once across them. Replies given up on are counted in /metrics
+// (policybot_wechat_replies_lost_total{reason}).
+func buildWeChat(cfg serveConfig, getenv func(string) string, app serveApp, rdb redis.UniversalClient, m serveMetrics, log *slog.Logger) (*wechat.Adapter, wechatSender, error) {
 	if cfg.wechat == nil {
-		return nil
+		return nil, wechatSender{}, nil
 	}
 	lost := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "policybot_wechat_replies_lost_total",
@@ -53,18 +55,39 @@ func mountWeChat(mux *http.ServeMux, cfg serveConfig, app serveApp, rdb redis.Un
 	if err := m.reg.Register(lost); err != nil {
 		log.Warn("wechat: lost-reply metric not registered", "err", err)
 	}
-	a, err := wechat.New(*cfg.wechat, app.eng,
+	store := asynqpush.NewStore(rdb)
+	corr := newCorrections(rdb, cfg.secret)
+	chats := wechatChats{asynqpush.NewRecipients(rdb)}
+	edit := newProfileEditor(store, rdb, subscribeScheduler(store, getenv), time.Now)
+	edit.chatOf, edit.numbered = chats.chatOf, true
+	conv := wechatConversation{Conversation: app.eng, store: store, corr: corr, edit: edit}
+	opts := append([]wechat.Option{
 		wechat.WithLogger(log), wechat.WithUserHashSalt(cfg.secret),
 		wechat.WithCache(redisTokenCache{rdb}), wechat.WithClaimer(redisClaimer{rdb}),
-		wechat.WithLostReplyObserver(func(reason string) { lost.WithLabelValues(reason).Inc() }))
+		wechat.WithLostReplyObserver(func(reason string) { lost.WithLabelValues(reason).Inc() }),
+	}, wechatCommandOptions(store, corr, chats, edit, conv, getenv, time.Now)...)
+	a, err := wechat.New(*cfg.wechat, conv, opts...)
 	if err != nil {
-		return usageError{err}
+		return nil, wechatSender{}, usageError{err}
+	}
+	if cfg.wechatBill.id == "" {
+		log.Info("WECHAT_TEMPLATE_BILL not set: bills and reminders reach WeChat users only as customer-service messages, that is within 48 hours of their last message; outside it they fail (retried, then shown as failed in the push ledger)")
+	} else {
+		log.Info("WeChat bills: customer-service message, or the template message when outside the 48-hour window", "template", cfg.wechatBill.id)
+	}
+	return a, wechatSender{a: a, chats: chats, tmpl: cfg.wechatBill, corr: corr, now: time.Now}, nil
+}
+
+// mountWeChat serves the adapter's callback (if any) on mux at WECHAT_PATH.
+func mountWeChat(mux *http.ServeMux, a *wechat.Adapter, log *slog.Logger) error {
+	if a == nil {
+		return nil
 	}
 	if err := mount(mux, a.Path(), a.Handler()); err != nil {
 		return usageError{fmt.Errorf("WECHAT_PATH: %w", err)}
 	}
 	mode := "plain mode"
-	if cfg.wechat.AESKey != "" {
+	if a.Encrypted() {
 		mode = "safe mode"
 	}
 	log.Info("WeChat callback", "path", a.Path(), "mode", mode)

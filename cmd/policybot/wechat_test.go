@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,48 +11,17 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/silenceper/wechat/v2/util"
+
+	"github.com/cdsme/policybot/bot/wechat/wechattest"
 )
-
-// fakeWeChatAPI answers the access token and menu/create on loopback;
-// menuErr makes menu/create answer that errcode.
-type fakeWeChatAPI struct {
-	mu      sync.Mutex
-	menus   []string
-	menuErr int
-}
-
-func (f *fakeWeChatAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	switch r.URL.Path {
-	case "/cgi-bin/token":
-		if r.URL.Query().Get("secret") != "wxsecret" {
-			io.WriteString(w, `{"errcode":40125,"errmsg":"invalid appsecret"}`)
-			return
-		}
-		io.WriteString(w, `{"access_token":"AT1","expires_in":7200}`)
-	case "/cgi-bin/menu/create":
-		b, _ := io.ReadAll(r.Body)
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		if f.menuErr != 0 {
-			fmt.Fprintf(w, `{"errcode":%d,"errmsg":"fake"}`, f.menuErr)
-			return
-		}
-		f.menus = append(f.menus, string(b))
-		io.WriteString(w, `{"errcode":0,"errmsg":"ok"}`)
-	default:
-		http.NotFound(w, r)
-	}
-}
 
 func wechatEnv(api string) map[string]string {
 	return map[string]string{
-		"WECHAT_APPID": "wx0123456789abcdef", "WECHAT_SECRET": "wxsecret", "WECHAT_TOKEN": "cbtoken42",
+		"WECHAT_APPID": wxAppID, "WECHAT_SECRET": wxSecret, "WECHAT_TOKEN": wxToken,
 		"WECHAT_API_URL": api,
 	}
 }
@@ -75,24 +43,22 @@ func TestWeChatMenuCommand(t *testing.T) {
 		t.Fatalf("menu JSON (%v):\n%s", err, out)
 	}
 
-	api := &fakeWeChatAPI{}
-	srv := httptest.NewServer(api)
-	defer srv.Close()
+	api := wechattest.New(t, wxAppID, wxSecret)
 	var stdout strings.Builder
-	err = run(context.Background(), []string{"wechat", "menu", "--install"}, env(wechatEnv(srv.URL)), strings.NewReader(""), &stdout, io.Discard)
+	err = run(context.Background(), []string{"wechat", "menu", "--install"}, env(wechatEnv(api.URL)), strings.NewReader(""), &stdout, io.Discard)
 	if err != nil || !strings.Contains(stdout.String(), "menu installed") {
 		t.Fatalf("install: %v %q", err, stdout.String())
 	}
-	if len(api.menus) != 1 || !strings.Contains(api.menus[0], "POLICYBOT_SUBSCRIBE") {
-		t.Errorf("menus posted: %v", api.menus)
+	if menus := api.Menus(); len(menus) != 1 || !strings.Contains(menus[0], "POLICYBOT_SUBSCRIBE") {
+		t.Errorf("menus posted: %v", menus)
 	}
 
-	api.menuErr = 40018
-	err = run(context.Background(), []string{"wechat", "menu", "--install"}, env(wechatEnv(srv.URL)), strings.NewReader(""), io.Discard, io.Discard)
+	api.FailNext(wechattest.PathMenu, 40018)
+	err = run(context.Background(), []string{"wechat", "menu", "--install"}, env(wechatEnv(api.URL)), strings.NewReader(""), io.Discard, io.Discard)
 	if err == nil || isUsage(err) || !strings.Contains(err.Error(), "40018") {
 		t.Errorf("refused install: %v, want a failure (exit 1) naming errcode 40018", err)
 	}
-	bad := wechatEnv(srv.URL)
+	bad := wechatEnv(api.URL)
 	bad["WECHAT_SECRET"] = "wrong"
 	if err := run(context.Background(), []string{"wechat", "menu", "--install"}, env(bad), strings.NewReader(""), io.Discard, io.Discard); err == nil || strings.Contains(err.Error(), "wrong") {
 		t.Errorf("wrong secret: %v (an error, never quoting the secret)", err)
@@ -141,9 +107,7 @@ func TestServeWeChatPathErrors(t *testing.T) {
 // WECHAT_PATH with the engine's answer, refuses an unsigned one, and shows
 // the WeChat metric.
 func TestServeWeChat(t *testing.T) {
-	api := httptest.NewServer(&fakeWeChatAPI{})
-	defer api.Close()
-	envs := wechatEnv(api.URL)
+	envs := wechatEnv(wechattest.New(t, wxAppID, wxSecret).URL)
 	envs["HTTP_ADDR"], envs["WECHAT_PATH"], envs["BOT_SECRET"], envs["REDIS_URL"] = "127.0.0.1:0", "/wx/callback", "k", serveTestRedis(t)
 	base, stop := startServe(t, envs)
 	defer stop()

@@ -135,22 +135,73 @@ func WithIssued(issued time.Time) BillOption {
 // ComputeBill never fails: a profile that Validate rejects yields notes
 // where a figure could not be used.
 func ComputeBill(p Profile, date time.Time, opts ...BillOption) Bill {
-	clausesOnce.Do(loadCatalogue)
+	return computeBill(p, date, false, opts)
+}
+
+// Newsworthy reports whether p's bill on date has something to say — items,
+// near misses or deadlines, as ComputeBill(p, date, opts...) would have
+// them — the scheduler's question for every subscribed enterprise. It
+// composes none of the bill's texts (the push worker composes them when
+// it sends), and a bill with a deadline (附件2's last valid day with
+// WithIssued, a certification review) says something whatever its
+// amounts, so those are computed only when no date settles it.
+func Newsworthy(p Profile, date time.Time, opts ...BillOption) bool {
 	var cfg billConfig
 	for _, o := range opts {
 		o(&cfg)
 	}
+	bc := newBillCtx(p, date, true)
+	if bc.policyDates(cfg); len(bc.b.Deadlines) > 0 {
+		return true
+	}
+	if bc.tiers(p.Tiers); len(bc.b.Deadlines) > 0 {
+		return true
+	}
+	bc.amounts(p)
+	return len(bc.b.Items) > 0 || len(bc.b.NearMisses) > 0
+}
+
+// computeBill is ComputeBill; bare leaves out the texts that decide
+// nothing: facts, notes, missing lines and items' actions.
+func computeBill(p Profile, date time.Time, bare bool, opts []BillOption) Bill {
+	var cfg billConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	bc := newBillCtx(p, date, bare)
+	if !bare {
+		bc.b.Facts = profileFacts(p)
+	}
+	bc.tiers(p.Tiers)
+	bc.amounts(p)
+	bc.policyDates(cfg)
+	if doc, ok := policies.MustDefault().Document("policy"); !bare && ok && doc.Draft() {
+		bc.note("《%s》是%s：金额按征求意见稿计算，以正式印发的文本和主管部门审核为准。", doc.Title, strings.Trim(doc.Status, "（）()"))
+	}
+	slices.SortStableFunc(bc.b.Deadlines, func(a, b Deadline) int {
+		return cmp.Or(strings.Compare(a.Date, b.Date), strings.Compare(a.Kind, b.Kind))
+	})
+	return bc.b
+}
+
+// newBillCtx starts p's bill on date's calendar day.
+func newBillCtx(p Profile, date time.Time, bare bool) *billCtx {
+	clausesOnce.Do(loadCatalogue)
 	day := time.Date(date.Year(), date.Month(), date.Day(), 0, 0, 0, 0, time.UTC)
-	bc := &billCtx{
+	return &billCtx{
 		day:         day,
 		windowStart: day.AddDate(0, -windowMonths, 0),
+		bare:        bare,
 		b: Bill{
 			Enterprise: p.ID, Name: p.Name, ChatID: p.ChatID, Date: day.Format(time.DateOnly),
 			Items: []Item{}, NearMisses: []NearMiss{}, Missing: []string{}, Deadlines: []Deadline{}, Notes: []string{},
-			Facts: profileFacts(p),
 		},
 	}
-	bc.tiers(p.Tiers)
+}
+
+// amounts computes every rule but the tiers' awards (tiers) and turns the
+// receipts into items and near misses (finish).
+func (bc *billCtx) amounts(p Profile) {
 	if p.DigitalInvestmentYuan > 0 {
 		bc.calc("digital_transformation", policies.Inputs{"investment_yuan": itoa(p.DigitalInvestmentYuan)}, true)
 	}
@@ -162,14 +213,6 @@ func ComputeBill(p Profile, date time.Time, opts ...BillOption) Bill {
 	bc.standards(p.Standards)
 	bc.loans(p.Loans)
 	bc.finish()
-	bc.policyDates(cfg)
-	if doc, ok := policies.MustDefault().Document("policy"); ok && doc.Draft() {
-		bc.note("《%s》是%s：金额按征求意见稿计算，以正式印发的文本和主管部门审核为准。", doc.Title, strings.Trim(doc.Status, "（）()"))
-	}
-	slices.SortStableFunc(bc.b.Deadlines, func(a, b Deadline) int {
-		return cmp.Or(strings.Compare(a.Date, b.Date), strings.Compare(a.Kind, b.Kind))
-	})
-	return bc.b
 }
 
 // billCtx accumulates one bill.
@@ -178,6 +221,7 @@ type billCtx struct {
 	b                Bill
 	entries          []entry
 	qualified        bool // a certification is valid on the bill date
+	bare             bool // no notes, missing lines or actions (Newsworthy)
 }
 
 // entry is one receipt before the bill is assembled.
@@ -189,10 +233,16 @@ type entry struct {
 }
 
 func (bc *billCtx) note(format string, a ...any) {
+	if bc.bare {
+		return
+	}
 	bc.b.Notes = append(bc.b.Notes, fmt.Sprintf(format, a...))
 }
 
 func (bc *billCtx) missing(format string, a ...any) {
+	if bc.bare {
+		return
+	}
 	bc.b.Missing = append(bc.b.Missing, fmt.Sprintf(format, a...))
 }
 
@@ -287,12 +337,13 @@ func (bc *billCtx) tiers(ts []Tier) {
 			continue
 		}
 		advice := fmt.Sprintf("%s认定（%s）将于%s满%d年，请提前准备复核材料，保持优质中小企业资格", name, rec.Format(time.DateOnly), due.Format(time.DateOnly), certYears)
-		switch tier {
-		case TierProvincial:
+		switch {
+		case bc.bare: // the advice is text
+		case tier == TierProvincial:
 			if c, err := policies.Calculate("provincial_sme", policies.Inputs{"kind": KindReview}, due); err == nil && c.AmountYuan > 0 {
 				advice += fmt.Sprintf("；通过复核可再得%s奖励（第1条）", yuan.Format(c.AmountYuan))
 			}
-		case TierLittleGiant:
+		case tier == TierLittleGiant:
 			advice += "（“小巨人”复核不在第1条奖励之列）"
 		}
 		bc.b.Deadlines = append(bc.b.Deadlines, Deadline{Kind: DeadlineReview, Date: due.Format(time.DateOnly), Clause: "policy/1", Advice: advice, Tier: tier})
@@ -447,8 +498,10 @@ func (bc *billCtx) finish() {
 		case c.AmountYuan > 0 || e.zeroed:
 			it := Item{
 				Rule: c.Rule, Clause: c.Clause, Title: c.Title, Kind: c.Kind, AmountYuan: c.AmountYuan,
-				Steps: c.Steps, Action: action(c, e.zeroed), Inputs: c.Inputs,
-				Notes: append(e.notes, c.Notes...), Params: c.Params,
+				Steps: c.Steps, Inputs: c.Inputs, Notes: append(e.notes, c.Notes...), Params: c.Params,
+			}
+			if !bc.bare {
+				it.Action = action(c, e.zeroed)
 			}
 			bc.b.Items = append(bc.b.Items, it)
 			if !notPayout[c.Rule] && c.Kind != policies.KindUnstated {
@@ -457,7 +510,7 @@ func (bc *billCtx) finish() {
 					bc.b.MaximumYuan += c.AmountYuan
 				}
 			}
-		case !showNM && len(c.Steps) > 0:
+		case !showNM && len(c.Steps) > 0 && !bc.bare:
 			bc.note("%s：%s", c.Title, strings.Join(c.Steps, "；"))
 		}
 		if showNM {

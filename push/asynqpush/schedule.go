@@ -147,8 +147,7 @@ func (s *Scheduler) SendAt(date time.Time, id string) time.Time {
 func (s *Scheduler) ScheduleBills(ctx context.Context, date time.Time) (Report, error) {
 	day := date.Format(time.DateOnly)
 	return s.each(ctx, func(p push.Profile) []task {
-		b := push.ComputeBill(p, date, s.o.Bill...)
-		if len(b.Items) == 0 && len(b.NearMisses) == 0 && len(b.Deadlines) == 0 {
+		if !push.Newsworthy(p, date, s.o.Bill...) {
 			return nil
 		}
 		return []task{{typ: TaskBill, pl: billPayload{Enterprise: p.ID, Date: day}}}
@@ -163,27 +162,43 @@ type task struct {
 	at  time.Time
 }
 
+// batchSize is how many tasks the bulk runs enqueue per round trip (and
+// record as planned per ledger call).
+const batchSize = 256
+
 // each runs tasks over every subscribed enterprise on Workers goroutines
-// and enqueues what it returns (enqueue); a profile given no task counts as
-// quiet. New tasks are recorded in the ledger as planned, in batches.
+// and enqueues what it returns, in batches of batchSize per round trip
+// (enqueueAsynq), on the store's Redis; a profile given no task counts as
+// quiet. The new tasks of each batch are then recorded in the ledger as
+// planned, in one call.
 func (s *Scheduler) each(ctx context.Context, tasks func(p push.Profile) []task) (Report, error) {
 	var subscribed, quiet, enqueued, dups atomic.Int64
 
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	if err := publishQueue(ctx, s.store.rdb, s.o.Queue); err != nil {
+		return Report{}, err
+	}
 	jobs := make(chan push.Profile, 1024)
 	var wg sync.WaitGroup
 	for range s.o.Workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			// New tasks are recorded as planned in pipelined batches.
-			var batch []planned
+			var batch []task
+			var chats []int64
 			flush := func() {
-				if err := s.o.Ledger.plan(ctx, batch, s.o.Now()); err != nil {
+				if len(batch) == 0 || ctx.Err() != nil {
+					batch, chats = batch[:0], chats[:0]
+					return
+				}
+				n, err := s.enqueueBatch(ctx, batch, chats)
+				if err != nil {
 					cancel(err)
 				}
-				batch = batch[:0]
+				enqueued.Add(int64(n))
+				dups.Add(int64(len(batch) - n))
+				batch, chats = batch[:0], chats[:0]
 			}
 			defer flush()
 			for p := range jobs {
@@ -192,17 +207,9 @@ func (s *Scheduler) each(ctx context.Context, tasks func(p push.Profile) []task)
 					quiet.Add(1)
 				}
 				for _, t := range ts {
-					isNew, err := s.enqueue(ctx, t)
-					switch {
-					case err != nil:
-						cancel(err)
-					case isNew:
-						enqueued.Add(1)
-						if batch = append(batch, planned{t.ref(), p.ChatID}); len(batch) == 256 {
-							flush()
-						}
-					default:
-						dups.Add(1)
+					batch, chats = append(batch, t), append(chats, p.ChatID)
+					if len(batch) == batchSize {
+						flush()
 					}
 				}
 			}
@@ -237,31 +244,69 @@ func (s *Scheduler) each(ctx context.Context, tasks func(p push.Profile) []task)
 	return r, listErr
 }
 
+// enqueueBatch enqueues ts (the task for chats[i] is ts[i]) in one round
+// trip and records the new ones as planned in one more. It returns how
+// many were new; the others asynq already held.
+func (s *Scheduler) enqueueBatch(ctx context.Context, ts []task, chats []int64) (int, error) {
+	ats := make([]asynqTask, len(ts))
+	for i, t := range ts {
+		at, err := s.asynqTask(t)
+		if err != nil {
+			return 0, err
+		}
+		ats[i] = at
+	}
+	isNew, err := enqueueAsynq(ctx, s.store.rdb, ats)
+	if err != nil {
+		return 0, err
+	}
+	var ps []planned
+	for i, n := range isNew {
+		if n {
+			ps = append(ps, planned{ts[i].ref(), chats[i]})
+		}
+	}
+	return len(ps), s.o.Ledger.plan(ctx, ps, s.o.Now())
+}
+
 // ref names t's push.
 func (t task) ref() pushRef { return t.pl.ref(t.typ) }
 
-// enqueue enqueues t under its push's task id, processed at t.at out of
-// quiet hours, or SendAt of its date; isNew is false when asynq already
-// holds that id (a duplicate).
-func (s *Scheduler) enqueue(ctx context.Context, t task) (isNew bool, err error) {
+// asynqTask is t as asynq enqueues it: under its push's task id,
+// processed at t.at out of quiet hours, or SendAt of its date.
+func (s *Scheduler) asynqTask(t task) (asynqTask, error) {
 	date, err := time.Parse(time.DateOnly, t.pl.Date)
 	if err != nil {
-		return false, fmt.Errorf("asynqpush: enqueue %s: bad date %q", t.pl.Enterprise, t.pl.Date)
+		return asynqTask{}, fmt.Errorf("asynqpush: enqueue %s: bad date %q", t.pl.Enterprise, t.pl.Date)
 	}
-	payload, _ := json.Marshal(t.pl)
+	payload, err := json.Marshal(t.pl)
+	if err != nil {
+		return asynqTask{}, fmt.Errorf("asynqpush: enqueue %s: %w", t.pl.Enterprise, err)
+	}
 	id := t.ref().taskID()
 	at := s.SendAt(date, id)
 	if !t.at.IsZero() {
 		at = s.o.Quiet.Next(t.at, id)
 	}
-	_, err = s.client.EnqueueContext(ctx, asynq.NewTask(t.typ, payload),
-		asynq.TaskID(id), asynq.Queue(s.o.Queue), asynq.ProcessAt(at),
-		asynq.Retention(s.o.Retention), asynq.MaxRetry(s.o.MaxRetry))
+	return asynqTask{typ: t.typ, id: id, queue: s.o.Queue, payload: payload,
+		retry: s.o.MaxRetry, retention: s.o.Retention, at: at}, nil
+}
+
+// enqueue enqueues t through asynq's Client (asynqTask); isNew is false
+// when asynq already holds its id (a duplicate).
+func (s *Scheduler) enqueue(ctx context.Context, t task) (isNew bool, err error) {
+	at, err := s.asynqTask(t)
+	if err != nil {
+		return false, err
+	}
+	_, err = s.client.EnqueueContext(ctx, asynq.NewTask(at.typ, at.payload),
+		asynq.TaskID(at.id), asynq.Queue(at.queue), asynq.ProcessAt(at.at),
+		asynq.Retention(at.retention), asynq.MaxRetry(at.retry))
 	switch {
 	case err == nil:
 		return true, nil
 	case errors.Is(err, asynq.ErrTaskIDConflict):
 		return false, nil
 	}
-	return false, fmt.Errorf("asynqpush: enqueue %s: %w", id, err)
+	return false, fmt.Errorf("asynqpush: enqueue %s: %w", at.id, err)
 }

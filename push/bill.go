@@ -97,6 +97,7 @@ type BillOption func(*billConfig)
 
 type billConfig struct {
 	issued, effective, expires time.Time
+	paramsOn                   time.Time // zero: the bill date
 }
 
 // WithIssued gives 附件2's issue date (POLICY_ISSUED): the bill then carries
@@ -109,6 +110,20 @@ func WithIssued(issued time.Time) BillOption {
 	}
 	start, end, _ := policies.EffectiveDate(issued)
 	return func(c *billConfig) { c.issued, c.effective, c.expires = issued, start, end }
+}
+
+// WithParamsOn computes the amounts with the parameter values
+// (policies/rules/params.yaml) valid on day instead of on the bill date;
+// everything else — award windows, years, certifications, deadlines — is
+// still read on the bill date. Comparing a bill with itself WithParamsOn
+// the day before shows what a dated parameter value taking effect changes,
+// and nothing else. A zero day is ignored.
+func WithParamsOn(day time.Time) BillOption {
+	return func(c *billConfig) {
+		if !day.IsZero() {
+			c.paramsOn = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
+		}
+	}
 }
 
 // ComputeBill computes p's bill on date (its calendar day is used; the
@@ -150,7 +165,7 @@ func Newsworthy(p Profile, date time.Time, opts ...BillOption) bool {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	bc := newBillCtx(p, date, true)
+	bc := newBillCtx(p, date, true, cfg)
 	if bc.policyDates(cfg); len(bc.b.Deadlines) > 0 {
 		return true
 	}
@@ -168,7 +183,7 @@ func computeBill(p Profile, date time.Time, bare bool, opts []BillOption) Bill {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	bc := newBillCtx(p, date, bare)
+	bc := newBillCtx(p, date, bare, cfg)
 	if !bare {
 		bc.b.Facts = profileFacts(p)
 	}
@@ -185,11 +200,12 @@ func computeBill(p Profile, date time.Time, bare bool, opts []BillOption) Bill {
 }
 
 // newBillCtx starts p's bill on date's calendar day.
-func newBillCtx(p Profile, date time.Time, bare bool) *billCtx {
+func newBillCtx(p Profile, date time.Time, bare bool, cfg billConfig) *billCtx {
 	clausesOnce.Do(loadCatalogue)
 	day := time.Date(date.Year(), date.Month(), date.Day(), 0, 0, 0, 0, time.UTC)
 	return &billCtx{
 		day:         day,
+		paramsOn:    cmp.Or(cfg.paramsOn, day),
 		windowStart: day.AddDate(0, -windowMonths, 0),
 		bare:        bare,
 		b: Bill{
@@ -218,6 +234,7 @@ func (bc *billCtx) amounts(p Profile) {
 // billCtx accumulates one bill.
 type billCtx struct {
 	day, windowStart time.Time
+	paramsOn         time.Time // the parameter values' day: day unless WithParamsOn
 	b                Bill
 	entries          []entry
 	qualified        bool // a certification is valid on the bill date
@@ -249,7 +266,7 @@ func (bc *billCtx) missing(format string, a ...any) {
 // calc runs one calculator; an error (only possible for a profile that was
 // not validated) becomes a note.
 func (bc *billCtx) calc(rule string, in policies.Inputs, needsCert bool, notes ...string) *entry {
-	c, err := policies.Calculate(rule, in, bc.day)
+	c, err := policies.Calculate(rule, in, bc.paramsOn)
 	if err != nil {
 		bc.note("%s：资料中的数据无法用于计算，未计入", ruleTitle(rule))
 		return nil

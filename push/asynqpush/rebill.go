@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -44,11 +45,10 @@ func billPrint(b push.Bill) string {
 	return hex.EncodeToString(h.Sum(nil)[:8])
 }
 
-// rebillTask is the task of the change between old and new, on day, if
-// their bills differ.
-func (s *Scheduler) rebillTask(id string, old, new push.Profile, oldDay, day time.Time) (task, push.Change, bool) {
-	nb := push.ComputeBill(new, day, s.o.Bill...)
-	c, ok := push.BillChanges(push.ComputeBill(old, oldDay, s.o.Bill...), nb)
+// rebillTask is the task of the change from bill ob to bill nb (both of
+// enterprise id, on day), if they differ.
+func rebillTask(id string, ob, nb push.Bill, day time.Time) (task, push.Change, bool) {
+	c, ok := push.BillChanges(ob, nb)
 	if !ok {
 		return task{}, c, false
 	}
@@ -62,7 +62,7 @@ func (s *Scheduler) rebillTask(id string, old, new push.Profile, oldDay, day tim
 // now (out of quiet hours). It returns the change (empty without one) and
 // whether a task was new.
 func (s *Scheduler) Rebill(ctx context.Context, old, new push.Profile, day time.Time) (push.Change, bool, error) {
-	t, c, ok := s.rebillTask(new.ID, old, new, day, day)
+	t, c, ok := rebillTask(new.ID, push.ComputeBill(old, day, s.o.Bill...), push.ComputeBill(new, day, s.o.Bill...), day)
 	if !ok || new.ChatID == 0 {
 		return c, false, nil
 	}
@@ -109,21 +109,35 @@ func (s *Scheduler) Import(ctx context.Context, roster []push.Profile, day time.
 }
 
 // RebillParams enqueues, on the first day of a new dated parameter value
-// (push.ParamChanges from the day before to day), the change of every
-// subscribed enterprise's bill from the day before to day, to go out at
-// SendAt of day. On other days
-// it does nothing. Running it again enqueues nothing twice.
+// (push.ParamChanges from the day before to day), the change it makes to
+// every subscribed enterprise's bill on day — the bill with the values of
+// day against the same bill with the values of the day before
+// (paramBills), so that only what the new value changes is told, not
+// what the calendar changes (an award leaving its window, a new year) —
+// to go out at SendAt of day. On other days it does nothing. Running it
+// again enqueues nothing twice.
 func (s *Scheduler) RebillParams(ctx context.Context, day time.Time) (Report, error) {
 	before := day.AddDate(0, 0, -1)
 	if len(paramChanges(before, day)) == 0 {
 		return Report{}, nil
 	}
 	return s.each(ctx, func(p push.Profile) []task {
-		if t, _, ok := s.rebillTask(p.ID, p, p, before, day); ok {
+		ob, nb := paramBills(p, day, s.o.Bill)
+		if t, _, ok := rebillTask(p.ID, ob, nb, day); ok {
 			return []task{t}
 		}
 		return nil
 	})
+}
+
+// paramBills is p's bill on day with the parameter values of the day
+// before (old) and of day (new): defaultParamBills; tests replace it to
+// stand for a dated value the parameter file does not have.
+var paramBills = defaultParamBills
+
+func defaultParamBills(p push.Profile, day time.Time, opts []push.BillOption) (old, new push.Bill) {
+	old = push.ComputeBill(p, day, slices.Concat(opts, []push.BillOption{push.WithParamsOn(day.AddDate(0, 0, -1))})...)
+	return old, push.ComputeBill(p, day, opts...)
 }
 
 // paramChanges is push.ParamChanges; tests replace it (the parameter file

@@ -3,6 +3,7 @@ package asynqpush
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/hibiken/asynq"
 
+	"github.com/cdsme/policybot/policies"
 	"github.com/cdsme/policybot/push"
 )
 
@@ -92,47 +94,148 @@ func TestRebillSuperseded(t *testing.T) {
 	}
 }
 
-// TestRebillParams: on the first day of a new parameter value every
-// subscribed enterprise whose bill changes from the day before gets a
-// re-bill, once; on other days nothing is looked at. (params.yaml has no
-// dated value yet, so the change is injected, and the bill's own change
-// between the two days — a standard leaving its 12-month window — stands
-// for the new value's.)
-func TestRebillParams(t *testing.T) {
-	_, rdb, s := workerSetup(t) // the design profile, chat 42
-	ctx := context.Background()
-	sch := NewScheduler(s, asynq.NewClientFromRedisClient(rdb), ScheduleOptions{Now: func() time.Time { return time.Date(2026, 11, 20, 10, 0, 0, 0, china) }})
-	p := designProfile(t)
-	var day time.Time
-	for d := time.Date(2027, 5, 1, 0, 0, 0, 0, time.UTC); d.Before(time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)); d = d.AddDate(0, 0, 1) {
-		if _, ok := push.BillChanges(push.ComputeBill(p, d.AddDate(0, 0, -1)), push.ComputeBill(p, d)); ok {
-			day = d
-			break
-		}
-	}
-	if day.IsZero() {
-		t.Fatal("no day in May 2027 where the design bill changes")
-	}
-	if r, err := sch.RebillParams(ctx, day); err != nil || r != (Report{}) {
-		t.Errorf("no parameter change: %+v, %v", r, err)
-	}
+// stubParamChange makes push.ParamChanges report a new value of param on
+// day (params.yaml has no dated value yet), until the test ends.
+func stubParamChange(t *testing.T, param string, day time.Time) {
 	paramChanges = func(from, to time.Time) []string {
 		if to.Equal(day) {
-			return []string{"standard_award"}
+			return []string{param}
 		}
 		return nil
 	}
-	defer func() { paramChanges = push.ParamChanges }()
-	var got []Report
+	t.Cleanup(func() { paramChanges = push.ParamChanges })
+}
+
+// TestRebillParamsCalendarIsNotAParameter: on the first day of a new
+// parameter value, a bill that changes that day for another reason (here
+// a standard leaving its 12-month window) gets no re-bill: the new value
+// changes none of its amounts, and the calendar's changes are the monthly
+// bill's to tell. On a day without a new value nothing is looked at.
+func TestRebillParamsCalendarIsNotAParameter(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		s := NewStore(b.RDB)
+		p := designProfile(t)
+		p.ChatID = 42
+		if err := s.Save(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		sch := NewScheduler(s, asynq.NewClientFromRedisClient(b.RDB), ScheduleOptions{Now: func() time.Time { return time.Date(2027, 5, 1, 8, 0, 0, 0, china) }})
+		var day time.Time
+		for d := time.Date(2027, 5, 1, 0, 0, 0, 0, time.UTC); d.Before(time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)); d = d.AddDate(0, 0, 1) {
+			if _, ok := push.BillChanges(push.ComputeBill(p, d.AddDate(0, 0, -1)), push.ComputeBill(p, d)); ok {
+				day = d
+				break
+			}
+		}
+		if day.IsZero() {
+			t.Fatal("no day in May 2027 where the design bill changes")
+		}
+		if r, err := sch.RebillParams(ctx, day); err != nil || r != (Report{}) {
+			t.Errorf("no parameter change: %+v, %v", r, err)
+		}
+		stubParamChange(t, "standard_award", day)
+		r, err := sch.RebillParams(ctx, day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(Report{Subscribed: 1, Quiet: 1}, r); d != "" {
+			t.Errorf("(-want +got):\n%s", d)
+		}
+		if n, err := b.RDB.Exists(ctx, asynqScheduledKey(DefaultQueue), asynqPendingKey(DefaultQueue)).Result(); err != nil || n != 0 {
+			t.Errorf("asynq holds %d task lists, %v", n, err)
+		}
+	})
+}
+
+// TestRebillParamsDatedValue: the 小巨人 award's value in the parameter
+// file (50万) stands as a new dated value taking effect on 2027-01-01 over
+// an older 30万 (the file has no dated value yet, so paramBills gives the
+// bill with the older value). Every subscribed enterprise whose bill it
+// changes gets one re-bill stating that change alone — the award and the
+// total, not the bill's other items — due at 09:00 that day, enqueued once
+// however often the day is run, and delivered by the worker with that
+// text; an enterprise the value does not concern gets nothing.
+func TestRebillParamsDatedValue(t *testing.T) {
+	rdb := realRedis(t)
+	ctx := context.Background()
+	s := NewStore(rdb)
+	p := designProfile(t)
+	p.ChatID = 42
+	other := push.Profile{ID: "NOGIANT", ChatID: 43, Tiers: []push.Tier{{Tier: push.TierProvincial, Recognized: "2026-03-01", Kind: push.KindNew}}}
+	for _, x := range []push.Profile{p, other} {
+		if err := s.Save(ctx, x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	day := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	stubParamChange(t, "little_giant_award", day)
+	paramBills = func(p push.Profile, day time.Time, opts []push.BillOption) (old, new push.Bill) {
+		new = push.ComputeBill(p, day, opts...)
+		old = push.ComputeBill(p, day, opts...)
+		old.Items = slices.Clone(old.Items)
+		for i, it := range old.Items {
+			if it.Rule == "little_giant" {
+				it.AmountYuan = 300000
+				it.Params = []policies.ParamRef{{Name: "little_giant_award", Clause: "policy/1", Quote: "一次性给予30万元奖励", Value: 300000, Unit: policies.UnitYuan}}
+				old.Items[i] = it
+				old.TotalYuan -= 200000
+			}
+		}
+		return old, new
+	}
+	t.Cleanup(func() { paramBills = defaultParamBills })
+
+	now := time.Date(2027, 1, 1, 7, 30, 0, 0, china)
+	sch := NewScheduler(s, asynq.NewClientFromRedisClient(rdb), ScheduleOptions{Now: func() time.Time { return now }, Quiet: mustQuiet(t, "21:00-08:00")})
+	var reports []Report
 	for range 2 {
 		r, err := sch.RebillParams(ctx, day)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got = append(got, r)
+		reports = append(reports, r)
 	}
-	want := []Report{{Subscribed: 1, Enqueued: 1}, {Subscribed: 1, Duplicates: 1}}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("(-want +got):\n%s", d)
+	if d := cmp.Diff([]Report{{Subscribed: 2, Quiet: 1, Enqueued: 1}, {Subscribed: 2, Quiet: 1, Duplicates: 1}}, reports); d != "" {
+		t.Errorf("reports (-want +got):\n%s", d)
+	}
+
+	want := "您的账单有变化：新获评国家专精特新“小巨人”企业奖励 30万 → 50万（条文标准调整为“对新获评国家专精特新“小巨人”企业，一次性给予50万元奖励”）；可申请合计 231万 → 251万。"
+	tasks, err := asynq.NewInspectorFromRedisClient(rdb).ListScheduledTasks(DefaultQueue)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		ID, Type, Text string
+		At             time.Time
+	}
+	var got []row
+	var pl billPayload
+	for _, ti := range tasks {
+		if err := json.Unmarshal(ti.Payload, &pl); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, row{ti.ID, ti.Type, pl.Text, ti.NextProcessAt.In(china)})
+	}
+	wantRows := []row{{RebillTaskID(p.ID, changeHashText(want), "2027-01-01"), TaskRebill, want, time.Date(2027, 1, 1, 9, 0, 0, 0, china)}}
+	if d := cmp.Diff(wantRows, got); d != "" {
+		t.Fatalf("scheduled (-want +got):\n%s", d)
+	}
+
+	f := &fakeSender{}
+	at9 := func() time.Time { return time.Date(2027, 1, 1, 9, 0, 0, 0, china) }
+	w := NewWorker(s, rdb, f, WorkerOptions{Now: at9})
+	if err := w.ProcessTask(ctx, asynq.NewTask(TaskRebill, tasks[0].Payload)); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]sent{{42, want}}, f.sent); d != "" {
+		t.Errorf("sent (-want +got):\n%s", d)
+	}
+	e, ok, err := NewLedger(rdb, LedgerOptions{}).get(ctx, pushRef{KindRebill, p.ID, "2027-01-01", pl.Hash})
+	if err != nil || !ok || e.State != StateSent || e.Chat != 42 {
+		t.Errorf("ledger: %+v %v %v", e, ok, err)
 	}
 }
+
+// changeHashText is changeHash of a change whose text is text.
+func changeHashText(text string) string { return changeHash(push.Change{Text: text}) }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cdsme/policybot/knowledge"
 	"github.com/cdsme/policybot/policies"
+	"github.com/cdsme/policybot/yuan"
 )
 
 // MaxQuestionRunes bounds what the engine reads of one question; the rest is
@@ -226,8 +227,8 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 	if in.relative != "" {
 		calcs, missing = e.withoutRelative(calcs, missing, &in, r.lang)
 	}
-	if len(in.awards) > 1 {
-		calcs = append([]policies.Calculation{policies.Highest(in.awards, e.opts.now())}, calcs...)
+	if awards := withComputed(in.awards, calcs); len(awards) > 1 {
+		calcs = append([]policies.Calculation{policies.Highest(awards, e.opts.now())}, calcs...)
 	}
 	if !in.asksDiff && !in.several {
 		calcs = policies.SameMatter(calcs)
@@ -498,4 +499,20 @@ func (e *Engine) leadDepartment() string {
 		}
 	}
 	return best
+}
+
+// withComputed adds to a single award the user named (another policy's)
+// the amounts computed for the question, so 就高不就低 weighs them; two or
+// more named awards are weighed as they are.
+func withComputed(awards []yuan.Mention, calcs []policies.Calculation) []yuan.Mention {
+	if len(awards) != 1 {
+		return awards
+	}
+	out := slices.Clone(awards)
+	for _, c := range calcs {
+		if c.Kind == policies.KindComputed && c.AmountYuan > 0 {
+			out = append(out, yuan.Mention{Yuan: c.AmountYuan, Text: yuan.Format(c.AmountYuan)})
+		}
+	}
+	return out
 }

@@ -131,6 +131,8 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 	if stacking {
 		fig.ms, in.awards = awardFigures(raw, fig.ms)
 		in.asksMoney = in.asksMoney || len(in.awards) > 1
+	} else {
+		fig.ms = withoutClaimedAwards(raw, fig.ms)
 	}
 	mentions, belowNotes := readBounds(raw, fig.ms)
 	in.mentions = mentions

@@ -24,7 +24,7 @@ import (
 
 var (
 	// reGuessAfter: the figure closes a yes/no question.
-	reGuessAfter = regexp.MustCompile(`^\s*(元|块钱|块)?\s*[,，]?\s*(吗|嘛|么|不|没|没有|对吗|对不对|是吗|是不是|吧|没错吧|对吧|没错吗)\s*([?？。!！,，;；]|$)|(?i)^\s*(yuan|rmb)?\s*(,?\s*(is that |is it |that's |am i )?(right|correct|true))?\s*\?`)
+	reGuessAfter = regexp.MustCompile(`^\s*(元|块钱|块)?\s*(的)?(奖励|补贴|补助|资助|贴息|奖金)?\s*[,，]?\s*(吗|嘛|么|不|没|没有|对吗|对不对|是吗|是不是|吧|没错吧|对吧|没错吗)\s*([?？。!！,，;；]|$)|(?i)^\s*(yuan|rmb)?\s*(,?\s*(is that |is it |that's |am i )?(right|correct|true))?\s*\?`)
 	// reGuessBefore: the figure is what the user thinks they get or the
 	// amount is.
 	reGuessBefore = regexp.MustCompile(`(是|就是|会是|应该是|有|给|贴|听说|据说|算|算出来|算下来|(拿|领|得|补|奖)(到|了)?)\s*$|(?i)\b(is it|is that|is the \w+( \w+)?|be|get|receive|gives?|heard|told|said)\s*(rmb|cny|¥)?\s*$`)
@@ -49,7 +49,7 @@ var (
 	reAwardBefore  = regexp.MustCompile(`(补|奖|给|发|资助|补贴|补助|奖励|贴息)(了|到)?\s*(的是|是|为|有)?\s*$|(?i)\b(gives?|grants?|pays?|offers?|award of|subsidy of)\s*$`)
 	reFromCue      = regexp.MustCompile(`(从|由|自)\s*$|(?i)\bfrom\s*$`)
 	reToCue        = regexp.MustCompile(`^\s*(元|块)?\s*(去年|上年|今年|(?i:(last|this|previous) year))?\s*(猛|一下子|直接)?(增加|增长|增|涨|提高|提升|上升|升|加|变|跃|冲|跳|翻)?(了)?\s*(到|至|成|为)|^\s*(→|->|=>|~)|(?i)^\s*(yuan|rmb)?\s*((last|this|previous) year)?\s*(to|up to)\b`)
-	rePerItem      = regexp.MustCompile(`(每家|每个|每笔|每项|各|每一家|每家企业|均为|都是)(投|投了|投资|投资了)?\s*$|(?i)\b(each|per (company|firm|enterprise|investee))\s*$`)
+	rePerItem      = regexp.MustCompile(`(每家|每个|每笔|每项|各|每一家|每家企业|均为|都是)(都|均)?(投|投了|投资|投资了)?\s*$|(?i)\b(each|per (company|firm|enterprise|investee))\s*$`)
 	rePerItemAfter = regexp.MustCompile(`^\s*(元|块)?\s*(一家|每家)|(?i)^\s*(yuan\s*)?(each|apiece|per (company|firm|enterprise|investee))\b`)
 	reGroupedBare  = regexp.MustCompile(`(^|[^0-9.,])([0-9]{1,3}(?:,[0-9]{3})+)(\.\s|\.$|[^0-9%.,]|$)`)
 	reRangeSep     = regexp.MustCompile(`到|至|-|~|—|－|(?i)\bto\b`)
@@ -86,6 +86,7 @@ func readFigures(raw string, ms []yuan.Mention) figures {
 		f.ms = append(f.ms, m)
 	}
 	f.ms = withoutParts(raw, f.ms)
+	f.ms = withoutRestated(raw, f.ms)
 	// A range said as a change ("from 4 million to 10 million", "从300万到500万")
 	// is two values, old and new.
 	for i, m := range f.ms {
@@ -141,6 +142,23 @@ func withoutParts(raw string, ms []yuan.Mention) []yuan.Mention {
 		}
 		if sum > 0 && sum <= ms[i].Yuan {
 			return append(ms[:i+1:i+1], ms[j:]...)
+		}
+	}
+	return ms
+}
+
+// reRestate joins a figure to the same figure said again ("1,000,000元，刚好
+// 一百万整", "500万（即0.05亿）").
+var reRestate = regexp.MustCompile(`^\s*[,，(（]?\s*(刚好|正好|恰好|也就是|就是|即|合|折合)?\s*$`)
+
+// withoutRestated drops a figure that repeats the one just before it in
+// other words: one amount, not two.
+func withoutRestated(raw string, ms []yuan.Mention) []yuan.Mention {
+	for i := 1; i < len(ms); i++ {
+		if ms[i].Yuan == ms[i-1].Yuan && ms[i].RangeTo == ms[i-1].RangeTo && ms[i-1].End <= ms[i].Start &&
+			reRestate.MatchString(raw[ms[i-1].End:ms[i].Start]) {
+			ms = slices.Delete(slices.Clone(ms), i, i+1)
+			i--
 		}
 	}
 	return ms
@@ -373,8 +391,10 @@ func ambiguityNote(lang string) string {
 }
 
 // awardFigures splits out the figures said as awards ("能补50万") when
-// there are at least two: the amounts a user weighs against each other.
-// With fewer there is nothing to choose between and every figure stays.
+// there are at least two — the amounts a user weighs against each other —
+// or one beside figures a rule reads ("投了300万，另一个政策只给15万"): the
+// other policy's award, weighed against the computed one. A lone award
+// figure with nothing else stays an input.
 func awardFigures(raw string, ms []yuan.Mention) (inputs, awards []yuan.Mention) {
 	for i, m := range ms {
 		if m.RangeTo == 0 && cueBefore(raw, ms, i, reAwardBefore) {
@@ -383,10 +403,31 @@ func awardFigures(raw string, ms []yuan.Mention) (inputs, awards []yuan.Mention)
 		}
 		inputs = append(inputs, m)
 	}
-	if len(awards) < 2 {
+	if len(awards) == 0 || len(awards) == 1 && len(inputs) == 0 {
 		return ms, nil
 	}
 	return inputs, awards
+}
+
+// reClaimedAward: the figure is what the user says a reward is ("每家奖30万",
+// "补助是50万") — stricter than reAwardBefore: 给/发 also give loans.
+var reClaimedAward = regexp.MustCompile(`(奖|补|奖励|补贴|补助|资助)(了|到)?\s*(的是|是|为)?\s*$`)
+
+// withoutClaimedAwards drops, outside a weighing of policies, the figures
+// said as the reward itself when other figures remain for the rule: a
+// reward is what the rule computes, never one of its inputs.
+func withoutClaimedAwards(raw string, ms []yuan.Mention) []yuan.Mention {
+	var kept []yuan.Mention
+	for i, m := range ms {
+		if m.RangeTo == 0 && cueBefore(raw, ms, i, reClaimedAward) {
+			continue
+		}
+		kept = append(kept, m)
+	}
+	if len(kept) == 0 {
+		return ms
+	}
+	return kept
 }
 
 // yearChoices are the replies that settle which figure is this year's.

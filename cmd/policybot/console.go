@@ -10,23 +10,22 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/cdsme/policybot/bot/console"
-	"github.com/cdsme/policybot/bot/telegram"
 	"github.com/cdsme/policybot/push/asynqpush"
 )
 
 // consoleOptions give the staff console what it reads beside the
 // conversation log: the push ledger, the corrections (with replies sent
-// through the push sender when Telegram is configured: adapter non-nil)
-// and the curated answers.
-func consoleOptions(rdb redis.UniversalClient, adapter *telegram.Adapter, log *slog.Logger) []console.Option {
+// through send, the push sender of either channel, when one is configured:
+// send non-nil) and the curated answers.
+func consoleOptions(rdb redis.UniversalClient, send asynqpush.Sender, log *slog.Logger) []console.Option {
 	opts := []console.Option{
 		console.WithLogger(log),
 		console.WithPushLedger(consoleLedger{asynqpush.NewLedger(rdb, asynqpush.LedgerOptions{})}),
 		console.WithCorrections(newRedisCorrections(rdb)),
 		console.WithCurated(console.NewRedisCurated(rdb)),
 	}
-	if adapter != nil {
-		opts = append(opts, console.WithNotifier(correctionNotifier{asynqpush.NewStore(rdb), telegramSender{a: adapter}}))
+	if send != nil {
+		opts = append(opts, console.WithNotifier(correctionNotifier{asynqpush.NewStore(rdb), send}))
 	}
 	return opts
 }

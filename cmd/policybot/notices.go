@@ -7,17 +7,16 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/cdsme/policybot/bot/console"
-	"github.com/cdsme/policybot/bot/telegram"
 	"github.com/cdsme/policybot/push"
 	"github.com/cdsme/policybot/push/asynqpush"
 )
 
 // noticeOptions let staff send notices from the console
-// (/staff/notices) when pushes go out (Telegram configured: adapter
-// non-nil); the bills a clause filter reads are computed as the push
-// workers compute them (POLICY_ISSUED: issued).
-func noticeOptions(rdb redis.UniversalClient, adapter *telegram.Adapter, issued time.Time) []console.Option {
-	if adapter == nil {
+// (/staff/notices) when pushes go out (Telegram or WeChat configured);
+// the bills a clause filter reads are computed as the push workers
+// compute them (POLICY_ISSUED: issued).
+func noticeOptions(rdb redis.UniversalClient, pushing bool, issued time.Time) []console.Option {
+	if !pushing {
 		return nil
 	}
 	return []console.Option{console.WithNotices(newConsoleNotices(rdb, issued, time.Now))}

@@ -88,7 +88,7 @@ func TestNoticesThroughPush(t *testing.T) {
 		t.Errorf("a third message: %q", text)
 	case <-time.After(time.Second):
 	}
-	if noticeOptions(rdb, nil, time.Time{}) != nil {
-		t.Error("notices offered without Telegram")
+	if noticeOptions(rdb, false, time.Time{}) != nil {
+		t.Error("notices offered with no channel to push through")
 	}
 }

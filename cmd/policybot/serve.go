@@ -90,8 +90,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if wx != nil {
 		wxPush = wxSender
 	}
+	var pushSender asynqpush.Sender // nil: no channel to push through
 	if tgPush != nil || wxPush != nil {
-		stopPush, err := startPush(ctx, rdb, routeSender{telegram: tgPush, wechat: wxPush}, log, getenv, m.reg)
+		pushSender = routeSender{telegram: tgPush, wechat: wxPush}
+		stopPush, err := startPush(ctx, rdb, pushSender, log, getenv, m.reg)
 		if err != nil {
 			return err
 		}
@@ -100,7 +102,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		log.Info("push: neither Telegram nor WeChat configured: bills are neither scheduled nor sent")
 	}
 
-	handler, err := buildHTTP(cfg, app, rdb, m, adapter, wx, log)
+	handler, err := buildHTTP(cfg, app, rdb, m, adapter, wx, pushSender, log)
 	if err != nil {
 		return err
 	}
@@ -279,15 +281,17 @@ func buildTelegram(cfg serveConfig, getenv func(string) string, app serveApp, rd
 }
 
 // buildHTTP is the one HTTP server's handler: the web chat, console,
-// /healthz and /metrics, and the Telegram webhook when configured.
-func buildHTTP(cfg serveConfig, app serveApp, rdb redis.UniversalClient, m serveMetrics, adapter *telegram.Adapter, wx *wechat.Adapter, log *slog.Logger) (http.Handler, error) {
+// /healthz and /metrics, and the Telegram webhook when configured. pushSender
+// (nil: no channel) carries staff replies to corrections and notices, to
+// Telegram and WeChat users alike.
+func buildHTTP(cfg serveConfig, app serveApp, rdb redis.UniversalClient, m serveMetrics, adapter *telegram.Adapter, wx *wechat.Adapter, pushSender asynqpush.Sender, log *slog.Logger) (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/", web.New(app.eng,
 		web.WithLogger(log),
 		web.WithRegistry(m.reg),
 		web.WithMetrics(m.web),
 		web.WithStaffToken(cfg.staffToken),
-		web.WithStaffHandler(console.New(app.exchanges, append(consoleOptions(rdb, adapter, log), noticeOptions(rdb, adapter, cfg.issued)...)...)),
+		web.WithStaffHandler(console.New(app.exchanges, append(consoleOptions(rdb, pushSender, log), noticeOptions(rdb, pushSender != nil, cfg.issued)...)...)),
 		// issue 8: signed sessions, per-address limits, staff sessions in Redis
 		web.WithSecret(cfg.secret),
 		web.WithTrustedProxyHeader(cfg.proxyHeader),

@@ -167,7 +167,8 @@ type task struct {
 const batchSize = 256
 
 // each runs tasks over every subscribed enterprise on Workers goroutines
-// and enqueues what it returns, in batches of batchSize per round trip
+// (which also decode the profiles, read a page at a time) and enqueues
+// what it returns, in batches of batchSize per round trip
 // (enqueueAsynq), on the store's Redis; a profile given no task counts as
 // quiet. The new tasks of each batch are then recorded in the ledger as
 // planned, in one call.
@@ -179,7 +180,7 @@ func (s *Scheduler) each(ctx context.Context, tasks func(p push.Profile) []task)
 	if err := publishQueue(ctx, s.store.rdb, s.o.Queue); err != nil {
 		return Report{}, err
 	}
-	jobs := make(chan push.Profile, 1024)
+	jobs := make(chan rawRecord, 1024)
 	var wg sync.WaitGroup
 	for range s.o.Workers {
 		wg.Add(1)
@@ -201,7 +202,17 @@ func (s *Scheduler) each(ctx context.Context, tasks func(p push.Profile) []task)
 				batch, chats = batch[:0], chats[:0]
 			}
 			defer flush()
-			for p := range jobs {
+			for rr := range jobs {
+				r, err := rr.decode()
+				if errors.Is(err, ErrNotFound) { // deleted meanwhile
+					continue
+				}
+				if err != nil {
+					cancel(err)
+					continue
+				}
+				p := r.Profile
+				subscribed.Add(1)
 				ts := tasks(p)
 				if len(ts) == 0 {
 					quiet.Add(1)
@@ -217,15 +228,14 @@ func (s *Scheduler) each(ctx context.Context, tasks func(p push.Profile) []task)
 	}
 	var listErr error
 	for after := ""; ; {
-		ps, next, err := s.store.Subscribed(ctx, after, 1000)
+		raw, next, err := s.store.subscribedRaw(ctx, after, 1000)
 		if err != nil {
 			listErr = err
 			break
 		}
-		for _, p := range ps {
-			subscribed.Add(1)
+		for _, rr := range raw {
 			select {
-			case jobs <- p:
+			case jobs <- rr:
 			case <-ctx.Done():
 			}
 		}

@@ -388,6 +388,30 @@ func (s *Store) Subscribed(ctx context.Context, after string, n int) ([]push.Pro
 }
 
 func (s *Store) list(ctx context.Context, key, after string, n int) ([]push.Profile, string, error) {
+	ids, next, err := s.listIDs(ctx, key, after, n)
+	if err != nil {
+		return nil, "", err
+	}
+	ps, err := s.load(ctx, ids)
+	if err != nil {
+		return nil, "", err
+	}
+	return ps, next, nil
+}
+
+// subscribedRaw is Subscribed with the records undecoded (deleted ones
+// included: they decode to ErrNotFound).
+func (s *Store) subscribedRaw(ctx context.Context, after string, n int) ([]rawRecord, string, error) {
+	ids, next, err := s.listIDs(ctx, subKey(), after, n)
+	if err != nil {
+		return nil, "", err
+	}
+	raw, err := s.loadRaw(ctx, ids)
+	return raw, next, err
+}
+
+// listIDs is one page of the ids in the sorted set key (List's cursor).
+func (s *Store) listIDs(ctx context.Context, key, after string, n int) (ids []string, next string, err error) {
 	if n <= 0 {
 		n = 1000
 	}
@@ -395,19 +419,14 @@ func (s *Store) list(ctx context.Context, key, after string, n int) ([]push.Prof
 	if after != "" {
 		minLex = "(" + after
 	}
-	ids, err := s.rdb.ZRangeByLex(ctx, key, &redis.ZRangeBy{Min: minLex, Max: "+", Count: int64(n)}).Result()
+	ids, err = s.rdb.ZRangeByLex(ctx, key, &redis.ZRangeBy{Min: minLex, Max: "+", Count: int64(n)}).Result()
 	if err != nil {
 		return nil, "", fmt.Errorf("asynqpush: list: %w", err)
 	}
-	ps, err := s.load(ctx, ids)
-	if err != nil {
-		return nil, "", err
-	}
-	next := ""
 	if len(ids) == n {
 		next = ids[len(ids)-1]
 	}
-	return ps, next, nil
+	return ids, next, nil
 }
 
 // load reads profiles in one pipeline, skipping ids deleted meanwhile.
@@ -426,6 +445,37 @@ func (s *Store) load(ctx context.Context, ids []string) ([]push.Profile, error) 
 // loadRecords reads records in one pipeline, skipping ids deleted
 // meanwhile.
 func (s *Store) loadRecords(ctx context.Context, ids []string) ([]Record, error) {
+	raw, err := s.loadRaw(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Record, 0, len(ids))
+	for _, rr := range raw {
+		r, err := rr.decode()
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// rawRecord is a profile hash's fields as read (recordFields), not decoded
+// yet: the bulk runs decode them on their workers (Scheduler.each).
+type rawRecord struct {
+	id   string
+	vals []any
+}
+
+// decode is the record, or ErrNotFound when the profile was deleted
+// before it was read.
+func (rr rawRecord) decode() (Record, error) { return decodeRecord(rr.id, rr.vals) }
+
+// loadRaw reads the records of ids in one pipeline, undecoded.
+func (s *Store) loadRaw(ctx context.Context, ids []string) ([]rawRecord, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -437,16 +487,9 @@ func (s *Store) loadRecords(ctx context.Context, ids []string) ([]Record, error)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, fmt.Errorf("asynqpush: load: %w", err)
 	}
-	out := make([]Record, 0, len(ids))
+	out := make([]rawRecord, len(ids))
 	for i, c := range cmds {
-		r, err := decodeRecord(ids[i], c.Val())
-		if errors.Is(err, ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
+		out[i] = rawRecord{ids[i], c.Val()}
 	}
 	return out, nil
 }

@@ -53,7 +53,12 @@ func TestRebillOnSave(t *testing.T) {
 		t.Errorf("unchanged save: new %v, %q, %v", isNew, none.Text, err)
 	}
 	waitFor(t, "the change", func() bool { return f.count() == 1 })
-	time.Sleep(300 * time.Millisecond) // nothing more comes
+	// Nothing more comes: asynq is left with no task to process.
+	ins := asynq.NewInspectorFromRedisClient(rdb)
+	waitFor(t, "the queue drained", func() bool {
+		q, err := ins.GetQueueInfo(DefaultQueue)
+		return err == nil && q.Pending+q.Scheduled+q.Retry+q.Active == 0
+	})
 	f.mu.Lock()
 	got := append([]sent(nil), f.sent...)
 	f.mu.Unlock()

@@ -88,8 +88,11 @@ type Scheduler struct {
 	o      ScheduleOptions
 }
 
-// NewScheduler returns a scheduler enqueueing through client (nil: a
-// client on the store's Redis).
+// NewScheduler returns a scheduler enqueueing single tasks (Rebill,
+// ScheduleProfileReminders) through client (nil: a client on the store's
+// Redis), which must be on the store's Redis: the bulk runs
+// (ScheduleBills, ScheduleReminders, RebillParams, SendNotice) write
+// asynq's task records there themselves, in batches (enqueueAsynq).
 func NewScheduler(store *Store, client *asynq.Client, o ScheduleOptions) *Scheduler {
 	if client == nil && store != nil {
 		client = asynq.NewClientFromRedisClient(store.rdb)
@@ -138,9 +141,10 @@ func (s *Scheduler) SendAt(date time.Time, id string) time.Time {
 	return s.o.Quiet.Next(at, id)
 }
 
-// ScheduleBills computes the bill on date (its calendar day) of every
-// subscribed enterprise and enqueues one task per enterprise whose bill has
-// something to say (items, near misses or deadlines), with TaskID
+// ScheduleBills asks of the bill on date (its calendar day) of every
+// subscribed enterprise whether it has something to say (items, near
+// misses or deadlines: push.Newsworthy; the worker composes the bill when
+// it sends) and enqueues one task per enterprise whose bill has, with TaskID
 // BillTaskID, processed at SendAt(date, id). Running it again, or on two
 // replicas at once, enqueues nothing twice: asynq refuses a TaskID it still
 // holds (pending, scheduled, retrying or, for Retention, completed).

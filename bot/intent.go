@@ -360,6 +360,9 @@ func ownMentions(raw string, ms []yuan.Mention, names []string) map[string][]yua
 var reRevenueGrowth = regexp.MustCompile(`从|去年|上年|往年|前年|今年|涨|增长|增加|提高|升|到了|变成|from|last year|this year|grew|rose|increased`)
 
 // rePastTier marks a certification held before, not newly gained.
+// reHistoryYear marks a revenue figure as an earlier year's.
+var reHistoryYear = regexp.MustCompile(`(?i)前年|去年|上年|往年|以前|之前|大前年|[0-9]{4}\s*年|last year|years? ago|in 20[0-9]{2}`)
+
 // reAsideNorm is a bracketed aside of a normalised question.
 var reAsideNorm = regexp.MustCompile(`\([^()]*\)`)
 
@@ -521,6 +524,22 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		case len(ms) >= 2:
 			last, this := yearRoles(raw, ms, reRevenueThis)
 			in["previous_max_revenue_yuan"], in["revenue_yuan"] = itoa(ms[last].Yuan), itoa(ms[this].Yuan)
+			if len(ms) > 2 {
+				// A history over several years: the milestone was crossed
+				// before if any earlier year reached it, dip or not.
+				// Only figures said with their year count: "过5个亿" names
+				// the milestone, not a year's revenue.
+				prev, years := ms[last].Yuan, 0
+				for i, m := range ms {
+					seg := segmentAround(raw, m)
+					if i != this && reHistoryYear.MatchString(raw[seg[0]:m.Start]) {
+						prev, years = max(prev, m.Yuan), years+1
+					}
+				}
+				if years >= 2 {
+					in["previous_max_revenue_yuan"] = itoa(prev)
+				}
+			}
 			if len(ms) == 2 && unordered(raw, ms, reRevenueThis) {
 				swapped := clone(in)
 				swapped["previous_max_revenue_yuan"], swapped["revenue_yuan"] = in["revenue_yuan"], in["previous_max_revenue_yuan"]

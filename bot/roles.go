@@ -86,6 +86,7 @@ func readFigures(raw string, ms []yuan.Mention) figures {
 		f.ms = append(f.ms, m)
 	}
 	f.ms = withoutParts(raw, f.ms)
+	f.ms = withoutPlanned(raw, f.ms)
 	f.ms = withoutRestated(raw, f.ms)
 	// A range said as a change ("from 4 million to 10 million", "从300万到500万")
 	// is two values, old and new.
@@ -145,6 +146,34 @@ func withoutParts(raw string, ms []yuan.Mention) []yuan.Mention {
 		}
 	}
 	return ms
+}
+
+// reActual marks a figure as what was actually spent or paid; rePlanned one
+// as what was planned, contracted or quoted.
+var (
+	reActual  = regexp.MustCompile(`实际|实付|(?i)\bactual(ly)?\b`)
+	rePlanned = regexp.MustCompile(`(合同价|合同金额|合同额|预算|计划投资|计划投入|计划|原定|报价|签约|(?i:contract( value| price)?|budget(ed)?|planned|quoted?))[^0-9，。,;；]{0,6}$`)
+)
+
+// withoutPlanned: the rules count what was actually invested or paid (按实际
+// 投入, 实际支付利息), so when one figure is said as actual, figures said as
+// planned, contracted or quoted are context, not inputs.
+func withoutPlanned(raw string, ms []yuan.Mention) []yuan.Mention {
+	actual := slices.ContainsFunc(ms, func(m yuan.Mention) bool {
+		seg := segmentAround(raw, m)
+		return reActual.MatchString(raw[seg[0]:m.Start])
+	})
+	if !actual {
+		return ms
+	}
+	kept := slices.DeleteFunc(slices.Clone(ms), func(m yuan.Mention) bool {
+		seg := segmentAround(raw, m)
+		return rePlanned.MatchString(knowledge.Normalize(raw[seg[0]:m.Start]))
+	})
+	if len(kept) == 0 {
+		return ms
+	}
+	return kept
 }
 
 // reRestate joins a figure to the same figure said again ("1,000,000元，刚好

@@ -53,18 +53,21 @@ type profileStep struct {
 // profileEditor is the /profile flow; sch (nil: none) re-bills saves.
 // chatOf reads the chat id of a message (telegramChat by default);
 // numbered lists the fields as numbered lines instead of buttons (WeChat),
-// and a number chooses in either case.
+// and a number chooses in either case. owned lists the enterprises a chat
+// may edit (store.ByChat, its subscriptions, by default; the web page,
+// which is never subscribed, lists what it owns).
 type profileEditor struct {
 	store    *asynqpush.Store
 	rdb      redis.UniversalClient
 	sch      *asynqpush.Scheduler
 	now      func() time.Time
 	chatOf   func(context.Context, bot.Message) (int64, bool, error)
+	owned    func(context.Context, int64) ([]push.Profile, error)
 	numbered bool
 }
 
 func newProfileEditor(store *asynqpush.Store, rdb redis.UniversalClient, sch *asynqpush.Scheduler, now func() time.Time) *profileEditor {
-	return &profileEditor{store: store, rdb: rdb, sch: sch, now: now, chatOf: telegramChat}
+	return &profileEditor{store: store, rdb: rdb, sch: sch, now: now, chatOf: telegramChat, owned: store.ByChat}
 }
 
 // telegramChat is the chat id of a Telegram message (its ChatID in
@@ -146,7 +149,7 @@ func (e *profileEditor) command(ctx context.Context, c telegram.Command) (bot.Re
 // open is /profile [企业编号] without its channel: the profile and the
 // fields to choose from.
 func (e *profileEditor) open(ctx context.Context, chat int64, args string) (bot.Reply, error) {
-	ps, err := e.store.ByChat(ctx, chat)
+	ps, err := e.owned(ctx, chat)
 	if err != nil {
 		return bot.Reply{}, err
 	}

@@ -92,7 +92,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	var pushSender asynqpush.Sender // nil: no channel to push through
 	if tgPush != nil || wxPush != nil {
-		pushSender = routeSender{telegram: tgPush, wechat: wxPush}
+		pushSender = webPushGuard{next: routeSender{telegram: tgPush, wechat: wxPush}, rec: asynqpush.NewRecipients(rdb)}
 		stopPush, err := startPush(ctx, rdb, pushSender, log, getenv, m.reg)
 		if err != nil {
 			return err
@@ -102,7 +102,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		log.Info("push: neither Telegram nor WeChat configured: bills are neither scheduled nor sent")
 	}
 
-	handler, err := buildHTTP(cfg, app, rdb, m, adapter, wx, pushSender, log)
+	handler, err := buildHTTP(cfg, getenv, app, rdb, m, adapter, wx, pushSender, log)
 	if err != nil {
 		return err
 	}
@@ -283,10 +283,13 @@ func buildTelegram(cfg serveConfig, getenv func(string) string, app serveApp, rd
 // buildHTTP is the one HTTP server's handler: the web chat, console,
 // /healthz and /metrics, and the Telegram webhook when configured. pushSender
 // (nil: no channel) carries staff replies to corrections and notices, to
-// Telegram and WeChat users alike.
-func buildHTTP(cfg serveConfig, app serveApp, rdb redis.UniversalClient, m serveMetrics, adapter *telegram.Adapter, wx *wechat.Adapter, pushSender asynqpush.Sender, log *slog.Logger) (http.Handler, error) {
+// Telegram and WeChat users alike. The web chat answers the bill words
+// too (webConversation).
+func buildHTTP(cfg serveConfig, getenv func(string) string, app serveApp, rdb redis.UniversalClient, m serveMetrics, adapter *telegram.Adapter, wx *wechat.Adapter, pushSender asynqpush.Sender, log *slog.Logger) (http.Handler, error) {
 	mux := http.NewServeMux()
-	mux.Handle("/", web.New(app.eng,
+	pushStore := asynqpush.NewStore(rdb)
+	webConv := webConversation{app.eng, newWebBills(pushStore, rdb, subscribeScheduler(pushStore, getenv), cfg.secret, getenv, time.Now)}
+	mux.Handle("/", web.New(webConv,
 		web.WithLogger(log),
 		web.WithRegistry(m.reg),
 		web.WithMetrics(m.web),

@@ -49,17 +49,26 @@ var wechatWordsReplacer = func() *strings.Replacer {
 		"/correct ", "账单有误：",
 		"本会话", "您的微信",
 	}
+	return strings.NewReplacer(append(pairs, commandWordPairs()...)...)
+}()
+
+// commandWordPairs are strings.Replacer pairs that turn the Telegram
+// commands a chat command's reply names into the words typed instead
+// (“订阅 绑定码”, “账单” …), spaces around a command included; WeChat and
+// the web page share them.
+func commandWordPairs() []string {
 	words := []struct{ cmd, word string }{
 		{"/subscribe 绑定码", "订阅 绑定码"}, {"/subscribe 企业编号", "订阅 企业编号"}, {"/profile 企业编号", "资料 企业编号"},
 		{"/subscribe", "订阅"}, {"/unsubscribe", "退订"}, {"/deleteprofile", "删除企业资料"}, {"/profile", "资料"},
 		{"/bill", "账单"}, {"/correct", "账单有误"}, {"/forget", "删除我的记录"},
 	}
+	var pairs []string
 	for _, w := range words {
 		q := "“" + w.word + "”"
 		pairs = append(pairs, " "+w.cmd+" ", q, " "+w.cmd, q, w.cmd+" ", q, w.cmd, q)
 	}
-	return strings.NewReplacer(pairs...)
-}()
+	return pairs
+}
 
 // wechatWords is a chat command's reply text for WeChat: its Telegram
 // commands as WeChat's words, and no buttons to point at.

@@ -14,6 +14,11 @@
 //	GET  /metrics        Prometheus text format
 //	     /staff/...      WithStaffHandler, behind staff auth; GET/POST /staff/login, POST /staff/logout
 //
+// Every /api/ask message goes to the conversation, commands included: the
+// one cmd/policybot wires answers the bill words (订阅 绑定码, 资料, 账单,
+// 退订) for the session before its engine, and offers the profile's fields
+// as choices.
+//
 // The chat session is the server's: a random id in a signed, HttpOnly,
 // SameSite cookie (policybot_session), issued to any request without a
 // valid one. The /api/* requests are limited per client address as well

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,11 +16,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/cdsme/policybot/bot/web"
 	"github.com/cdsme/policybot/bot/wechat"
+	"github.com/cdsme/policybot/internal/browsertest"
 	"github.com/cdsme/policybot/internal/redistest"
 	"github.com/cdsme/policybot/push"
 	"github.com/cdsme/policybot/push/asynqpush"
@@ -294,4 +297,95 @@ func TestWebPushGuard(t *testing.T) {
 	if !slices.Equal(next.chats, []int64{wxChat, 42}) {
 		t.Errorf("sent to %v, want the WeChat and the Telegram chat only", next.chats)
 	}
+}
+
+// TestWebProfileBrowser drives the real page in headless Chromium: bind
+// with a code, tap 资料 and then a field's button, a bad value (an HTML
+// payload) shows as text and is not saved, a good one is saved, and after
+// a reload the page still edits the enterprise.
+func TestWebProfileBrowser(t *testing.T) {
+	bctx := browsertest.Start(t, 90*time.Second)
+	r := newWebRig(t)
+	dialogs := browsertest.RecordDialogs(bctx)
+	answers := 0
+	// say sends text as typed and returns the new answer.
+	say := func(text string) string {
+		t.Helper()
+		answers++
+		if err := chromedp.Do(bctx, chromedp.SendKeys(chromedp.ID("q"), text), chromedp.Click(chromedp.ID("send"))); err != nil {
+			t.Fatalf("typing %q: %v", text, err)
+		}
+		return r.waitAnswer(t, bctx, answers)
+	}
+	// tap clicks the last choice button labelled label and returns the new
+	// answer.
+	tap := func(label string) string {
+		t.Helper()
+		answers++
+		js, _ := json.Marshal(label)
+		ok, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`(() => {
+			const bs = Array.from(document.querySelectorAll('.msg.bot .choices button')).filter(b => b.textContent === `+string(js)+`);
+			if (!bs.length) return false;
+			bs[bs.length - 1].click();
+			return true;
+		})()`))
+		if err != nil || !ok {
+			t.Fatalf("no button %q (%v)", label, err)
+		}
+		return r.waitAnswer(t, bctx, answers)
+	}
+
+	if err := chromedp.Do(bctx, chromedp.Navigate(r.srv.URL+"/"), chromedp.WaitVisible(chromedp.ID("q"))); err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+	if a := say("订阅 " + r.code); !strings.Contains(a, "已绑定") || !strings.Contains(a, "网页没有推送") {
+		t.Fatalf("binding: %q", a)
+	}
+	if a := tap("资料"); !strings.Contains(a, "请点按下方按钮") {
+		t.Fatalf("资料: %q", a)
+	}
+	if a := tap("修改：数字化投资"); !strings.Contains(a, "例如：120万") {
+		t.Fatalf("the field's button: %q", a)
+	}
+	v := r.record(t).Version
+	const payload = `<img src=x onerror=alert(1)>万`
+	if a := say(payload); !strings.Contains(a, "“数字化投资”填写有误") || !strings.Contains(a, payload) {
+		t.Errorf("a bad value: %q", a)
+	}
+	if n, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll('#log img').length`)); err != nil || n != 0 {
+		t.Errorf("the payload became %d img elements (%v)", n, err)
+	}
+	if a := say("300万"); !strings.Contains(a, "已保存“数字化投资”") {
+		t.Errorf("a good value: %q", a)
+	}
+	if rec := r.record(t); rec.Version != v+1 || rec.Profile.DigitalInvestmentYuan != 3_000_000 {
+		t.Errorf("saved: version %d (was %d), digital %d", rec.Version, v, rec.Profile.DigitalInvestmentYuan)
+	}
+
+	// A reload: the page starts empty, the session and its binding stay.
+	answers = 0
+	if err := chromedp.Do(bctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("q"))); err != nil {
+		t.Fatalf("reload: %v", err)
+	}
+	if a := say("资料"); !strings.Contains(a, "数字化投资：300万") {
+		t.Errorf("资料 after a reload: %q", a)
+	}
+	if a := tap("取消"); !strings.Contains(a, "已取消") {
+		t.Errorf("取消: %q", a)
+	}
+	if d := dialogs(); len(d) != 0 {
+		t.Errorf("a dialog opened (script ran): %q", d)
+	}
+}
+
+// waitAnswer waits for the page's nth answer and returns its text.
+func (r *webRig) waitAnswer(t *testing.T, bctx context.Context, n int) string {
+	t.Helper()
+	a, err := chromedp.Run(bctx, chromedp.Poll[string](fmt.Sprintf(
+		`(() => { const a = document.querySelectorAll('.msg.bot .bubble.answer'); return a.length >= %d ? a[%d].textContent : null; })()`, n, n-1),
+		chromedp.WithPollingTimeout(20*time.Second)))
+	if err != nil {
+		t.Fatalf("answer %d: %v", n, err)
+	}
+	return a
 }

@@ -246,7 +246,7 @@
   });
 
   document.getElementById("forget").addEventListener("click", function () {
-    if (!window.confirm("确定删除本会话的全部对话记录吗？")) return;
+    if (!window.confirm("确定删除本会话的全部对话记录吗？本页绑定的企业也将解除绑定，再修改资料需要新的绑定码。")) return;
     post("/api/forget", {}).then(function (r) {
       log.textContent = "";
       var m = el("div", "msg bot");

@@ -78,8 +78,10 @@ type Engine struct {
 	index  *knowledge.Index
 	opts   options
 
-	normOnce sync.Once
-	norm     map[string]string // clause id → normalised text and title
+	sentenceOnce sync.Once
+	sentences    []string // the documents' sentences, normalised (unfiguredSubject)
+	normOnce     sync.Once
+	norm         map[string]string // clause id → normalised text and title
 }
 
 type options struct {
@@ -182,7 +184,7 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 		return e.composeCurated(a, c)
 	}
 	q, fixes := knowledge.Standardize(q)
-	r := reading{needs: knowledge.Needs(q), lang: detectLang(q), quantity: reAsksQuantity.MatchString(knowledge.Normalize(q))}
+	r := reading{needs: knowledge.Needs(q), lang: detectLang(q), quantity: reAsksQuantity.MatchString(knowledge.Normalize(q)), question: q}
 	a.Need, a.Lang = r.need().Contract, r.lang
 	in := understand(knowledge.Normalize(q), q, cc, r.asks("stacking"))
 	if len(in.guesses) > 0 && !r.asks("amount") {

@@ -70,6 +70,7 @@ type reading struct {
 	// quantity: the question asks for a number (多少, 几折, 比例), not
 	// only whether there is support.
 	quantity bool
+	question string
 }
 
 // reAsksQuantity: words that ask for a number rather than a yes or no.
@@ -132,10 +133,25 @@ var reFigure = regexp.MustCompile(`[0-9]+(?:\.[0-9]+)?(?:万元|亿元|元|%|家
 // states the main need leads. Failing both, the answer becomes "the
 // documents do not say", and no figure is offered as if it answered.
 func (e *Engine) settleNeed(a *Answer, r reading) {
-	if len(a.Citations) == 0 || len(r.needs) == 0 {
+	if len(a.Citations) == 0 {
 		return
 	}
 	need := r.need().ID
+	if (need == "amount" || need == "other") && r.quantity && len(a.Missing) == 0 && !slices.ContainsFunc(a.Calculations, func(c policies.Calculation) bool { return c.Kind != policies.KindUnstated }) {
+		// "高新技术企业奖多少": the subject is in the documents, but no
+		// sentence naming it carries a sum, nor does the quote retrieval
+		// found nearest — the amount is unstated, whatever figures the
+		// clause gives for other things.
+		if !reMoney.MatchString(knowledge.Normalize(top0(a.Citations))) && e.unfiguredSubject(r.question) {
+			a.Answered, a.unstated = false, need
+			a.Calculations = a.Calculations[:0]
+			a.Missing, a.pending = nil, nil
+			return
+		}
+	}
+	if len(r.needs) == 0 {
+		return
+	}
 	if need == "amount" && len(a.Calculations) == 0 && len(a.Missing) == 0 && r.asks("eligibility") && !r.quantity {
 		// "有补贴没得": whether there is support at all is answered by the
 		// clause — when the clause grants money at all (绿色工厂 has none).
@@ -371,3 +387,49 @@ func (e *Engine) inDocumentTitle(term string) bool {
 func (e *Engine) computedFor(id string, a Answer) bool {
 	return slices.ContainsFunc(a.Calculations, func(c policies.Calculation) bool { return c.Clause == id && c.Kind != policies.KindUnstated })
 }
+
+// reMoney is a sum, rate or target count (400家) in the documents' sentences.
+var reMoney = regexp.MustCompile(`[0-9]+(?:\.[0-9]+)?\s*(?:万元|亿元|元|%|家)`)
+
+// unfiguredSubject reports whether the question names a subject of the
+// documents — a term of three or more characters that one or two clauses
+// use — only ever said in sentences with no sum, rate or count, and names
+// no such term that has one. Such a subject's amount is not in the documents.
+func (e *Engine) unfiguredSubject(q string) bool {
+	e.sentenceOnce.Do(func() {
+		for _, cl := range e.corpus.Clauses() {
+			for _, s := range reSentence.Split(knowledge.Normalize(cl.Text), -1) {
+				if strings.TrimSpace(s) != "" {
+					e.sentences = append(e.sentences, s)
+				}
+			}
+		}
+	})
+	unfigured := false
+	for _, t := range knowledge.Tokens(q) {
+		if len([]rune(t)) < 3 || e.inDocumentTitle(t) {
+			continue
+		}
+		if n := e.clausesUsing(t); n == 0 || n > 2 {
+			continue
+		}
+		for _, s := range e.sentences {
+			if strings.Contains(s, t) && reMoney.MatchString(s) {
+				return false
+			}
+		}
+		unfigured = true
+	}
+	return unfigured
+}
+
+// top0 is the first citation's quote ("" if none).
+func top0(cs []Citation) string {
+	if len(cs) == 0 {
+		return ""
+	}
+	return cs[0].Quote
+}
+
+// reSentence splits a clause into sentences.
+var reSentence = regexp.MustCompile(`[。；;]`)

@@ -200,8 +200,7 @@ func (w *webBills) command(ctx context.Context, m bot.Message, word, args string
 	case len(ps) == 0:
 		return bot.Reply{Text: webNotBoundText}, nil
 	case word == "资料":
-		r, err := w.edit.open(ctx, chat, args)
-		return webReply(r), err
+		return w.edit.open(ctx, chat, args)
 	}
 	return w.bill(ps), nil
 }
@@ -267,10 +266,11 @@ func (w *webBills) bill(ps []push.Profile) bot.Reply {
 	return bot.Reply{Text: strings.Join(texts, "\n\n") + "\n\n" + webBillFooter, Choices: []string{"资料"}}
 }
 
-// webReply is a chat command's reply for the page: its commands as words,
-// and 取消 as a button while a /profile step waits for it.
+// webReply is a bill word's reply for the page: its commands as words,
+// 取消 as a button while a /profile step waits for it, and answered (the
+// page marks unanswered replies as what the documents do not say).
 func webReply(r bot.Reply) bot.Reply {
-	r.Text, r.Buttons = webReplacer.Replace(r.Text), nil
+	r.Text, r.Buttons, r.Answered = webReplacer.Replace(r.Text), nil, true
 	if strings.Contains(r.Text, "发送“取消”") && !slices.Contains(r.Choices, "取消") {
 		r.Choices = append(r.Choices, "取消")
 	}
@@ -292,7 +292,8 @@ func (c webConversation) Handle(ctx context.Context, m bot.Message) (bot.Reply, 
 		return c.Conversation.Handle(ctx, m)
 	}
 	if word, args, ok := webCommand(m.Text); ok {
-		return c.bills.command(ctx, m, word, args)
+		r, err := c.bills.command(ctx, m, word, args)
+		return webReply(r), err
 	}
 	r, handled, err := c.bills.edit.message(ctx, m)
 	if err != nil || handled {

@@ -36,7 +36,7 @@ type webRig struct {
 	rdb   *redis.Client
 	store *asynqpush.Store
 	bills *webBills
-	srv   *httptest.Server
+	base  string // the server's URL
 	code  string
 	day   time.Time
 }
@@ -57,7 +57,7 @@ func newWebRig(t *testing.T) *webRig {
 	srv := httptest.NewServer(web.New(webConversation{&passConv{}, bills},
 		web.WithLogger(slog.New(slog.DiscardHandler)), web.WithSecret(secret)))
 	t.Cleanup(srv.Close)
-	return &webRig{rdb: rdb, store: store, bills: bills, srv: srv, code: codes[0].Code, day: now()}
+	return &webRig{rdb: rdb, store: store, bills: bills, base: srv.URL, code: codes[0].Code, day: now()}
 }
 
 // webSession is one browser: a cookie jar.
@@ -65,7 +65,7 @@ func (r *webRig) session(t *testing.T) *http.Client {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}
-	resp, err := c.Get(r.srv.URL + "/")
+	resp, err := c.Get(r.base + "/")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,11 +74,12 @@ func (r *webRig) session(t *testing.T) *http.Client {
 }
 
 // ask posts text as the session c and returns the reply; it fails the
-// test unless the answer contains want and names no Telegram command.
+// test unless the answer contains want and, unless the engine answered,
+// names no Telegram command and no code word.
 func (r *webRig) ask(t *testing.T, c *http.Client, text, want string) web.AskResponse {
 	t.Helper()
 	b, _ := json.Marshal(web.AskRequest{Q: text})
-	resp, err := c.Post(r.srv.URL+"/api/ask", "application/json", bytes.NewReader(b))
+	resp, err := c.Post(r.base+"/api/ask", "application/json", bytes.NewReader(b))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,6 +91,12 @@ func (r *webRig) ask(t *testing.T, c *http.Client, text, want string) web.AskRes
 	}
 	if !strings.Contains(out.Answer, want) {
 		t.Fatalf("%q: answer %q, want %q", text, out.Answer, want)
+	}
+	if out.ExchangeID != "" { // the engine's answer, not a bill word's
+		return out
+	}
+	if !out.Answered && out.Answer != "引擎回答" {
+		t.Errorf("%q: a bill word's reply is marked unanswered", text)
 	}
 	if m := slashCommand.FindString(out.Answer); m != "" {
 		t.Errorf("%q: the answer names the Telegram command %s: %q", text, m, out.Answer)
@@ -191,7 +198,7 @@ func TestWebProfile(t *testing.T) {
 	r.ask(t, me, "/bill", "【红利账单】")
 
 	// A reload (the same cookie, a new page) keeps the binding.
-	if resp, err := me.Get(r.srv.URL + "/"); err != nil {
+	if resp, err := me.Get(r.base + "/"); err != nil {
 		t.Fatal(err)
 	} else {
 		resp.Body.Close()
@@ -230,7 +237,7 @@ func TestWebProfile(t *testing.T) {
 	r.ask(t, me, "退订", "本页本来就不推送账单")
 
 	// 清除记录 ends the session, and the binding with it.
-	resp, err := me.Post(r.srv.URL+"/api/forget", "application/json", strings.NewReader("{}"))
+	resp, err := me.Post(r.base+"/api/forget", "application/json", strings.NewReader("{}"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -335,7 +342,7 @@ func TestWebProfileBrowser(t *testing.T) {
 		return r.waitAnswer(t, bctx, answers)
 	}
 
-	if err := chromedp.Do(bctx, chromedp.Navigate(r.srv.URL+"/"), chromedp.WaitVisible(chromedp.ID("q"))); err != nil {
+	if err := chromedp.Do(bctx, chromedp.Navigate(r.base+"/"), chromedp.WaitVisible(chromedp.ID("q"))); err != nil {
 		t.Fatalf("browser: %v", err)
 	}
 	if a := say("订阅 " + r.code); !strings.Contains(a, "已绑定") || !strings.Contains(a, "网页没有推送") {
@@ -388,4 +395,27 @@ func (r *webRig) waitAnswer(t *testing.T, bctx context.Context, n int) string {
 		t.Fatalf("answer %d: %v", n, err)
 	}
 	return a
+}
+
+// TestServeWebBills: serve wires the bill words into the web chat in front
+// of the real engine, which still answers questions.
+func TestServeWebBills(t *testing.T) {
+	rdb := redistest.Real(t)
+	store := asynqpush.NewStore(rdb)
+	wxProfile(t, store, designID, 0)
+	codes, _, err := store.IssueCodes(context.Background(), []string{designID}, time.Now(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, stop := startServe(t, map[string]string{"HTTP_ADDR": "127.0.0.1:0", "BOT_SECRET": "k", "REDIS_URL": redistest.URL(t)})
+	defer stop()
+	r := &webRig{rdb: rdb, store: store, base: base}
+	me := r.session(t)
+	r.ask(t, me, "订阅 "+codes[0].Code, "已绑定")
+	r.ask(t, me, "资料", "请点按下方按钮")
+	r.ask(t, me, "取消", "已取消")
+	r.ask(t, me, "研发投入比去年多了650万，能拿多少", "60万")
+	if rec := r.record(t); !asynqpush.IsExternalChat(rec.Owner) || rec.Profile.ChatID != 0 {
+		t.Errorf("owner %d, subscribed to %d", rec.Owner, rec.Profile.ChatID)
+	}
 }

@@ -148,7 +148,7 @@ func (s *Store) IssueCodes(ctx context.Context, ids []string, now time.Time, ttl
 // KEYS[1] the code's key, KEYS[2] subscribed ids
 // ARGV[1] code hash, ARGV[2] now (Unix ms), ARGV[3] the chat id,
 // ARGV[4] profile key prefix, ARGV[5] chat key prefix, ARGV[6] the
-// enterprise the code must be for ("": any)
+// enterprise the code must be for ("": any), ARGV[7] owned key prefix
 // returns {1, id} bound, {0, ""} invalid, {-1, id} expired, {-2, id} for
 // another enterprise.
 var redeemScript = redis.NewScript(`
@@ -168,6 +168,9 @@ if old ~= '0' and old ~= ARGV[3] then
   redis.call('SREM', ARGV[5] .. old, id)
 end
 local ver = tonumber(redis.call('HGET', pk, 'ver') or '1')
+local owner = redis.call('HGET', pk, 'owner')
+if owner and owner ~= ARGV[3] then redis.call('SREM', ARGV[7] .. owner, id) end
+redis.call('SADD', ARGV[7] .. ARGV[3], id)
 redis.call('HSET', pk, 'chat', ARGV[3], 'owner', ARGV[3], 'ver', ver + 1)
 redis.call('ZADD', KEYS[2], 0, id)
 redis.call('SADD', ARGV[5] .. ARGV[3], id)
@@ -187,7 +190,7 @@ func (s *Store) Redeem(ctx context.Context, code string, chat int64, forID strin
 	}
 	h := codeHash(c)
 	r, err := redeemScript.Run(ctx, s.rdb, []string{codeKey(h), subKey()}, h, strconv.FormatInt(now.UnixMilli(), 10),
-		strconv.FormatInt(chat, 10), profilePrefix, chatPrefix, forID).Slice()
+		strconv.FormatInt(chat, 10), profilePrefix, chatPrefix, forID, ownedPrefix).Slice()
 	if err != nil {
 		return "", fmt.Errorf("asynqpush: redeeming a code: %w", err)
 	}

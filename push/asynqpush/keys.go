@@ -16,9 +16,10 @@ import "strconv"
 const (
 	keyPrefix = "policybot:{push}:"
 
-	profilePrefix = keyPrefix + "p:"    // hash per enterprise: fieldJSON, fieldChat
-	chatPrefix    = keyPrefix + "chat:" // set per chat id: the enterprise ids it subscribed
-	sentPrefix    = keyPrefix + "sent:" // string per task id: the bill went out
+	profilePrefix = keyPrefix + "p:"     // hash per enterprise: fieldJSON, fieldChat
+	chatPrefix    = keyPrefix + "chat:"  // set per chat id: the enterprise ids it subscribed
+	ownedPrefix   = keyPrefix + "owned:" // set per chat id: the enterprise ids it owns, subscribed or not
+	sentPrefix    = keyPrefix + "sent:"  // string per task id: the bill went out
 
 	ledgerEntryPrefix = keyPrefix + "l:"        // hash per push (ledgerKey)
 	ledgerStatePrefix = keyPrefix + "ledger:s:" // sorted set per state (ledgerStateKey)
@@ -43,6 +44,10 @@ func subKey() string { return keyPrefix + "sub" }
 
 // chatKey is the set of enterprise ids one chat subscribed.
 func chatKey(chatID int64) string { return chatPrefix + strconv.FormatInt(chatID, 10) }
+
+// ownedKey is the set of enterprise ids one chat owns (bound with a code
+// or subscribed), kept when it unsubscribes.
+func ownedKey(chatID int64) string { return ownedPrefix + strconv.FormatInt(chatID, 10) }
 
 // sentKey marks a bill task as delivered (SET NX with a TTL).
 func sentKey(taskID string) string { return sentPrefix + taskID }

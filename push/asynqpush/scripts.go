@@ -2,16 +2,18 @@ package asynqpush
 
 import "github.com/redis/go-redis/v9"
 
-// deleteScript forgets one profile and its subscription.
+// deleteScript forgets one profile, its subscription and its owner's claim.
 //
 // KEYS[1] profile hash, KEYS[2] all ids, KEYS[3] subscribed ids
-// ARGV[1] id, ARGV[2] chat key prefix
+// ARGV[1] id, ARGV[2] chat key prefix, ARGV[3] owned key prefix
 // returns 1 when something was deleted, 0 when the id was unknown.
 var deleteScript = redis.NewScript(`
 local old = redis.call('HGET', KEYS[1], 'chat')
 if old and old ~= '0' then
   redis.call('SREM', ARGV[2] .. old, ARGV[1])
 end
+local owner = redis.call('HGET', KEYS[1], 'owner')
+if owner then redis.call('SREM', ARGV[3] .. owner, ARGV[1]) end
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
 return redis.call('DEL', KEYS[1])

@@ -65,7 +65,7 @@ type Record struct {
 // KEYS[1] profile hash, KEYS[2] all ids, KEYS[3] subscribed ids
 // ARGV[1] id, ARGV[2] profile JSON, ARGV[3] chat id ("0": none, "": keep
 // the current one), ARGV[4] chat key prefix, ARGV[5] the expected version
-// ("": any, "0": the profile must be new)
+// ("": any, "0": the profile must be new), ARGV[6] owned key prefix
 // returns {1, new version, 1 if new else 0}, or {0, current version, 0}
 // when the expected version is not the current one.
 var putScript = redis.NewScript(`
@@ -81,7 +81,10 @@ if old ~= '0' and old ~= chat then
 end
 redis.call('HSET', KEYS[1], 'json', ARGV[2], 'chat', chat, 'ver', cur + 1)
 if ARGV[3] ~= '' and ARGV[3] ~= '0' then
+  local owner = redis.call('HGET', KEYS[1], 'owner')
+  if owner and owner ~= ARGV[3] then redis.call('SREM', ARGV[6] .. owner, ARGV[1]) end
   redis.call('HSET', KEYS[1], 'owner', ARGV[3])
+  redis.call('SADD', ARGV[6] .. ARGV[3], ARGV[1])
 end
 redis.call('ZADD', KEYS[2], 0, ARGV[1])
 if chat ~= '0' then
@@ -108,9 +111,9 @@ func (s *Store) put(ctx context.Context, c redis.Scripter, p push.Profile, chat,
 	}
 	keys := []string{profileKey(p.ID), allKey(), subKey()}
 	if eval {
-		return putScript.Run(ctx, c, keys, p.ID, data, chat, chatPrefix, version), nil
+		return putScript.Run(ctx, c, keys, p.ID, data, chat, chatPrefix, version, ownedPrefix), nil
 	}
-	return putScript.EvalSha(ctx, c, keys, p.ID, data, chat, chatPrefix, version), nil
+	return putScript.EvalSha(ctx, c, keys, p.ID, data, chat, chatPrefix, version, ownedPrefix), nil
 }
 
 // putResult reads putScript's answer: the new version and whether the
@@ -312,7 +315,7 @@ func decodeRecord(id string, vals []any) (Record, error) {
 // Delete forgets a profile and its subscription (/forget). It reports
 // whether the id was known.
 func (s *Store) Delete(ctx context.Context, id string) (bool, error) {
-	n, err := deleteScript.Run(ctx, s.rdb, []string{profileKey(id), allKey(), subKey()}, id, chatPrefix).Int()
+	n, err := deleteScript.Run(ctx, s.rdb, []string{profileKey(id), allKey(), subKey()}, id, chatPrefix, ownedPrefix).Int()
 	if err != nil {
 		return false, fmt.Errorf("asynqpush: delete %q: %w", id, err)
 	}
@@ -324,7 +327,7 @@ func (s *Store) Delete(ctx context.Context, id string) (bool, error) {
 // chat needs a new binding code). It returns how many enterprises it
 // unsubscribed.
 func (s *Store) Unsubscribe(ctx context.Context, chatID int64) (int, error) {
-	n, err := unsubscribeOwnedScript.Run(ctx, s.rdb, []string{chatKey(chatID), subKey()},
+	n, err := unsubscribeOwnedScript.Run(ctx, s.rdb, []string{chatKey(chatID), subKey(), ownedKey(chatID)},
 		profilePrefix, strconv.FormatInt(chatID, 10)).Int()
 	if err != nil {
 		return 0, fmt.Errorf("asynqpush: unsubscribe: %w", err)
@@ -336,7 +339,7 @@ func (s *Store) Unsubscribe(ctx context.Context, chatID int64) (int, error) {
 // stay, owned by the chat (a profile stored before owners were kept gets
 // its owner now).
 //
-// KEYS[1] the chat's set, KEYS[2] subscribed ids
+// KEYS[1] the chat's set, KEYS[2] subscribed ids, KEYS[3] the chat's owned set
 // ARGV[1] profile key prefix, ARGV[2] the chat id
 // returns how many enterprises were unsubscribed.
 var unsubscribeOwnedScript = redis.NewScript(`
@@ -346,6 +349,7 @@ for _, id in ipairs(ids) do
   local k = ARGV[1] .. id
   if redis.call('HGET', k, 'chat') == ARGV[2] then
     redis.call('HSETNX', k, 'owner', ARGV[2])
+    if redis.call('HGET', k, 'owner') == ARGV[2] then redis.call('SADD', KEYS[3], id) end
     redis.call('HSET', k, 'chat', '0')
     redis.call('ZREM', KEYS[2], id)
     n = n + 1
@@ -373,6 +377,23 @@ func (s *Store) ByChat(ctx context.Context, chatID int64) ([]push.Profile, error
 		}
 	}
 	return out, nil
+}
+
+// Owned returns the profiles a chat owns — bound with a code or
+// subscribed, and kept after it unsubscribes — sorted by id; ChatID is 0
+// for those it no longer subscribes. (A profile unsubscribed before owned
+// sets were kept is found again once the chat subscribes or binds anew.)
+func (s *Store) Owned(ctx context.Context, chatID int64) ([]Record, error) {
+	ids, err := s.rdb.SUnion(ctx, chatKey(chatID), ownedKey(chatID)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("asynqpush: owned: %w", err)
+	}
+	slices.Sort(ids)
+	rs, err := s.loadRecords(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(rs, func(r Record) bool { return r.Owner != chatID }), nil
 }
 
 // List returns up to n profiles of the roster with ids after the cursor

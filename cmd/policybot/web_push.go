@@ -40,16 +40,8 @@ import (
 // cookie (bot/web): it lives a year, or until 清除记录 (/api/forget), the
 // cookie is cleared, or BOT_SECRET changes (a random one: until the
 // process restarts). A binding lasts as long: a reload keeps it, a new
-// session needs a new code. What a session owns is listed under
-// webOwnedPrefix (the store keeps owners but no index by owner); the
-// store's owner is the authority, so an enterprise bound elsewhere since
-// drops out of the list.
-
-const (
-	webOwnedPrefix = "policybot:web:owned:"
-	// webOwnedTTL outlives the session cookie (a year); a bind renews it.
-	webOwnedTTL = 400 * 24 * time.Hour
-)
+// session needs a new code. What a session owns is Store.Owned, so an
+// enterprise bound elsewhere since drops out.
 
 // Web words: the WeChat words, and the Telegram commands too.
 var webWords = map[string]string{
@@ -82,7 +74,6 @@ var webReplacer = strings.NewReplacer(append([]string{"本会话", "本页"}, co
 // webBills are the web page's bill words and its /profile flow.
 type webBills struct {
 	store  *asynqpush.Store
-	rdb    redis.UniversalClient
 	rec    *asynqpush.Recipients
 	edit   *profileEditor
 	secret string
@@ -94,7 +85,7 @@ type webBills struct {
 // handed to the profile editor (which re-bills subscribers only, so never
 // a web session). secret keys the sessions' hashes (BOT_SECRET).
 func newWebBills(store *asynqpush.Store, rdb redis.UniversalClient, sch *asynqpush.Scheduler, secret string, getenv func(string) string, now func() time.Time) *webBills {
-	w := &webBills{store: store, rdb: rdb, rec: asynqpush.NewRecipients(rdb), secret: secret, getenv: getenv, now: now}
+	w := &webBills{store: store, rec: asynqpush.NewRecipients(rdb), secret: secret, getenv: getenv, now: now}
 	w.edit = newProfileEditor(store, rdb, sch, now)
 	w.edit.chatOf, w.edit.owned = w.chatOf, w.owned
 	return w
@@ -118,33 +109,15 @@ func (w *webBills) chatOf(ctx context.Context, m bot.Message) (int64, bool, erro
 	return w.rec.Lookup(ctx, web.Channel, w.user(m.UserID))
 }
 
-func webOwnedKey(chat int64) string { return fmt.Sprint(webOwnedPrefix, chat) }
-
-// owned lists the enterprises chat owns, sorted by id: those it bound here
-// whose owner it still is (the others are dropped from the list).
+// owned lists the enterprises chat owns, sorted by id.
 func (w *webBills) owned(ctx context.Context, chat int64) ([]push.Profile, error) {
-	ids, err := w.rdb.SMembers(ctx, webOwnedKey(chat)).Result()
-	if err != nil {
-		return nil, fmt.Errorf("web bills: owned: %w", err)
-	}
-	recs, err := w.store.Records(ctx, ids)
+	recs, err := w.store.Owned(ctx, chat)
 	if err != nil {
 		return nil, err
 	}
-	slices.Sort(ids)
-	var out []push.Profile
-	var gone []any
-	for _, id := range ids {
-		if rec, ok := recs[id]; ok && rec.Owner == chat {
-			out = append(out, rec.Profile)
-		} else {
-			gone = append(gone, id)
-		}
-	}
-	if len(gone) > 0 {
-		if err := w.rdb.SRem(ctx, webOwnedKey(chat), gone...).Err(); err != nil {
-			return nil, fmt.Errorf("web bills: owned: %w", err)
-		}
+	out := make([]push.Profile, len(recs))
+	for i, r := range recs {
+		out[i] = r.Profile
 	}
 	return out, nil
 }
@@ -235,14 +208,6 @@ func (w *webBills) subscribe(ctx context.Context, m bot.Message, args string) (b
 	if _, err := w.store.Unsubscribe(ctx, chat); err != nil {
 		return bot.Reply{}, err
 	}
-	key := webOwnedKey(chat)
-	if _, err := w.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.SAdd(ctx, key, id)
-		p.Expire(ctx, key, webOwnedTTL)
-		return nil
-	}); err != nil {
-		return bot.Reply{}, fmt.Errorf("web bills: bind: %w", err)
-	}
 	rec, err := w.store.Record(ctx, id)
 	if err != nil {
 		return bot.Reply{}, err
@@ -279,9 +244,10 @@ func webReply(r bot.Reply) bot.Reply {
 
 // webConversation is the conversation the web page answers with: the bill
 // words (webCommand) and a pending 资料 step take a message first, the
-// engine the rest. Forget also ends the session's pending step and its
-// bindings (the enterprise's profile stays: it is the bureau's roster,
-// and its owner the session that is ending, so a new code is needed).
+// engine the rest. Forget also ends the session's pending step; the
+// session ends with it (bot/web), and its bindings with the session (the
+// enterprise's profile stays: it is the bureau's roster, owned by the
+// ended session until staff issue a new code).
 type webConversation struct {
 	bot.Conversation
 	bills *webBills
@@ -306,7 +272,7 @@ func (c webConversation) Forget(ctx context.Context, m bot.Message) error {
 	errs := []error{c.Conversation.Forget(ctx, m)}
 	chat, ok, err := c.bills.chatOf(ctx, m)
 	if ok {
-		err = errors.Join(c.bills.edit.drop(ctx, chat), c.bills.rdb.Del(ctx, webOwnedKey(chat)).Err())
+		err = c.bills.edit.drop(ctx, chat)
 	}
 	return errors.Join(append(errs, err)...)
 }

@@ -236,7 +236,27 @@ func TestWebProfile(t *testing.T) {
 
 	r.ask(t, me, "退订", "本页本来就不推送账单")
 
+	// A new code used on Telegram moves the enterprise away from the page.
+	again, _, err := r.store.IssueCodes(ctx, []string{designID}, r.day, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.store.Redeem(ctx, again[0].Code, 9, "", r.day); err != nil {
+		t.Fatal(err)
+	}
+	r.ask(t, me, "资料", "本页还没有绑定企业")
+	r.ask(t, me, "订阅 "+r.code, "绑定码无效或已使用")
+	r.ask(t, me, "账单", "本页还没有绑定企业")
+	if p, _ := r.store.Get(ctx, designID); p.ChatID != 9 {
+		t.Errorf("after the Telegram code: subscribed to %d, want 9", p.ChatID)
+	}
+
 	// 清除记录 ends the session, and the binding with it.
+	third, _, err := r.store.IssueCodes(ctx, []string{designID}, r.day, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.ask(t, me, "订阅 "+third[0].Code, "已绑定")
 	resp, err := me.Post(r.base+"/api/forget", "application/json", strings.NewReader("{}"))
 	if err != nil {
 		t.Fatal(err)

@@ -115,7 +115,19 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 	in.asksTotal = reAsksTotal.MatchString(norm)
 	in.asksDiff = reAsksDiff.MatchString(norm)
 	in.relative = reRelative.FindString(norm)
-	fig := readFigures(raw, yuan.Extract(raw))
+	ms := yuan.Extract(raw)
+	if in.relative != "" {
+		rel, notes, unresolved := relativeFigures(raw, ms)
+		if len(rel) > 0 {
+			ms = append(ms, rel...)
+			slices.SortFunc(ms, func(a, b yuan.Mention) int { return a.Start - b.Start })
+			in.notes = append(in.notes, notes...)
+			if !unresolved {
+				in.relative = ""
+			}
+		}
+	}
+	fig := readFigures(raw, ms)
 	// A negative amount is a bad figure, never its absolute value: it is
 	// dropped, said so, and asked for like a missing one.
 	fig.ms = slices.DeleteFunc(fig.ms, func(m yuan.Mention) bool {
@@ -360,6 +372,37 @@ func ownMentions(raw string, ms []yuan.Mention, names []string) map[string][]yua
 var reRevenueGrowth = regexp.MustCompile(`从|去年|上年|往年|前年|今年|涨|增长|增加|提高|升|到了|变成|from|last year|this year|grew|rose|increased`)
 
 // rePastTier marks a certification held before, not newly gained.
+// itemsOf reads several figures (no range) of a rule whose input adds up:
+// one call per item when the question speaks of several items (several),
+// else one call on their sum, with note. ok is false for fewer than two
+// figures.
+func itemsOf(rule, input string, ms []yuan.Mention, in map[string]string, several bool, note string) ([]ruleCall, bool) {
+	if len(ms) < 2 || slices.ContainsFunc(ms, func(m yuan.Mention) bool { return m.RangeTo > 0 }) {
+		return nil, false
+	}
+	if several {
+		var calls []ruleCall
+		for _, m := range ms {
+			c := clone(in)
+			c[input] = itoa(m.Yuan)
+			calls = append(calls, ruleCall{name: rule, inputs: c})
+		}
+		return calls, true
+	}
+	var sum int64
+	for _, m := range ms {
+		sum += m.Yuan
+	}
+	in[input] = itoa(sum)
+	return []ruleCall{{name: rule, inputs: in, note: note}}, true
+}
+
+// reSeveralFirms: the question speaks of more than one enterprise.
+var reSeveralFirms = regexp.MustCompile(`([两二三四五六七八九十2-9]|几)\s*(家|个企业)|分别|各自|每家|(?i)\b(two|three|several) (companies|firms|enterprises)\b`)
+
+// reSeveralProjects: the question speaks of more than one project.
+var reSeveralProjects = regexp.MustCompile(`([两二三四五六七八九十2-9]|几)\s*个?(产业化)?项目|分别|各自|每个项目|(?i)\b(two|three|several) projects\b`)
+
 // reHistoryYear marks a revenue figure as an earlier year's.
 var reHistoryYear = regexp.MustCompile(`(?i)前年|去年|上年|往年|以前|之前|大前年|[0-9]{4}\s*年|last year|years? ago|in 20[0-9]{2}`)
 
@@ -471,6 +514,12 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		}
 		return one("investment_yuan")
 	case "rd_commercialization":
+		// "材料费320万，人工费480万": the cost items of one project add up;
+		// "两个产业化项目，分别…": one award per project.
+		if calls, ok := itemsOf(rule, "rd_yuan", ms, in, reSeveralProjects.MatchString(norm),
+			"几项技术研发投入按一个项目合计计算；如是几个项目，请说明各项目的投入。"); ok {
+			return calls
+		}
 		return one("rd_yuan")
 	case "xinyidai_loan":
 		// "新易贷利息80万" names interest, not the loan the 2 % applies to.
@@ -482,6 +531,12 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 	case "fund_manager":
 		if ds := reDate.FindAllStringSubmatch(raw, 2); len(ds) == 2 {
 			in["registered"], in["recognized"] = isoDate(ds[0]), isoDate(ds[1])
+		}
+		// "首次投了2000万，又追加了500万": the fund's investment in the
+		// enterprise adds up; "两家企业各…": one award per enterprise.
+		if calls, ok := itemsOf(rule, "investment_yuan", ms, in, reSeveralFirms.MatchString(norm),
+			"几笔投资按对同一家企业的股权投资额合计计算；如投的是几家企业，请分别说明。"); ok {
+			return calls
 		}
 		return one("investment_yuan")
 	case "equity_investment":

@@ -113,7 +113,7 @@ func enterpriseName(p push.Profile) string {
 const (
 	correctUsageText = "用法：/correct 后写明账单哪里有误，例如：\n/correct 2025年研发投入应为600万，不是500万\n" +
 		"也可以点账单下方的“反馈有误”按钮。"
-	correctNoProfileText = "本会话没有订阅企业，没有可以反馈的账单。发送 /subscribe 可订阅红利账单。"
+	correctNoProfileText = "本会话没有绑定企业，没有可以反馈的账单。发送 /subscribe 可订阅红利账单。"
 	correctWhichText     = "本会话订阅了%d家企业，请在说明前写上企业编号，例如：\n/correct %s 2025年研发投入应为600万\n本会话的企业：%s"
 	correctKeptText      = "记录会保存给工作人员核对，工作人员可能在这里回复您；账单和企业资料不会因此自动修改。如果是资料填错了，可以重新发送 /subscribe 附上正确的完整资料，再发送 /bill 查看新账单。"
 	correctLimitText     = "本会话今天已提交%d条异议，达到每日上限，这一条没有记录。请明天再提交；情况紧急请咨询主管部门或拨打 12345 热线。"
@@ -131,7 +131,7 @@ func pushCorrectCommand(store *asynqpush.Store, corr *corrections, now func() ti
 // correctCommand is /correct without its channel.
 func correctCommand(store *asynqpush.Store, corr *corrections, now func() time.Time) chatCommand {
 	return func(ctx context.Context, chat int64, args string) (bot.Reply, error) {
-		ps, err := store.ByChat(ctx, chat)
+		ps, err := ownedProfiles(store)(ctx, chat)
 		if err != nil {
 			return bot.Reply{}, err
 		}

@@ -54,8 +54,7 @@ type profileStep struct {
 // chatOf reads the chat id of a message (telegramChat by default);
 // numbered lists the fields as numbered lines instead of buttons (WeChat),
 // and a number chooses in either case. owned lists the enterprises a chat
-// may edit (store.ByChat, its subscriptions, by default; the web page,
-// which is never subscribed, lists what it owns).
+// may edit: what it owns (ownedProfiles), subscribed or not.
 type profileEditor struct {
 	store    *asynqpush.Store
 	rdb      redis.UniversalClient
@@ -67,7 +66,7 @@ type profileEditor struct {
 }
 
 func newProfileEditor(store *asynqpush.Store, rdb redis.UniversalClient, sch *asynqpush.Scheduler, now func() time.Time) *profileEditor {
-	return &profileEditor{store: store, rdb: rdb, sch: sch, now: now, chatOf: telegramChat, owned: store.ByChat}
+	return &profileEditor{store: store, rdb: rdb, sch: sch, now: now, chatOf: telegramChat, owned: ownedProfiles(store)}
 }
 
 // telegramChat is the chat id of a Telegram message (its ChatID in

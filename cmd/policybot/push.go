@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -633,7 +634,7 @@ func pushBillCommand(store *asynqpush.Store, corr *corrections, getenv func(stri
 // billCommand is /bill without its channel (pushBillCommand).
 func billCommand(store *asynqpush.Store, corr *corrections, getenv func(string) string, now func() time.Time) chatCommand {
 	return func(ctx context.Context, chat int64, _ string) (bot.Reply, error) {
-		ps, err := store.ByChat(ctx, chat)
+		ps, err := ownedProfiles(store)(ctx, chat) // unsubscribed owners see their bill too
 		if err != nil {
 			return bot.Reply{}, err
 		}
@@ -652,9 +653,17 @@ func billCommand(store *asynqpush.Store, corr *corrections, getenv func(string) 
 				return bot.Reply{}, err
 			}
 		}
-		return bot.Reply{Text: push.WithChatFooter(strings.Join(texts, "\n\n")), Buttons: corr.billButtons(ps, date)}, nil
+		text := strings.Join(texts, "\n\n")
+		if slices.ContainsFunc(ps, func(p push.Profile) bool { return p.ChatID != chat }) {
+			text = billUnsubscribedNote + "\n\n" + text
+		}
+		return bot.Reply{Text: push.WithChatFooter(text), Buttons: corr.billButtons(ps, date)}, nil
 	}
 }
+
+// billUnsubscribedNote heads /bill for an enterprise the chat owns but no
+// longer subscribes.
+const billUnsubscribedNote = "本会话已退订账单推送，账单仍可随时查看；发送 /subscribe 企业编号 可重新订阅。"
 
 // pushUnsubscribeCommand is /unsubscribe: no more bills to this chat; the
 // profiles stay (/deleteprofile deletes them), and so does the chat's
@@ -692,18 +701,18 @@ func deleteProfileCommand(store *asynqpush.Store) chatCommand {
 			return bot.Reply{}, err
 		}
 		if n == 0 {
-			return bot.Reply{Text: "本会话没有订阅企业，没有可删除的企业资料。"}, nil
+			return bot.Reply{Text: "本会话没有绑定企业，没有可删除的企业资料。"}, nil
 		}
-		return bot.Reply{Text: fmt.Sprintf("已删除本会话订阅的 %d 家企业资料，不再推送账单。对话记录不受影响（/forget 可删除）。", n)}, nil
+		return bot.Reply{Text: fmt.Sprintf("已删除本会话绑定的 %d 家企业资料，不再推送账单。对话记录不受影响（/forget 可删除）。", n)}, nil
 	}
 }
 
-// deleteChatProfiles deletes the enterprise profiles a chat subscribed and
-// the push ledger's entries of the chat (bills, reminders, re-bills sent
-// or planned), and says how many profiles there were (/deleteprofile and
-// /forget).
+// deleteChatProfiles deletes the enterprise profiles a chat owns —
+// subscribed or unsubscribed since — and the push ledger's entries of the
+// chat (bills, reminders, re-bills sent or planned), and says how many
+// profiles there were (/deleteprofile and /forget).
 func deleteChatProfiles(ctx context.Context, store *asynqpush.Store, chat int64) (int, error) {
-	ps, err := store.ByChat(ctx, chat)
+	ps, err := ownedProfiles(store)(ctx, chat)
 	if err != nil {
 		return 0, err
 	}
@@ -716,6 +725,23 @@ func deleteChatProfiles(ctx context.Context, store *asynqpush.Store, chat int64)
 		return 0, err
 	}
 	return len(ps), nil
+}
+
+// ownedProfiles lists the enterprises a chat owns (bound with a code or
+// subscribed, and kept after it unsubscribes), sorted by id: what /profile,
+// /bill, /correct, /deleteprofile and /forget act on.
+func ownedProfiles(store *asynqpush.Store) func(context.Context, int64) ([]push.Profile, error) {
+	return func(ctx context.Context, chat int64) ([]push.Profile, error) {
+		recs, err := store.Owned(ctx, chat)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]push.Profile, len(recs))
+		for i, r := range recs {
+			out[i] = r.Profile
+		}
+		return out, nil
+	}
 }
 
 // subscribeScheduler is the scheduler /subscribe enqueues re-bills and

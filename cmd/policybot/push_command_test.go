@@ -82,7 +82,7 @@ func TestChatCommandsSayItInChinese(t *testing.T) {
 
 	// /correct: no text; a text (refers to the bill /bill showed); after
 	// a pushed bill, to that one.
-	chatSays(t, correct, cmdFor(6, "correct", "研发投入不对", false), "没有订阅企业")
+	chatSays(t, correct, cmdFor(6, "correct", "研发投入不对", false), "没有绑定企业")
 	chatSays(t, correct, cmdFor(5, "correct", "", false), "用法：/correct")
 	chatSays(t, correct, cmdFor(5, "correct", "2025年研发投入应为600万，联系我13812345678", false),
 		"已记录您对成都示例科技有限公司（91510100MA6XXXXXXX）红利账单（2026-11-30）的异议：\n“2025年研发投入应为600万，联系我138****5678”")
@@ -115,7 +115,7 @@ func TestChatCommandsSayItInChinese(t *testing.T) {
 	chatSays(t, unsub, cmdFor(5, "unsubscribe", "", false), "本会话没有订阅")
 	chatSays(t, sub, cmdFor(6, "subscribe", designProfile, false), "需要工作人员发放的一次性绑定码")
 	bindChat(t, store, designProfile, 6)
-	chatSays(t, del, cmdFor(6, "deleteprofile", "", false), "已删除本会话订阅的 1 家企业资料")
+	chatSays(t, del, cmdFor(6, "deleteprofile", "", false), "已删除本会话绑定的 1 家企业资料")
 	chatSays(t, del, cmdFor(6, "deleteprofile", "", false), "没有可删除的企业资料")
 	if _, err := store.Get(context.Background(), designID); !errors.Is(err, asynqpush.ErrNotFound) {
 		t.Errorf("after /deleteprofile: %v", err)

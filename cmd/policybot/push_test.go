@@ -113,10 +113,13 @@ func TestPushCommands(t *testing.T) {
 	check(has(say(bill, cmdFor(5, "bill", "", false)), "可申请合计：251万"), "可申请合计：251万")
 	check(has(say(bill, cmdFor(6, "bill", "", false)), "尚未订阅"), "尚未订阅")
 	check(has(say(unsub, cmdFor(5, "unsubscribe", "", false)), "已退订（1"), "已退订（1")
-	check(has(say(bill, cmdFor(5, "bill", "", false)), "尚未订阅"), "尚未订阅")
+	// An owner that unsubscribed still sees its bill, and can delete its data.
+	check(has(say(bill, cmdFor(5, "bill", "", false)), "已退订账单推送"), "已退订账单推送")
 	check(has(say(sub, cmdFor(6, "subscribe", designProfile, false)), "绑定码"), "绑定码")
 	bindChat(t, store, designProfile, 6)
-	check(has(say(forget, cmdFor(6, "deleteprofile", "", false)), "删除本会话订阅的 1 家"), "删除本会话订阅的 1 家")
+	check(has(say(bill, cmdFor(5, "bill", "", false)), "尚未订阅"), "尚未订阅")
+	check(has(say(unsub, cmdFor(6, "unsubscribe", "", false)), "已退订（1"), "已退订（1")
+	check(has(say(forget, cmdFor(6, "deleteprofile", "", false)), "删除本会话绑定的 1 家"), "删除本会话绑定的 1 家")
 	var got, want []string
 	for _, s := range steps {
 		got, want = append(got, s.Got), append(want, s.Want)

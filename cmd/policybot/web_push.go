@@ -111,15 +111,7 @@ func (w *webBills) chatOf(ctx context.Context, m bot.Message) (int64, bool, erro
 
 // owned lists the enterprises chat owns, sorted by id.
 func (w *webBills) owned(ctx context.Context, chat int64) ([]push.Profile, error) {
-	recs, err := w.store.Owned(ctx, chat)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]push.Profile, len(recs))
-	for i, r := range recs {
-		out[i] = r.Profile
-	}
-	return out, nil
+	return ownedProfiles(w.store)(ctx, chat)
 }
 
 // webCommand reads a web message as a bill word: 订阅, 资料, 账单, 退订 (or

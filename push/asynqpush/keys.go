@@ -60,9 +60,17 @@ func rateKey() string { return keyPrefix + "send" }
 // replicas (Telegram: at most one message a second per chat).
 func chatRateKey(chatID int64) string { return keyPrefix + "send:" + strconv.FormatInt(chatID, 10) }
 
-// pauseKey holds, while a 429 pause lasts, its end in Redis-clock
-// milliseconds: every worker of every replica checks it before sending.
-func pauseKey() string { return keyPrefix + "pause" }
+// pauseKey holds, while a 429 (or a channel's "busy") pause lasts, its end
+// in Redis-clock milliseconds: every worker of every replica checks it
+// before sending to a chat of that channel. Telegram chats and external
+// ones (WeChat, from ExternalChatBase up) pause apart: one channel slowing
+// down does not hold the other.
+func pauseKey(chat int64) string {
+	if IsExternalChat(chat) {
+		return keyPrefix + "pause:external"
+	}
+	return keyPrefix + "pause"
+}
 
 // ledgerMember names one bill in the ledger's indexes: "DATE:ENTERPRISE",
 // so that lexical order is by bill date, then enterprise. Other pushes

@@ -258,7 +258,7 @@ func (w *Worker) deliver(ctx context.Context, t *asynq.Task, r pushRef, compose 
 		var ra *RetryAfterError
 		if errors.As(err, &ra) && ra.After > 0 {
 			// Telegram asks the bot, not this worker, to slow down.
-			if perr := w.pause(ctx, ra.After); perr != nil {
+			if perr := w.pause(ctx, p.ChatID, ra.After); perr != nil {
 				w.o.Log.Error("429 pause not shared", "task", id, "err", perr)
 			}
 		}
@@ -341,7 +341,7 @@ func (w *Worker) wait(ctx context.Context, chat int64) error {
 	global := redis_rate.Limit{Rate: w.o.Rate, Burst: 1, Period: time.Second}
 	perChat := redis_rate.Limit{Rate: 1, Burst: 1, Period: w.o.ChatInterval}
 	for granted := false; ; {
-		left, err := w.paused(ctx)
+		left, err := w.paused(ctx, chat)
 		if err != nil {
 			return err
 		}
@@ -382,15 +382,17 @@ func (w *Worker) allow(ctx context.Context, key string, limit redis_rate.Limit) 
 	}
 }
 
-// pause stops every worker of every replica from sending for d (a 429's
-// retry_after), unless a longer pause is in force.
-func (w *Worker) pause(ctx context.Context, d time.Duration) error {
-	return pauseScript.Run(ctx, w.rdb, []string{pauseKey()}, max(d.Milliseconds(), 1)).Err()
+// pause stops every worker of every replica from sending to chats of
+// chat's channel for d (a 429's retry_after), unless a longer pause is in
+// force.
+func (w *Worker) pause(ctx context.Context, chat int64, d time.Duration) error {
+	return pauseScript.Run(ctx, w.rdb, []string{pauseKey(chat)}, max(d.Milliseconds(), 1)).Err()
 }
 
-// paused is how long the shared 429 pause still lasts (≤ 0: none).
-func (w *Worker) paused(ctx context.Context) (time.Duration, error) {
-	ms, err := pauseLeftScript.Run(ctx, w.rdb, []string{pauseKey()}).Int64()
+// paused is how long the shared pause of chat's channel still lasts (≤ 0:
+// none).
+func (w *Worker) paused(ctx context.Context, chat int64) (time.Duration, error) {
+	ms, err := pauseLeftScript.Run(ctx, w.rdb, []string{pauseKey(chat)}).Int64()
 	if err != nil {
 		return 0, fmt.Errorf("asynqpush: reading the 429 pause: %w", err)
 	}

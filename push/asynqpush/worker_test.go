@@ -261,3 +261,34 @@ func TestWorkerPauseShared(t *testing.T) {
 		t.Errorf("paused worker sent %v, waited %v", f.sent[4], clock.Now().Sub(t429))
 	}
 }
+
+// TestWorkerPauseIsPerChannel: a 429 from Telegram does not hold a WeChat
+// push (an external chat id), nor WeChat's "busy" a Telegram one.
+func TestWorkerPauseIsPerChannel(t *testing.T) {
+	wx := ExternalChatBase + 1
+	f := &scriptedSender{script: map[int64][]error{
+		1:  {&RetryAfterError{After: 60 * time.Second, Err: errors.New("Too Many Requests: retry after 60")}},
+		wx: {&RetryAfterError{After: 60 * time.Second, Err: errors.New("wechat: busy")}},
+	}}
+	clock, ws, _ := pacingSetup(t, []int64{1, wx + 1, wx, 2}, f)
+	f.clock = clock.Now
+	ctx := context.Background()
+	var ra *RetryAfterError
+	if err := ws[0].ProcessTask(ctx, billTask(t, "P0")); !errors.As(err, &ra) {
+		t.Fatalf("Telegram 429: %v", err)
+	}
+	start := clock.Now()
+	if err := ws[1].ProcessTask(ctx, billTask(t, "P1")); err != nil {
+		t.Fatalf("WeChat push during Telegram's pause: %v", err)
+	}
+	if got := clock.Now().Sub(start); got > 2*time.Second {
+		t.Errorf("the WeChat push waited %v for Telegram's pause", got)
+	}
+	if err := ws[0].ProcessTask(ctx, billTask(t, "P2")); !errors.As(err, &ra) {
+		t.Fatalf("WeChat busy: %v", err)
+	}
+	// Telegram is still paused (60 s) and WeChat now too: each on its own.
+	if err := ws[1].ProcessTask(ctx, billTask(t, "P3")); !errors.Is(err, errPaused) {
+		t.Errorf("Telegram push during its own pause: %v, want errPaused", err)
+	}
+}

@@ -184,7 +184,7 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 		return e.composeCurated(a, c)
 	}
 	q, fixes := knowledge.Standardize(q)
-	r := reading{needs: knowledge.Needs(q), lang: detectLang(q), quantity: reAsksQuantity.MatchString(knowledge.Normalize(q)), question: q}
+	r := reading{needs: askedNeeds(q), lang: detectLang(q), quantity: reAsksQuantity.MatchString(knowledge.Normalize(q)), question: q}
 	a.Need, a.Lang = r.need().Contract, r.lang
 	in := understand(knowledge.Normalize(q), q, cc, r.asks("stacking"))
 	if len(in.guesses) > 0 && !r.asks("amount") {

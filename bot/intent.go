@@ -205,9 +205,10 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 		if !ok || len(names) == 1 {
 			return false
 		}
+		latest := latestYear(norm)
 		for _, seg := range reSegment.Split(norm, -1) {
-			if re.MatchString(seg) && rePastTier.MatchString(seg) {
-				return true
+			if re.MatchString(seg) && (rePastTier.MatchString(seg) || latest > 0 && latestYear(seg) > 0 && latestYear(seg) < latest) {
+				return true // "2022年认定为省级" beside 2024's figures
 			}
 		}
 		return false
@@ -360,6 +361,13 @@ func ownMentions(raw string, ms []yuan.Mention, names []string) map[string][]yua
 		if owner == "" {
 			owner = prev
 		}
+		if owner == "" {
+			// Tier rules take no figures: with one rule left that does,
+			// an unclaimed figure is its.
+			if takers := slices.DeleteFunc(slices.Clone(names), func(n string) bool { return tierRules[n] }); len(takers) == 1 {
+				owner = takers[0]
+			}
+		}
 		if owner != "" {
 			owned[owner] = append(owned[owner], m)
 			prev = owner
@@ -397,11 +405,43 @@ func itemsOf(rule, input string, ms []yuan.Mention, in map[string]string, severa
 	return []ruleCall{{name: rule, inputs: in, note: note}}, true
 }
 
+// yearsApart reports whether the figures are said of different years
+// (去年 … 今年 …, 2023年 … 2024年 …): the year word nearest before each.
+func yearsApart(raw string, ms []yuan.Mention) bool {
+	seen := map[string]bool{}
+	for _, m := range ms {
+		seg := segmentAround(raw, m)
+		before := knowledge.Normalize(raw[seg[0]:m.Start])
+		switch {
+		case latestYear(before) > 0:
+			seen[strconv.Itoa(latestYear(before))] = true
+		case reLastYear.MatchString(before):
+			seen["last"] = true
+		case reThisYear.MatchString(before):
+			seen["this"] = true
+		}
+	}
+	return len(seen) > 1
+}
+
 // reSeveralFirms: the question speaks of more than one enterprise.
 var reSeveralFirms = regexp.MustCompile(`([两二三四五六七八九十2-9]|几)\s*(家|个企业)|分别|各自|每家|(?i)\b(two|three|several) (companies|firms|enterprises)\b`)
 
 // reSeveralProjects: the question speaks of more than one project.
 var reSeveralProjects = regexp.MustCompile(`([两二三四五六七八九十2-9]|几)\s*个?(产业化)?项目|分别|各自|每个项目|(?i)\b(two|three|several) projects\b`)
+
+// reYear is a calendar year written out (2024年, 2024年度).
+var reYear = regexp.MustCompile(`(20[0-9]{2})\s*年`)
+
+// latestYear is the latest calendar year s names (0: none).
+func latestYear(s string) int {
+	y := 0
+	for _, m := range reYear.FindAllStringSubmatch(s, -1) {
+		v, _ := strconv.Atoi(m[1])
+		y = max(y, v)
+	}
+	return y
+}
 
 // reHistoryYear marks a revenue figure as an earlier year's.
 var reHistoryYear = regexp.MustCompile(`(?i)前年|去年|上年|往年|以前|之前|大前年|[0-9]{4}\s*年|last year|years? ago|in 20[0-9]{2}`)
@@ -496,6 +536,15 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 	case "digital_transformation":
 		if len(ms) > 1 && reAsksDiff.MatchString(norm) {
 			// "方案A投90万，方案B投110万，B比A多拿多少": alternatives, one each.
+			var calls []ruleCall
+			for _, m := range ms {
+				calls = append(calls, ruleCall{name: rule, inputs: map[string]string{"investment_yuan": itoa(m.Yuan)}})
+			}
+			return calls
+		}
+		if len(ms) > 1 && yearsApart(raw, ms) {
+			// "去年投了90万，今年投了260万": each year's investment meets
+			// the 100万 threshold, or not, on its own.
 			var calls []ruleCall
 			for _, m := range ms {
 				calls = append(calls, ruleCall{name: rule, inputs: map[string]string{"investment_yuan": itoa(m.Yuan)}})

@@ -73,6 +73,29 @@ type reading struct {
 	question string
 }
 
+// askedNeeds classifies q by what it asks: a need whose cue is only in a
+// statement around the question ("假设都在政策有效期内：…能拿多少？") is
+// dropped; amount and eligibility, which any sentence may carry, stay.
+func askedNeeds(q string) []knowledge.Need {
+	needs := knowledge.Needs(q)
+	if norm := knowledge.Normalize(q); reWhichOnes.MatchString(norm) && !reAsksQuantity.MatchString(norm) {
+		// "哪几个阶段能拿到奖励": which ones, not how much — the clause
+		// that names them answers, whatever it says of amounts.
+		needs = slices.DeleteFunc(needs, func(n knowledge.Need) bool { return n.ID == "amount" })
+	}
+	asked := knowledge.AskedPart(q)
+	if asked == knowledge.Normalize(q) {
+		return needs
+	}
+	inAsked := knowledge.Needs(asked)
+	return slices.DeleteFunc(needs, func(n knowledge.Need) bool {
+		return n.ID != "amount" && n.ID != "eligibility" && !slices.ContainsFunc(inAsked, func(a knowledge.Need) bool { return a.ID == n.ID })
+	})
+}
+
+// reWhichOnes asks which ones (哪几个阶段, 哪些企业).
+var reWhichOnes = regexp.MustCompile(`哪几|哪些|(?i)\bwhich (ones|stages|kinds|types)\b`)
+
 // reAsksQuantity: words that ask for a number rather than a yes or no.
 var reAsksQuantity = regexp.MustCompile(`多少|好多|几折|几成|比例|百分之几|几个点|几万|(?i)how much|what rate|what percentage|how many`)
 

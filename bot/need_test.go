@@ -59,6 +59,10 @@ func TestNeedsTheDocumentsState(t *testing.T) {
 		{"数字化补贴的申请条件是什么", "definition", "policy/2", "100万元以上"},
 		{"研发投入多了650万能拿多少，什么时候申报", "deadline", "policy/4", "两份文件没有写申报时间"},
 		{"企业家培训班怎么报名，谁组织的", "procedure", "plan/11", "两份文件没有写具体怎么申报"},
+		// "哪几个阶段" asks which ones, not how much.
+		{"准备上市的企业哪几个阶段可以拿到资金奖励", "other", "policy/7", "辅导备案"},
+		// A need in a statement around the question is not what is asked.
+		{"政策有效期内，我们新获评国家级小巨人。这种情况奖多少？", "amount", "policy/1", "50万"},
 	} {
 		a := e.Ask(context.Background(), c.q)
 		if !a.Answered || a.Need != c.need || len(a.Citations) == 0 || a.Citations[0].ID != c.clause || !strings.Contains(a.Answer, c.contains) {

@@ -44,7 +44,7 @@ var (
 	// the quantity that earns it earlier ("每增加多少钱能拿20万", "达到多少能
 	// 拿5万奖励"): an output named, not an input.
 	reAwardAfterAsk = regexp.MustCompile(`(多少|好多|几多)[^，。,;；？?]{0,8}(能拿|可以拿|才能拿|就能拿|拿到|能领|可以领|能得到|能获得|可获得|可以获得|获得|才有)(到)?\s*$`)
-	reDerived       = regexp.MustCompile(`([0-9]\s*(%|％)|百分之[一二三四五六七八九十0-9.]+|[0-9.]+\s*倍)\s*(算|计算|来算|算下来|算出来)?(的话)?\s*(的话)?(是|就是|得|得到|等于|=|＝|为|应该是)\s*$`)
+	reDerived       = regexp.MustCompile(`([0-9]\s*(%|％)|百分之[一二三四五六七八九十0-9.]+|[0-9.]+\s*倍)\s*((算|计算|来算|算下来|算出来)(的话)?\s*(是|就是|得|得到|等于|=|＝|为|应该是)?|(的话)?\s*(是|就是|得|得到|等于|=|＝|为|应该是))\s*$`)
 	// reAwardBefore: the figure is an award someone gives ("能补50万", "给40万").
 	reAwardBefore  = regexp.MustCompile(`(补|奖|给|发|资助|补贴|补助|奖励|贴息)(了|到)?\s*(的是|是|为|有)?\s*$|(?i)\b(gives?|grants?|pays?|offers?|award of|subsidy of)\s*$`)
 	reFromCue      = regexp.MustCompile(`(从|由|自)\s*$|(?i)\bfrom\s*$`)
@@ -438,9 +438,10 @@ func awardFigures(raw string, ms []yuan.Mention) (inputs, awards []yuan.Mention)
 	return inputs, awards
 }
 
-// reClaimedAward: the figure is what the user says a reward is ("每家奖30万",
-// "补助是50万") — stricter than reAwardBefore: 给/发 also give loans.
-var reClaimedAward = regexp.MustCompile(`(奖|补|奖励|补贴|补助|资助)(了|到)?\s*(的是|是|为)?\s*$`)
+// reClaimedAward: the figure is what the user says a reward or its cap is
+// ("每家奖30万", "补助是50万", "封顶200万") — stricter than reAwardBefore:
+// 给/发 also give loans.
+var reClaimedAward = regexp.MustCompile(`(奖|补|奖励|补贴|补助|资助|上限|封顶|顶格)(了|到)?\s*(的是|是|为)?\s*$`)
 
 // withoutClaimedAwards drops, outside a weighing of policies, the figures
 // said as the reward itself when other figures remain for the rule: a
@@ -527,7 +528,9 @@ var (
 	rePercent = regexp.MustCompile(`([0-9]{1,2}(?:\.[0-9]{1,4})?)\s*[%％]`)
 	// reLPRRate / reActualRate: what the words just before a rate say it is.
 	reLPRRate    = regexp.MustCompile(`(?i)(lpr|报价利率|基准)[^0-9]{0,12}$`)
-	reActualRate = regexp.MustCompile(`(?i)(实际|合同|年利率|利率|执行|贷款利率|\bat|\brate)[^0-9]{0,12}$`)
+	reActualRate = regexp.MustCompile(`(?i)(实际|合同|年利率|利率|执行|贷款利率|\bat|\brate|\bpay(ing|s)?|\bpaid|\bcharged)[^0-9]{0,12}$`)
+	// reLPRAfter: the rate is named after it ("3.45%的LPR").
+	reLPRAfter = regexp.MustCompile(`(?i)^\s*(的)?\s*(同期)?\s*(lpr|贷款市场报价利率|报价利率)`)
 	// rePrincipal: the figure is the loan itself.
 	rePrincipal      = regexp.MustCompile(`(?i)(借|贷款|贷了|放款|借款|本金|融资|壮大贷|borrow|loan)[^0-9，。,]{0,8}$`)
 	rePrincipalAfter = regexp.MustCompile(`(?i)^\s*(yuan|rmb)?\s*(的)?\s*(壮大贷|zhuang ?da( ?dai)?)?\s*(loan|贷款|借款)`)
@@ -550,8 +553,9 @@ func interestFromRates(raw, norm string, ms []yuan.Mention, in map[string]string
 			continue
 		}
 		before := knowledge.Normalize(raw[max(0, loc[0]-30):loc[0]])
+		after := knowledge.Normalize(raw[loc[1]:min(len(raw), loc[1]+12)])
 		switch {
-		case reLPRRate.MatchString(before):
+		case reLPRRate.MatchString(before) || reLPRAfter.MatchString(after):
 			lprBP = bp
 		case reActualRate.MatchString(before):
 			actualBP = bp

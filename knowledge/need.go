@@ -184,8 +184,8 @@ var reAsideNeed = regexp.MustCompile(`\([^()]*\)`)
 // AskedPart is the part of a question that asks: its sentences with a
 // question mark or word, without bracketed asides — so that a statement
 // around it ("都在政策有效期内：…", "2022年认定为省级。…能拿多少？") does not
-// set what is asked. It is the whole normalised question when every
-// sentence asks, or none does.
+// set what is asked. It is the whole normalised question, asides blanked,
+// when every sentence asks, or none does.
 func AskedPart(question string) string {
 	norm := Normalize(question)
 	bare := reAsideNeed.ReplaceAllString(norm, " ")
@@ -201,7 +201,7 @@ func AskedPart(question string) string {
 		}
 	}
 	if len(asked) == 0 || len(asked) == n {
-		return norm
+		return bare
 	}
 	return strings.Join(asked, " ")
 }

@@ -50,6 +50,8 @@ func TestParseNeedsRejects(t *testing.T) {
 		"needs: [{id: '', contract: amount}]",
 		"needs: {",
 		"needs: [{id: x, contract: amount, cues: [{words: [多少], source: synonym, bogus: 1}]}]",
+		"needs: [{id: x, contract: amount, cues: [{words: ['@nope+多少'], source: synonym}]}]",
+		"classes: {when: {words: [], source: synonym}}\nneeds: [{id: x, contract: amount}]",
 	} {
 		if _, err := parseNeeds([]byte(bad)); err == nil || !strings.Contains(err.Error(), "needs.yaml") {
 			t.Errorf("parseNeeds(%q) = %v, want a needs.yaml error", bad, err)
@@ -68,5 +70,33 @@ func TestComparisonWithAnotherPlaceIsOutOfScope(t *testing.T) {
 	res, _ := ix.Search(context.Background(), "我们公司从上海搬到成都，能享受专精特新奖励吗", 3)
 	if !res.InScope {
 		t.Error("moving from Shanghai to Chengdu is a Chengdu question")
+	}
+}
+
+// A class in a cue stands for each of its words.
+func TestNeedClassesExpand(t *testing.T) {
+	yaml := "classes: {when: {words: [哪天, 多久], source: synonym}}\n" +
+		"needs: [{id: d, contract: deadline, cues: [{words: ['申报+@when'], source: synonym}]}]"
+	es, err := parseNeeds([]byte(yaml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 1 || len(es[0].cues) != 2 || es[0].cues[1][1] != "多久" {
+		t.Fatalf("cues %v, want 申报+哪天 and 申报+多久", es)
+	}
+}
+
+// The asked part drops statements and asides, and is the whole question
+// when every sentence asks or none does.
+func TestAskedPart(t *testing.T) {
+	for _, c := range []struct{ q, want string }{
+		{"假设都在政策有效期内：新评上小巨人，能拿多少？", "新评上小巨人,能拿多少?"},
+		{"营收1.2亿（都在有效期内），奖多少", "营收1.2亿 ,奖多少"},
+		{"政策有效期几年？什么时候施行？", "政策有效期几年?什么时候施行?"},
+		{"我们是小巨人企业。", "我们是小巨人企业。"},
+	} {
+		if got := strings.TrimSpace(AskedPart(c.q)); got != c.want {
+			t.Errorf("AskedPart(%q) = %q, want %q", c.q, got, c.want)
+		}
 	}
 }

@@ -471,7 +471,9 @@ var rules = []Rule{
 				return
 			}
 			start, end, steps := effectiveDate(OfficialCalendar(), issued, int(delay), int(years))
-			r.c.Steps = append(r.c.Steps, steps...)
+			if !r.quiet {
+				r.c.Steps = append(r.c.Steps, steps...)
+			}
 			r.note("“自印发之日起30个工作日后施行”按此理解：印发当日不计，从次日起数到第30个工作日，当日起施行；有效期3年至施行之日起满3年的前一日。正式文件或公告另有规定的，以其为准。")
 			r.c.Dates = map[string]string{"issued": r.str("issued"), "effective": start.Format(time.DateOnly), "expires": end.Format(time.DateOnly)}
 		},

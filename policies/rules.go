@@ -134,6 +134,32 @@ func RuleByName(name string) (Rule, bool) {
 // ErrMissingInput or ErrBadInput naming the input. On success AmountYuan ≥ 0
 // and never exceeds the clause's cap; amounts are rounded down to the yuan.
 func Calculate(name string, in Inputs, at time.Time) (Calculation, error) {
+	return CalculateWith(name, in, at)
+}
+
+// A CalcOption adjusts CalculateWith.
+type CalcOption func(*calcConfig)
+
+type calcConfig struct {
+	params     *Params
+	amountOnly bool
+}
+
+// WithParams computes with ps instead of the embedded parameter table (a
+// table with a dated value not yet embedded, in tests and re-bills).
+func WithParams(ps *Params) CalcOption { return func(c *calcConfig) { c.params = ps } }
+
+// AmountOnly leaves Steps and Notes empty: for callers that only need the
+// amount, its parameters and near misses (the scheduler deciding whether a
+// bill says anything), at a fraction of the cost of writing the texts.
+func AmountOnly() CalcOption { return func(c *calcConfig) { c.amountOnly = true } }
+
+// CalculateWith is Calculate with options.
+func CalculateWith(name string, in Inputs, at time.Time, opts ...CalcOption) (Calculation, error) {
+	var cfg calcConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
 	var rule *Rule
 	for i := range rules {
 		if rules[i].Name == name {
@@ -146,15 +172,18 @@ func Calculate(name string, in Inputs, at time.Time) (Calculation, error) {
 	if at.IsZero() {
 		at = time.Now()
 	}
-	ps, err := DefaultParams()
-	if err != nil {
-		return Calculation{}, fmt.Errorf("%s: %w", name, err)
+	ps := cfg.params
+	if ps == nil {
+		var err error
+		if ps, err = DefaultParams(); err != nil {
+			return Calculation{}, fmt.Errorf("%s: %w", name, err)
+		}
 	}
 	parsed, err := rule.parse(in)
 	if err != nil {
 		return Calculation{}, err
 	}
-	r := &run{rule: rule, at: at, ps: ps, in: parsed, c: Calculation{
+	r := &run{rule: rule, at: at, ps: ps, in: parsed, quiet: cfg.amountOnly, c: Calculation{
 		Rule: rule.Name, Clause: rule.Clause, Title: rule.Title, Kind: rule.Kind,
 		Inputs: map[string]any{}, Steps: []string{},
 	}}
@@ -168,7 +197,7 @@ func Calculate(name string, in Inputs, at time.Time) (Calculation, error) {
 	if r.c.AmountYuan < 0 {
 		return Calculation{}, fmt.Errorf("%s: internal error: negative amount %d", name, r.c.AmountYuan)
 	}
-	if r.draft {
+	if r.draft && !r.quiet {
 		r.c.Notes = append(r.c.Notes, "条文数值取自征求意见稿，以正式印发的文本为准。")
 	}
 	return r.c, nil
@@ -340,6 +369,7 @@ type run struct {
 	c     Calculation
 	err   error
 	draft bool
+	quiet bool // AmountOnly: no Steps or Notes
 }
 
 // p returns a parameter's value on the run's date and cites it.
@@ -374,8 +404,17 @@ func (r *run) cite(name string) string {
 	return ""
 }
 
-func (r *run) step(format string, a ...any) { r.c.Steps = append(r.c.Steps, fmt.Sprintf(format, a...)) }
-func (r *run) note(format string, a ...any) { r.c.Notes = append(r.c.Notes, fmt.Sprintf(format, a...)) }
+func (r *run) step(format string, a ...any) {
+	if !r.quiet {
+		r.c.Steps = append(r.c.Steps, fmt.Sprintf(format, a...))
+	}
+}
+
+func (r *run) note(format string, a ...any) {
+	if !r.quiet {
+		r.c.Notes = append(r.c.Notes, fmt.Sprintf(format, a...))
+	}
+}
 
 func (r *run) has(name string) bool { _, ok := r.in[name]; return ok }
 func (r *run) yuanIn(name string) int64 {

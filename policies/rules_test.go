@@ -125,6 +125,14 @@ func TestCases(t *testing.T) {
 				}
 			}
 			checkReceipt(t, got)
+			// AmountOnly computes the same amount, parameters and near
+			// miss, without the texts.
+			quiet, err := CalculateWith(tc.Rule, Inputs(tc.Inputs), at, AmountOnly())
+			if err != nil || quiet.AmountYuan != got.AmountYuan || len(quiet.Params) != len(got.Params) ||
+				(quiet.NearMiss == nil) != (got.NearMiss == nil) || len(quiet.Steps)+len(quiet.Notes) != 0 {
+				t.Errorf("AmountOnly: %d %v, %d params, steps %v notes %v; want %d, %d params, no texts",
+					quiet.AmountYuan, err, len(quiet.Params), quiet.Steps, quiet.Notes, got.AmountYuan, len(got.Params))
+			}
 		})
 	}
 	for _, r := range Rules() {

@@ -97,8 +97,14 @@ type BillOption func(*billConfig)
 
 type billConfig struct {
 	issued, effective, expires time.Time
-	paramsOn                   time.Time // zero: the bill date
+	paramsOn                   time.Time        // zero: the bill date
+	params                     *policies.Params // nil: the embedded table
 }
+
+// WithParams computes the bill on the parameter table ps instead of the
+// embedded one: a table with a dated value the release does not carry yet
+// (policies.LoadParams), for re-bills and their tests.
+func WithParams(ps *policies.Params) BillOption { return func(c *billConfig) { c.params = ps } }
 
 // WithIssued gives 附件2's issue date (POLICY_ISSUED): the bill then carries
 // the policy's effective date (if still ahead) and its last valid day as
@@ -206,6 +212,7 @@ func newBillCtx(p Profile, date time.Time, bare bool, cfg billConfig) *billCtx {
 	return &billCtx{
 		day:         day,
 		paramsOn:    cmp.Or(cfg.paramsOn, day),
+		params:      cfg.params,
 		windowStart: day.AddDate(0, -windowMonths, 0),
 		bare:        bare,
 		b: Bill{
@@ -234,7 +241,8 @@ func (bc *billCtx) amounts(p Profile) {
 // billCtx accumulates one bill.
 type billCtx struct {
 	day, windowStart time.Time
-	paramsOn         time.Time // the parameter values' day: day unless WithParamsOn
+	paramsOn         time.Time        // the parameter values' day: day unless WithParamsOn
+	params           *policies.Params // WithParams; nil: the embedded table
 	b                Bill
 	entries          []entry
 	qualified        bool // a certification is valid on the bill date
@@ -266,7 +274,14 @@ func (bc *billCtx) missing(format string, a ...any) {
 // calc runs one calculator; an error (only possible for a profile that was
 // not validated) becomes a note.
 func (bc *billCtx) calc(rule string, in policies.Inputs, needsCert bool, notes ...string) *entry {
-	c, err := policies.Calculate(rule, in, bc.paramsOn)
+	var opts []policies.CalcOption
+	if bc.params != nil {
+		opts = append(opts, policies.WithParams(bc.params))
+	}
+	if bc.bare {
+		opts = append(opts, policies.AmountOnly()) // Newsworthy reads no texts
+	}
+	c, err := policies.CalculateWith(rule, in, bc.paramsOn, opts...)
 	if err != nil {
 		bc.note("%s：资料中的数据无法用于计算，未计入", ruleTitle(rule))
 		return nil

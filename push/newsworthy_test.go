@@ -52,8 +52,8 @@ func randomProfile(r *rand.Rand, i int) Profile {
 
 // TestNewsworthy: Newsworthy says what ComputeBill's bill says — items,
 // near misses or deadlines — and the bare bill (no texts) has the same
-// items (amounts, steps, inputs, parameters), near misses and deadlines
-// (but their advice) as the full one, for the design profile and 2,000 drawn ones, on dates
+// items (amounts, inputs, parameters; not their steps and notes), near
+// misses and deadlines (but their advice) as the full one, for the design profile and 2,000 drawn ones, on dates
 // across five years, with and without an issue date.
 func TestNewsworthy(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 9))
@@ -75,8 +75,12 @@ func TestNewsworthy(t *testing.T) {
 		full := ComputeBill(p, date, opts...)
 		bare := computeBill(p, date, true, opts)
 		want := view{full.Items, full.NearMisses, full.Deadlines, full.TotalYuan, full.MaximumYuan}
-		for i := range want.Items {
-			want.Items[i].Action = ""
+		// The bare bill writes no texts (the calculators run AmountOnly):
+		// steps, notes and actions are not compared.
+		for _, items := range [][]Item{want.Items, bare.Items} {
+			for i := range items {
+				items[i].Action, items[i].Steps, items[i].Notes = "", nil, nil
+			}
 		}
 		for i := range want.Deadlines {
 			want.Deadlines[i].Advice = ""

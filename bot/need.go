@@ -172,6 +172,15 @@ func (e *Engine) settleNeed(a *Answer, r reading) {
 			return
 		}
 	}
+	if len(a.Missing) == 0 && !slices.ContainsFunc(a.Calculations, func(c policies.Calculation) bool { return c.Kind != policies.KindUnstated }) &&
+		e.absentSupportSubject(r.question) {
+		// "房租补贴有没有", "担保费能不能补贴": support for a thing neither
+		// document names.
+		a.Answered, a.unstated = false, "unstated"
+		a.Calculations = a.Calculations[:0]
+		a.Missing, a.pending = nil, nil
+		return
+	}
 	if len(r.needs) == 0 {
 		return
 	}
@@ -456,3 +465,33 @@ func top0(cs []Citation) string {
 
 // reSentence splits a clause into sentences.
 var reSentence = regexp.MustCompile(`[。；;]`)
+
+// reSupportWord is a word for public support, with the Han characters
+// before it (the thing supported: "房租补贴", "担保费能不能补贴").
+var reSupportWord = regexp.MustCompile(`(\p{Han}{2,10})(补贴|补助|奖励|资助|贴息|减免|免除|免吗|奖|补)`)
+
+// reSupportTail are words between the thing and the support word.
+var reSupportTail = regexp.MustCompile(`(的|有没有|有无|没有|有|能不能|可不可以|能否|可否|能|可以|会|给|再|另外|还|也|都|是)+$`)
+
+// reNotAThing starts words that name no thing (这个, 每家, 多少).
+var reNotAThing = regexp.MustCompile(`^(这|那|我|你|他|它|每|一|几|多|什么|哪|该|本|此|其)`)
+
+// absentSupportSubject reports whether the question asks for support of
+// a cost neither document names: the thing before the support word is a
+// fee, rent or price (…费, …租, …价: "房租补贴", "电价补贴", "担保费能不能
+// 补贴") and its last two characters occur in no clause.
+func (e *Engine) absentSupportSubject(q string) bool {
+	norm := knowledge.Normalize(q)
+	for _, m := range reSupportWord.FindAllStringSubmatch(norm, -1) {
+		thing := []rune(reSupportTail.ReplaceAllString(m[1], ""))
+		if len(thing) < 2 || !strings.ContainsRune("费租价", thing[len(thing)-1]) {
+			continue
+		}
+		head := string(thing[len(thing)-2:])
+		if reNotAThing.MatchString(head) || e.clausesUsing(head) > 0 {
+			continue
+		}
+		return true
+	}
+	return false
+}

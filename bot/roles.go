@@ -177,8 +177,10 @@ func withoutPlanned(raw string, ms []yuan.Mention) []yuan.Mention {
 }
 
 // reRestate joins a figure to the same figure said again ("1,000,000元，刚好
-// 一百万整", "500万（即0.05亿）").
-var reRestate = regexp.MustCompile(`^\s*[,，(（]?\s*(刚好|正好|恰好|也就是|就是|即|合|折合)?\s*$`)
+// 一百万整", "500万（即0.05亿）", "1个亿，一分不多正好一亿元"): nothing but a
+// bracket or comma, or a few words ending in 正好/就是/即 that list or count
+// no other item (和, 另, 又, 各, 每, 第, 年…).
+var reRestate = regexp.MustCompile(`^\s*[,，(（]?\s*([^0-9，,。；;、和及与另又再各每第年期笔家项个]{0,6}?(刚好|正好|恰好|也就是|就是|即|合|折合))?\s*$`)
 
 // withoutRestated drops a figure that repeats the one just before it in
 // other words: one amount, not two.

@@ -264,6 +264,12 @@ func ParamChanges(from, to time.Time) []string {
 	return paramChanges(ps, from, to)
 }
 
+// ParamChangesIn is ParamChanges on the parameter table ps (a table with
+// a dated value the release does not embed yet).
+func ParamChangesIn(ps *policies.Params, from, to time.Time) []string {
+	return paramChanges(ps, from, to)
+}
+
 func paramChanges(ps *policies.Params, from, to time.Time) []string {
 	from = time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, time.UTC)
 	to = time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, time.UTC)

@@ -118,7 +118,11 @@ func (s *Scheduler) Import(ctx context.Context, roster []push.Profile, day time.
 // again enqueues nothing twice.
 func (s *Scheduler) RebillParams(ctx context.Context, day time.Time) (Report, error) {
 	before := day.AddDate(0, 0, -1)
-	if len(paramChanges(before, day)) == 0 {
+	changed := paramChanges(before, day)
+	if s.o.Params != nil {
+		changed = push.ParamChangesIn(s.o.Params, before, day)
+	}
+	if len(changed) == 0 {
 		return Report{}, nil
 	}
 	return s.each(ctx, func(p push.Profile) []task {

@@ -3,6 +3,7 @@ package asynqpush
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -244,3 +245,67 @@ func TestRebillParamsDatedValue(t *testing.T) {
 
 // changeHashText is changeHash of a change whose text is text.
 func changeHashText(text string) string { return changeHash(push.Change{Text: text}) }
+
+// TestRebillParamsRealDatedValue: a parameter table with a real dated value
+// (the embedded params.yaml plus a final 小巨人 award of 60万 from
+// 2027-01-01, loaded by policies.LoadParams) re-bills, on that day, only
+// the enterprise the value changes, with that change alone — no stand-in
+// for the parameter's change or the old bill.
+func TestRebillParamsRealDatedValue(t *testing.T) {
+	raw, err := os.ReadFile("../../policies/rules/params.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const old = "    - {value: 500000, written: 50万, status: draft}\n"
+	if !strings.Contains(string(raw), old) {
+		t.Fatal("params.yaml: the 小巨人 award entry moved; update this test")
+	}
+	dated := strings.Replace(string(raw), old, old+"    - {value: 600000, written: 60万, status: final, from: 2027-01-01, quote: 对新获评国家专精特新“小巨人”企业，一次性给予60万元奖励}\n", 1)
+	ps, err := policies.LoadParams([]byte(dated))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := realRedis(t)
+	ctx := context.Background()
+	s := NewStore(rdb)
+	p := designProfile(t)
+	p.ChatID = 42
+	other := push.Profile{ID: "NOGIANT", ChatID: 43, Tiers: []push.Tier{{Tier: push.TierProvincial, Recognized: "2026-03-01", Kind: push.KindNew}}}
+	for _, x := range []push.Profile{p, other} {
+		if err := s.Save(ctx, x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	day := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	now := time.Date(2027, 1, 1, 7, 30, 0, 0, china)
+	sch := NewScheduler(s, asynq.NewClientFromRedisClient(rdb), ScheduleOptions{Now: func() time.Time { return now }, Params: ps})
+	if r, err := sch.RebillParams(ctx, day.AddDate(0, 0, 1)); err != nil || r != (Report{}) {
+		t.Errorf("the day after the new value: %+v %v, want nothing looked at", r, err)
+	}
+	r, err := sch.RebillParams(ctx, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(Report{Subscribed: 2, Quiet: 1, Enqueued: 1}, r); d != "" { // Quiet: NOGIANT, nothing to say
+		t.Errorf("report (-want +got):\n%s", d)
+	}
+	tasks, err := asynq.NewInspectorFromRedisClient(rdb).ListScheduledTasks(DefaultQueue)
+	if err != nil || len(tasks) != 1 {
+		t.Fatalf("scheduled %d tasks, %v; want 1", len(tasks), err)
+	}
+	var pl billPayload
+	if err := json.Unmarshal(tasks[0].Payload, &pl); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(pl.Text, "50万 → 60万") || !strings.Contains(pl.Text, "251万 → 261万") || strings.Count(pl.Text, "→") != 2 {
+		t.Errorf("re-bill %q: want the 小巨人 line and the total only", pl.Text)
+	}
+	f := &fakeSender{}
+	w := NewWorker(s, rdb, f, WorkerOptions{Now: func() time.Time { return time.Date(2027, 1, 1, 9, 0, 0, 0, china) }, Bill: []push.BillOption{push.WithParams(ps)}})
+	if err := w.ProcessTask(ctx, asynq.NewTask(TaskRebill, tasks[0].Payload)); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]sent{{42, pl.Text}}, f.sent); d != "" {
+		t.Errorf("sent (-want +got):\n%s", d)
+	}
+}

@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/hibiken/asynq"
 
+	"github.com/cdsme/policybot/policies"
 	"github.com/cdsme/policybot/push"
 )
 
@@ -70,6 +72,11 @@ type ScheduleOptions struct {
 	Workers   int           // goroutines billing and enqueueing: 16 × GOMAXPROCS
 	Now       func() time.Time
 	Bill      []push.BillOption // e.g. push.WithIssued, built once
+	// Params is the parameter table bills are computed on and whose dated
+	// values RebillParams looks for: the embedded one when nil. A table
+	// with a value the release does not carry yet (policies.LoadParams)
+	// must be given to the worker's bills too (push.WithParams).
+	Params *policies.Params
 	// Remind gives the reminders' dates (push.RemindIssued,
 	// push.RemindWindows, push.RemindDaysBeforeClose), built once.
 	Remind []push.ReminderOption
@@ -108,6 +115,9 @@ func NewScheduler(store *Store, client *asynq.Client, o ScheduleOptions) *Schedu
 	}
 	if o.MaxRetry == 0 {
 		o.MaxRetry = 12
+	}
+	if o.Params != nil {
+		o.Bill = append(slices.Clip(o.Bill), push.WithParams(o.Params))
 	}
 	if o.Workers <= 0 {
 		o.Workers = 16 * runtime.GOMAXPROCS(0)

@@ -474,7 +474,7 @@ var standardLevels = []struct {
 	re   *regexp.Regexp
 }{
 	{"international", regexp.MustCompile(`国际|international`)},
-	{"national", regexp.MustCompile(`国家(标准|、|和|或|及|与|行业|技术标准)|国标|\bnational\b`)}, // 国家级 names a tier (国家级小巨人), not a standard
+	{"national", regexp.MustCompile(`国家(标准|、|和|或|及|与|行业|技术标准)|国标|\bnational(-level)? (technical |industry )?standards?\b`)}, // 国家级 names a tier (国家级小巨人), not a standard
 	{"industry", regexp.MustCompile(`行业|行标|\bindustry\b`)},
 }
 
@@ -770,7 +770,7 @@ var (
 	reRDSpend = regexp.MustCompile(`(?i)(研发|研究开发|r&d|r & d|research)[^，。,?？]{0,12}(投入|费用|经费|支出|开支|预算|资金|花|多|增|涨|spend|budget|expens|invest|cost|grew|rose|increase|went up)|(投入|经费|费用|spend|budget|invest)[^，。,?？]{0,8}(研发|r&d|research)`)
 	// reTierAsked: a certification is what the user got (or asks the reward
 	// of), not context ("客户是小巨人企业").
-	reTierAsked = regexp.MustCompile(`(?i)(小巨人|省级|专精特新|创新型|little giant|provincial|innovative)[^，。,?？]{0,6}(奖|补|钱|多少|reward|award|bonus|money)|评上|获评|评为|认定|入选|成为|新评|复核|晋级|升级为|升为|升级成|拿到了?(国家级|小巨人|专精特新|创新型|省级|称号|认定)|recogni|bec[oa]me|awarded|title|certif|名单`)
+	reTierAsked = regexp.MustCompile(`(?i)(小巨人|省级|专精特新|创新型|little giant|provincial|innovative)[^，。,?？]{0,6}(奖|补|钱|多少|reward|award|bonus|money)|评上|获评|评为|认定|入选|成为|新评|复核|晋级|升级为|升为|升级成|拿到了?(国家级|小巨人|专精特新|创新型|省级|称号|认定)|recogni|bec[oa]me|awarded|title|certif|named|designated|granted|won|名单`)
 	reLastYear  = regexp.MustCompile(`(?i)去年|上年|上一年|前一年|last year|previous year`)
 	reThisYear  = regexp.MustCompile(`(?i)今年|本年|这一年|当年|this year`)
 )
@@ -983,7 +983,7 @@ var (
 	reCountThenLevel = regexp.MustCompile(`^\s*(的)?\s*$`)
 	reLevelThenCount = regexp.MustCompile(`^(技术)?(标准)?\s*(共|各|有|)\s*$`)
 	reAsksMin        = regexp.MustCompile(`门槛|起点|起步|至少|最低|最少|达到多少|多少才|(增加|多投|投入|投|达到|突破|做到)多少(钱)?(才)?(能|可以|就能|就可以)|才能拿|才能申请|才够|才有|够得着|\b(minimum|at least|threshold|qualify for)\b`)
-	reAsksMax        = regexp.MustCompile(`最高|最多|上限|封顶|顶格|至多|\b(max|maximum|cap|capped|at most|upper limit|ceiling)\b`)
+	reAsksMax        = regexp.MustCompile(`最高|最多|上限|封顶|顶格|天花板|至多|\b(max|maximum|cap|capped|at most|upper limit|ceiling)\b`)
 	reRelative       = regexp.MustCompile(`[一二三四五六七八九十百0-9]+分之[一二三四五六七八九十0-9]+|[0-9.一二两三四五六七八九十]+倍|多一半|少一半|的一半|一半的|翻番|翻倍|翻了一番|\b(twice|double|doubled|half as much|a third|one third|a quarter|one quarter)\b`)
 	reAsksDiff       = regexp.MustCompile(`相差|差多少|差距|差几|多拿多少|少拿多少|多得多少|多多少|哪个划算|哪个多|哪种多|\b(difference|how much more|how much less|which pays more)\b`)
 	reAsksTotal      = regexp.MustCompile(`一共|合共|合计|总共|共计|总计|加总|汇总|加起来|加在一起|加一起|加到一起|合起来|一起能拿|一起拿|一起能领|两项一起|\b(in total|altogether|combined|total)\b`)

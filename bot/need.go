@@ -163,9 +163,11 @@ func (e *Engine) settleNeed(a *Answer, r reading) {
 	if (need == "amount" || need == "other") && r.quantity && len(a.Missing) == 0 && !slices.ContainsFunc(a.Calculations, func(c policies.Calculation) bool { return c.Kind != policies.KindUnstated }) {
 		// "高新技术企业奖多少": the subject is in the documents, but no
 		// sentence naming it carries a sum, nor does the quote retrieval
-		// found nearest — the amount is unstated, whatever figures the
-		// clause gives for other things.
-		if !reMoney.MatchString(knowledge.Normalize(top0(a.Citations))) && e.unfiguredSubject(r.question) {
+		// found nearest (or, for a subject of four or more characters, the
+		// nearest clause does not name it) — the amount is unstated,
+		// whatever figures the clause gives for other things.
+		if t, ok := e.unfiguredSubject(r.question); ok && (!reMoney.MatchString(knowledge.Normalize(top0(a.Citations))) ||
+			len([]rune(t)) >= 4 && !strings.Contains(e.normalizedClauses()[a.Citations[0].ID], t)) {
 			a.Answered, a.unstated = false, need
 			a.Calculations = a.Calculations[:0]
 			a.Missing, a.pending = nil, nil
@@ -423,11 +425,11 @@ func (e *Engine) computedFor(id string, a Answer) bool {
 // reMoney is a sum, rate or target count (400家) in the documents' sentences.
 var reMoney = regexp.MustCompile(`[0-9]+(?:\.[0-9]+)?\s*(?:万元|亿元|元|%|家)`)
 
-// unfiguredSubject reports whether the question names a subject of the
-// documents — a term of three or more characters that one or two clauses
-// use — only ever said in sentences with no sum, rate or count, and names
-// no such term that has one. Such a subject's amount is not in the documents.
-func (e *Engine) unfiguredSubject(q string) bool {
+// unfiguredSubject reports whether the question's subject — its longest
+// term of three or more characters that one or two clauses use, returned —
+// is only ever said in sentences with no sum, rate or count. Such a
+// subject's amount is not in the documents.
+func (e *Engine) unfiguredSubject(q string) (string, bool) {
 	e.sentenceOnce.Do(func() {
 		for _, cl := range e.corpus.Clauses() {
 			for _, s := range reSentence.Split(knowledge.Normalize(cl.Text), -1) {
@@ -437,22 +439,26 @@ func (e *Engine) unfiguredSubject(q string) bool {
 			}
 		}
 	})
-	unfigured := false
+	// The longest such term is the subject ("新认定高新技术企业": 高新技术企业,
+	// not the verb 新认定); it decides.
+	longest, unfigured, subject := 0, false, ""
 	for _, t := range knowledge.Tokens(q) {
-		if len([]rune(t)) < 3 || e.inDocumentTitle(t) {
+		n := len([]rune(t))
+		if n < 3 || n < longest || e.inDocumentTitle(t) {
 			continue
 		}
-		if n := e.clausesUsing(t); n == 0 || n > 2 {
+		if c := e.clausesUsing(t); c == 0 || c > 2 {
 			continue
 		}
-		for _, s := range e.sentences {
-			if strings.Contains(s, t) && reMoney.MatchString(s) {
-				return false
-			}
+		figured := slices.ContainsFunc(e.sentences, func(s string) bool { return strings.Contains(s, t) && reMoney.MatchString(s) })
+		switch {
+		case n > longest:
+			longest, unfigured, subject = n, !figured, t
+		case figured:
+			unfigured = false
 		}
-		unfigured = true
 	}
-	return unfigured
+	return subject, unfigured
 }
 
 // top0 is the first citation's quote ("" if none).

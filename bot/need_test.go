@@ -21,17 +21,20 @@ func TestNeedsTheDocumentsDoNotState(t *testing.T) {
 		{"补贴批下来以后钱多久到账", "deadline", "两份文件没有写资金什么时候拨付", ""},
 		{"专精特新的认定标准是啥子", "definition", "两份文件没有写认定或评选的具体标准", ""},
 		{"省级专精特新多少年要复核一次", "validity", "两份文件没有写认定资格的有效期", ""},
-		{"人才公寓租金打几折", "amount", "两份文件没有写具体金额或比例", "policy/10"},
+		{"人才公寓租金打几折", "other", "两份文件没有写问题中提到的这类主体", "policy/10"},
 		{"When is the deadline for the digital transformation subsidy?", "deadline", "The two documents do not state application dates", "policy/2"},
 		// Need cues cross a question word with its topic (word classes).
 		{"数字化补助的钱批下来以后多久能打到公司账户", "deadline", "两份文件没有写资金什么时候拨付", ""},
 		{"若干政策这份文件是几月几号印发的", "validity", "两份文件没有写印发日期", ""},
 		{"评定小巨人对研发投入有门槛吗", "definition", "两份文件没有写认定或评选的具体标准", ""},
+		// A subject the documents name only in sentences without a sum,
+		// beside a verb whose clause has one (新认定).
+		{"新认定的高新技术企业市里奖励多少钱", "amount", "两份文件没有写具体金额或比例", ""},
 		// A subject the documents name only in sentences without a sum.
 		{"政府采购给小微企业的价格扣除比例是多少", "amount", "两份文件没有写具体金额或比例", "plan/13"},
 		// Support for a cost neither document names.
-		{"厂房房租有没有补助，每平米补多少", "amount", "两份文件没有写问题中提到的这类主体", ""},
-		{"工厂的水电费能不能补贴", "eligibility", "两份文件没有写问题中提到的这类主体", ""},
+		{"厂房房租有没有补助，每平米补多少", "other", "两份文件没有写问题中提到的这类主体", ""},
+		{"工厂的担保费能不能补贴", "eligibility", "两份文件没有写问题中提到的这类主体", ""},
 		// Entities and items neither document mentions.
 		{"个体户能不能享受数字化转型补助", "other", "两份文件没有写问题中提到的这类主体", ""},
 		{"小巨人资格被撤销了，奖励要退还吗", "other", "两份文件没有写问题中提到的这类主体", ""},

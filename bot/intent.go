@@ -122,9 +122,9 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 			ms = append(ms, rel...)
 			slices.SortFunc(ms, func(a, b yuan.Mention) int { return a.Start - b.Start })
 			in.notes = append(in.notes, notes...)
-			if !unresolved {
-				in.relative = ""
-			}
+		}
+		if !unresolved {
+			in.relative = "" // every relative figure converted, or none was one ("差不多一半")
 		}
 	}
 	fig := readFigures(raw, ms)
@@ -1057,7 +1057,7 @@ func standardItems(norm string) []string {
 }
 
 // reCrossing: the figure after it is a threshold crossed, not a revenue.
-var reCrossing = regexp.MustCompile(`(突破|超过|越过|跨过|过了|破了|达到)\s*$|(?i)\b(passed|crossed|exceeded|surpassed|broke through|topped|over|above|past)\s*(the\s*)?(rmb\s*)?$`)
+var reCrossing = regexp.MustCompile(`(突破|超过|越过|跨过|过了|破了|达到|上了|上到|首次上|首次过|首次破)\s*$|(?i)\b(passed|crossed|exceeded|surpassed|broke through|topped|over|above|past)\s*(the\s*)?(rmb\s*)?$`)
 
 // dropNamedMilestones drops "首次突破5亿" from "今年营收6.2亿，首次突破5亿":
 // a milestone of policy/3 named as crossed is the rule's threshold, not a

@@ -34,7 +34,7 @@ func TestNeedsTheDocumentsDoNotState(t *testing.T) {
 		{"政府采购给小微企业的价格扣除比例是多少", "amount", "两份文件没有写具体金额或比例", "plan/13"},
 		// Support for a cost neither document names.
 		{"厂房房租有没有补助，每平米补多少", "other", "两份文件没有写问题中提到的这类主体", ""},
-		{"工厂的担保费能不能补贴", "eligibility", "两份文件没有写问题中提到的这类主体", ""},
+		{"工厂的物流费能不能补贴", "eligibility", "两份文件没有写问题中提到的这类主体", ""},
 		// Entities and items neither document mentions.
 		{"个体户能不能享受数字化转型补助", "other", "两份文件没有写问题中提到的这类主体", ""},
 		{"小巨人资格被撤销了，奖励要退还吗", "other", "两份文件没有写问题中提到的这类主体", ""},

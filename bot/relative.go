@@ -35,6 +35,11 @@ var (
 	reRelSum = regexp.MustCompile(`前(两|二|三|四|2|3|4)[^，。,；;]{0,4}?(加起来|加在一起|合计|之和|总和|一共|总共)`)
 	// reCountSubject: the relative figure is about people or items, not money.
 	reCountSubject = regexp.MustCompile(`员工|人数|人员|职工|家数|数量|个数|项目数|笔数|(?:^|[^投])人$`)
+	// reNotRelative: 多/少 of another word right before the match (差不多,
+	// 最多, 至少, 不少, 顶多, 大多), or a yes/no question about a ratio.
+	reNotRelative = regexp.MustCompile(`(差不|最|至|不|顶|大|是不|是否)$`)
+	// reAskedRatio: the ratio itself is asked ("…的三分之一吗").
+	reAskedRatio = regexp.MustCompile(`^\s*(吗|吧|么|嘛|\?|？)`)
 )
 
 // relativeFigures reads the relative figures of raw against the amounts ms
@@ -62,8 +67,9 @@ func relativeFigures(raw string, ms []yuan.Mention) (out []yuan.Mention, notes [
 	for _, f := range found {
 		start, end := f.loc[0], f.loc[1]
 		lead := raw[max(0, start-30):start]
-		if reCountSubject.MatchString(strings.TrimRight(lead, "的是比又再")) {
-			continue
+		if reCountSubject.MatchString(strings.TrimRight(lead, "的是比又再")) ||
+			reNotRelative.MatchString(lead) || reAskedRatio.MatchString(raw[end:]) {
+			continue // "差不多一半", "最多三分之一", "是不是…的三分之一吗"
 		}
 		num, den, ok := ratioOf(raw, f.loc[4:14])
 		if !ok {
@@ -75,12 +81,19 @@ func relativeFigures(raw string, ms []yuan.Mention) (out []yuan.Mention, notes [
 			refText = raw[f.loc[2]:f.loc[3]]
 		}
 		var prior []yuan.Mention
-		for _, m := range known {
-			if m.End <= start {
+		var inside *yuan.Mention // "比去年的100万多一半": the reference said inside
+		for i, m := range known {
+			switch {
+			case m.End <= start:
 				prior = append(prior, m)
+			case m.Start >= start && m.End <= end:
+				inside = &known[i]
 			}
 		}
 		ref, said, ok := referredFigure(raw, refText, prior)
+		if inside != nil {
+			ref, said, ok, start = inside.Yuan, yuan.Format(inside.Yuan), true, inside.End
+		}
 		if !ok {
 			unresolved = true
 			continue
@@ -131,11 +144,14 @@ func referredFigure(raw, refText string, prior []yuan.Mention) (int64, string, b
 	name := strings.Trim(strings.TrimSpace(refText), "的这个那个")
 	if r := []rune(name); len(r) >= 2 {
 		for i := len(prior) - 1; i >= 0; i-- {
-			lead := raw[max(0, prior[i].Start-12):prior[i].Start]
+			lead := raw[segmentAround(raw, prior[i])[0]:prior[i].Start]
 			if strings.Contains(lead, name) || strings.Contains(lead, string(r[:2])) {
 				return prior[i].Yuan, yuan.Format(prior[i].Yuan), true
 			}
 		}
+		// The reference is named and no figure carries the name: the one
+		// figure before is the subject ("今年600万，比去年多一半"), not it.
+		return 0, "", false
 	}
 	if len(prior) == 1 {
 		return prior[0].Yuan, yuan.Format(prior[0].Yuan), true

@@ -122,11 +122,17 @@ func readFigures(raw string, ms []yuan.Mention) figures {
 // 软件340万）", "5 million, of which 3 million hardware".
 var reParts = regexp.MustCompile(`其中|包括|包含|(?i)\bof which\b|\bincluding\b`)
 
+// rePartsEnd ends a list of parts: what follows is another item.
+var rePartsEnd = regexp.MustCompile(`另外|还有|另|又|(?i)\b(also|plus)\b`)
+
 // withoutParts drops the figures that break down the one before them: after
 // 其中 (or 包括, of which) up to the end of the aside or sentence, when they
 // add up to no more than it. Parts are not further amounts.
 func withoutParts(raw string, ms []yuan.Mention) []yuan.Mention {
 	for i := 0; i+1 < len(ms); i++ {
+		if ms[i].End > ms[i+1].Start {
+			continue // overlapping figures (a relative one around its reference)
+		}
 		gap := raw[ms[i].End:ms[i+1].Start]
 		loc := reParts.FindStringIndex(gap)
 		if loc == nil || strings.ContainsAny(gap[:loc[0]], "。；;!?！？") {
@@ -135,6 +141,9 @@ func withoutParts(raw string, ms []yuan.Mention) []yuan.Mention {
 		end := len(raw)
 		if k := strings.IndexAny(raw[ms[i].End+loc[1]:], "）)。；;!?！？"); k >= 0 {
 			end = ms[i].End + loc[1] + k
+		}
+		if k := rePartsEnd.FindStringIndex(raw[ms[i].End+loc[1] : end]); k != nil {
+			end = ms[i].End + loc[1] + k[0] // "另外软件投入400万" is no part
 		}
 		j, sum := i+1, int64(0)
 		for j < len(ms) && ms[j].Start < end {
@@ -151,7 +160,7 @@ func withoutParts(raw string, ms []yuan.Mention) []yuan.Mention {
 // reActual marks a figure as what was actually spent or paid; rePlanned one
 // as what was planned, contracted or quoted.
 var (
-	reActual  = regexp.MustCompile(`实际|实付|(?i)\bactual(ly)?\b`)
+	reActual  = regexp.MustCompile(`实际[^上]|实际$|实付|(?i)\bactual(ly)?\b`)
 	rePlanned = regexp.MustCompile(`(合同价|合同金额|合同额|预算|计划投资|计划投入|计划|原定|报价|签约|(?i:contract( value| price)?|budget(ed)?|planned|quoted?))[^0-9，。,;；]{0,6}$`)
 )
 
@@ -530,7 +539,7 @@ var (
 	rePercent = regexp.MustCompile(`([0-9]{1,2}(?:\.[0-9]{1,4})?)\s*[%％]`)
 	// reLPRRate / reActualRate: what the words just before a rate say it is.
 	reLPRRate    = regexp.MustCompile(`(?i)(lpr|报价利率|基准)[^0-9]{0,12}$`)
-	reActualRate = regexp.MustCompile(`(?i)(实际|合同|年利率|利率|执行|贷款利率|\bat|\brate|\bpay(ing|s)?|\bpaid|\bcharged)[^0-9]{0,12}$`)
+	reActualRate = regexp.MustCompile(`(?i)(实际|合同|年利率|利率|执行|贷款利率|\bat|\brate|\bpay(ing|s)?\b|\bpaid\b|\bcharged\b)[^0-9]{0,12}$`)
 	// reLPRAfter: the rate is named after it ("3.45%的LPR").
 	reLPRAfter = regexp.MustCompile(`(?i)^\s*(的)?\s*(同期)?\s*(lpr|贷款市场报价利率|报价利率)`)
 	// rePrincipal: the figure is the loan itself.

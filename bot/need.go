@@ -93,6 +93,9 @@ func askedNeeds(q string) []knowledge.Need {
 	})
 }
 
+// reRecognition: the question is about a title being recognised.
+var reRecognition = regexp.MustCompile(`被认定为|认定为|被评为|评为|获评|评上|入选`)
+
 // reWhichOnes asks which ones (哪几个阶段, 哪些企业).
 var reWhichOnes = regexp.MustCompile(`哪几|哪些|(?i)\bwhich (ones|stages|kinds|types)\b`)
 
@@ -160,7 +163,10 @@ func (e *Engine) settleNeed(a *Answer, r reading) {
 		return
 	}
 	need := r.need().ID
-	if (need == "amount" || need == "other") && r.quantity && len(a.Missing) == 0 && !slices.ContainsFunc(a.Calculations, func(c policies.Calculation) bool { return c.Kind != policies.KindUnstated }) {
+	// A title recognised ("被认定为智能工厂"), with no figure of the user's,
+	// asks what the title brings, not the investment rule its words name.
+	titleOnly := len(a.Reading) == 0 && reRecognition.MatchString(r.question)
+	if (need == "amount" || need == "other") && r.quantity && (len(a.Missing) == 0 || titleOnly) && !slices.ContainsFunc(a.Calculations, func(c policies.Calculation) bool { return c.Kind != policies.KindUnstated }) {
 		// "高新技术企业奖多少": the subject is in the documents, but no
 		// sentence naming it carries a sum, nor does the quote retrieval
 		// found nearest (or, for a subject of four or more characters, the

@@ -32,6 +32,10 @@ func TestNeedsTheDocumentsDoNotState(t *testing.T) {
 		{"新认定的高新技术企业市里奖励多少钱", "amount", "两份文件没有写具体金额或比例", ""},
 		// A subject the documents name only in sentences without a sum.
 		{"政府采购给小微企业的价格扣除比例是多少", "amount", "两份文件没有写具体金额或比例", "plan/13"},
+		// Today's counts (the documents give 2025 targets only); a title
+		// recognised, with no figure, is not the investment rule's.
+		{"截止目前成都有多少家省级专精特新企业", "other", "两份文件没有写问题中提到的这类主体", ""},
+		{"被评为市级数字化车间有没有奖励，奖多少", "amount", "两份文件没有写具体金额或比例", ""},
 		// Support for a cost neither document names.
 		{"厂房房租有没有补助，每平米补多少", "other", "两份文件没有写问题中提到的这类主体", ""},
 		{"工厂的物流费能不能补贴", "eligibility", "两份文件没有写问题中提到的这类主体", ""},

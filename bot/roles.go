@@ -85,6 +85,7 @@ func readFigures(raw string, ms []yuan.Mention) figures {
 		}
 		f.ms = append(f.ms, m)
 	}
+	f.ms = withoutCorrected(raw, f.ms)
 	f.ms = withoutParts(raw, f.ms)
 	f.ms = withoutPlanned(raw, f.ms)
 	f.ms = withoutRestated(raw, f.ms)
@@ -116,6 +117,22 @@ func readFigures(raw string, ms []yuan.Mention) figures {
 		}
 	}
 	return f
+}
+
+// reCorrection: the user takes back what came just before ("1亿……不对，
+// 是1000万", "1 billion... sorry, I mean 100 million").
+var reCorrection = regexp.MustCompile(`说错了|写错了|打错了|更正|纠正|不对不对|不对[,，]?\s*是|(?i)\bsorry\b|\bi mean\b|\bi meant\b|\bcorrection\b`)
+
+// withoutCorrected drops a figure the user corrects with the next one.
+func withoutCorrected(raw string, ms []yuan.Mention) []yuan.Mention {
+	var out []yuan.Mention
+	for i, m := range ms {
+		if i+1 < len(ms) && m.End <= ms[i+1].Start && reCorrection.MatchString(raw[m.End:ms[i+1].Start]) {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 // reParts introduces the parts of the figure before it: "860万（其中硬件520万，

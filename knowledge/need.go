@@ -176,7 +176,7 @@ func NeedCueParts(id string) [][]string {
 var reSentenceEnd = regexp.MustCompile(`[^。!?;:\n]*[。!?;:\n]?`)
 
 // reAskWord marks a sentence that asks something.
-var reAskWord = regexp.MustCompile(`\?|吗|么|呢|多少|好多|几|什么|啥|哪|怎么|怎样|如何|咋|是否|能否|可否|有没有|能不能|可不可以|是不是|算不算|行不行|(?i)\b(how|what|when|which|who|whom|where|whether|can|could|is|are|does|do|will|should)\b`)
+var reAskWord = regexp.MustCompile(`\?|吗|么|呢|多少|好多|(^|[^好])几|什么|啥|哪|怎么|怎样|如何|咋|是否|能否|可否|有没有|能不能|可不可以|是不是|算不算|行不行|(?i)\b(how|what|when|which|who|whom|where|whether|can|could|is|are|does|do|will|should)\b`)
 
 // reAsideNeed is a bracketed aside of a normalised question.
 var reAsideNeed = regexp.MustCompile(`\([^()]*\)`)

@@ -427,6 +427,9 @@ func yearsApart(raw string, ms []yuan.Mention) bool {
 // reSeveralFirms: the question speaks of more than one enterprise.
 var reSeveralFirms = regexp.MustCompile(`([两二三四五六七八九十2-9]|几)\s*(家|个企业)|分别|各自|每家|(?i)\b(two|three|several) (companies|firms|enterprises)\b`)
 
+// reAllOfThem: a part says all the enterprises counted before did it.
+var reAllOfThem = regexp.MustCompile(`都|均|全部|全都|各自|(?i)\ball (of them|three|two|four|five)\b`)
+
 // reSeveralProjects: the question speaks of more than one project.
 var reSeveralProjects = regexp.MustCompile(`([两二三四五六七八九十2-9]|几)\s*个?(产业化)?项目|分别|各自|每个项目|(?i)\b(two|three|several) projects\b`)
 
@@ -510,19 +513,27 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 	case "little_giant", "provincial_sme":
 		// "省级的通过复核，另外新评上了小巨人": 复核 belongs to the part of
 		// the question that names the tier.
-		n := 1
+		n, before := 1, 0 // before: enterprises counted in an earlier part
 		for _, seg := range reSegment.Split(norm, -1) {
 			if tierWord[rule].MatchString(seg) && reReview.MatchString(seg) {
 				in["kind"] = "review"
 			}
 			// "新认定省级专精特新2家", "4家省级", "two of our companies":
 			// one award per enterprise recognised.
-			if tierWord[rule].MatchString(seg) {
-				for _, c := range yuan.Counts(seg) {
-					if isEnterpriseUnit(c.Unit) {
-						n = c.N
-					}
+			counted := false
+			for _, c := range yuan.Counts(seg) {
+				if !isEnterpriseUnit(c.Unit) {
+					continue
 				}
+				if tierWord[rule].MatchString(seg) {
+					n, counted = c.N, true
+				} else {
+					before = c.N
+				}
+			}
+			// "有3家子公司，…都新认定成了省级": all of those counted before.
+			if tierWord[rule].MatchString(seg) && !counted && before > 1 && reAllOfThem.MatchString(seg) {
+				n = before
 			}
 		}
 		calls := []ruleCall{{name: rule, inputs: in}}

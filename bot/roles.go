@@ -33,7 +33,7 @@ var (
 	// the company.
 	reContextFigure = regexp.MustCompile(`(利润|净利|毛利|利税|纳税|缴税|税费|税收|工资|薪酬|总资产|资产|负债|注册资本|实缴资本|市值|估值|(?i:net profit|profit|net income|tax(es)? paid|tax|assets|salar(y|ies)|payroll|valuation|registered capital))[^0-9，。,;；]{0,6}$`)
 	// reGuessAsked: the yes/no question comes before the figure ("奖励是不是100万").
-	reGuessAsked = regexp.MustCompile(`(是不是|是否是|会不会是|难道是|真的是|确定是|真能拿|能不能拿到?|能否拿到?|有没有)(奖|补|给|拿|领|贴|补贴|奖励)?(了|到)?\s*$|(?i)\b(is it really|is it actually|could it be)\s*$`)
+	reGuessAsked = regexp.MustCompile(`(是不是|是否是|是否|会不会是|难道是|真的是|确定是|真能拿|能不能拿到?|能否拿到?|有没有)(能|可以|会|就)?(奖|补|给|拿|领|贴|补贴|奖励)?(了|到)?\s*$|(?i)\b(is it really|is it actually|could it be)\s*$`)
 	// reDerived: the figure is the user's own arithmetic on a rate or a
 	// multiple ("按5%是50万", "10%算下来就是86万", "×5%=50万") — a result to
 	// check, never an input.

@@ -94,7 +94,7 @@ func inputCue(rule, input string) *regexp.Regexp {
 var matchNothing = regexp.MustCompile(`$^`)
 
 var (
-	reAsksMoney = regexp.MustCompile(`多少|几多|能拿|能领|能补|能得|可得|可以拿|可以领|给多少|奖励|补贴|补助|资助|贴息|奖金|钱|金额|额度|最高|上限|怎么算|\b(how much|amount|rewards?|subsid\w*|grants?|bonus\w*|money|awards?|funding|gets?|give|gives|given|receive|offers?|entitled|eligible|worth)\b`)
+	reAsksMoney = regexp.MustCompile(`多少|几多|几万|几十万|奖几|补几|能拿|能领|能补|能得|可得|可以拿|可以领|给多少|奖励|补贴|补助|资助|贴息|奖金|钱|金额|额度|最高|上限|怎么算|\b(how much|amount|rewards?|subsid\w*|grants?|bonus\w*|money|awards?|funding|gets?|give|gives|given|receive|offers?|entitled|eligible|worth)\b`)
 	// "培育多少家" asks a count, not money.
 	reCountAsk = regexp.MustCompile(`多少(家|个|人|项|条|年|天|次|户|名|所)|how many`)
 	reFollowUp = regexp.MustCompile(`^(那|那么|如果|要是|假如|假设|若|还有|另外|换成|改成|what about|and if|if )|呢[?？]?$`)
@@ -206,7 +206,10 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 			return false
 		}
 		latest := latestYear(norm)
-		for _, seg := range reSegment.Split(norm, -1) {
+		// An aside belongs to the words it follows ("省级专精特新（老企业，
+		// 不是今年新认定）"): its commas do not split it off.
+		joined := reAsideNorm.ReplaceAllStringFunc(norm, func(a string) string { return strings.NewReplacer(",", " ", "，", " ").Replace(a) })
+		for _, seg := range reSegment.Split(joined, -1) {
 			if re.MatchString(seg) && (rePastTier.MatchString(seg) || latest > 0 && latestYear(seg) > 0 && latestYear(seg) < latest) {
 				return true // "2022年认定为省级" beside 2024's figures
 			}
@@ -452,7 +455,7 @@ var reHistoryYear = regexp.MustCompile(`(?i)前年|去年|上年|往年|以前|�
 // reAsideNorm is a bracketed aside of a normalised question.
 var reAsideNorm = regexp.MustCompile(`\([^()]*\)`)
 
-var rePastTier = regexp.MustCompile(`去年|前年|以前|之前|原来|已经是|早就是|last year|already`)
+var rePastTier = regexp.MustCompile(`去年|前年|以前|之前|原来|已经是|早就是|早已|老企业|不是[^,，。]{0,4}新(认定|评|获)|并非新|last year|already|not new`)
 
 var (
 	reSegment = regexp.MustCompile(`[，。,;；！？!?、]|另外|还有|并且|而且|同时|\band\b`)

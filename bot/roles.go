@@ -561,7 +561,7 @@ var (
 	reLPRAfter = regexp.MustCompile(`(?i)^\s*(的)?\s*(同期)?\s*(lpr|贷款市场报价利率|报价利率)`)
 	// rePrincipal: the figure is the loan itself.
 	rePrincipal      = regexp.MustCompile(`(?i)(借|贷款|贷了|放款|借款|本金|融资|壮大贷|borrow|loan)[^0-9，。,]{0,8}$`)
-	rePrincipalAfter = regexp.MustCompile(`(?i)^\s*(yuan|rmb)?\s*(的)?\s*(壮大贷|zhuang ?da( ?dai)?)?\s*(loan|贷款|借款)`)
+	rePrincipalAfter = regexp.MustCompile(`(?i)^\s*(yuan|rmb)?\s*(的)?\s*['‘’"“”]?\s*(壮大贷|zhuang ?da( ?dai)?)?\s*['‘’"“”]?\s*(\([^)]*\)|（[^）]*）)?\s*(loan|贷款|借款)`)
 	reHalfYear       = regexp.MustCompile(`半年|6个月|六个月|(?i)half a year|six months|6 months`)
 	reMonths         = regexp.MustCompile(`([0-9]{1,2}|[一二两三四五六七八九十]{1,3})个月`)
 )
@@ -599,7 +599,7 @@ func interestFromRates(raw, norm string, ms []yuan.Mention, in map[string]string
 		case cueBefore(raw, ms, i, inputCue("zhuangda_loan", "interest_paid_yuan")):
 			paid = m.Yuan
 		case (rePrincipal.MatchString(knowledge.Normalize(raw[max(0, m.Start-30):m.Start])) ||
-			rePrincipalAfter.MatchString(knowledge.Normalize(raw[m.End:min(len(raw), m.End+30)]))) && m.Yuan > principal.Yuan:
+			rePrincipalAfter.MatchString(knowledge.Normalize(raw[m.End:min(len(raw), m.End+48)]))) && m.Yuan > principal.Yuan:
 			principal = m
 		}
 	}

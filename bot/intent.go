@@ -190,6 +190,10 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 	if !reTierAsked.MatchString(norm) && slices.ContainsFunc(names, func(n string) bool { return !tierRules[n] }) {
 		names = slices.DeleteFunc(names, func(n string) bool { return tierRules[n] })
 	}
+	// "被评为省级智能工厂": 省级 of another title is not the SME tier.
+	if slices.Contains(names, "provincial_sme") && reProvincialOther.MatchString(norm) && !reProvincialSME.MatchString(norm) {
+		names = slices.DeleteFunc(names, func(n string) bool { return n == "provincial_sme" })
+	}
 	// "公司（省级专精特新）…": a tier named only in a bracketed aside is
 	// what the company is, not a reward asked for.
 	if bare := reAsideNorm.ReplaceAllString(norm, " "); bare != norm {
@@ -451,6 +455,13 @@ func latestYear(s string) int {
 
 // reHistoryYear marks a revenue figure as an earlier year's.
 var reHistoryYear = regexp.MustCompile(`(?i)前年|去年|上年|往年|以前|之前|大前年|[0-9]{4}\s*年|last year|years? ago|in 20[0-9]{2}`)
+
+// reProvincialOther: 省级 of a title other than the SME tier; reProvincialSME
+// the tier itself.
+var (
+	reProvincialOther = regexp.MustCompile(`省级(智能|数字化|工程|技术|企业技术|重点|绿色|示范|孵化|众创|实验室|研究|工业设计|服务型)`)
+	reProvincialSME   = regexp.MustCompile(`省级(的)?(专精特新|中小企业|优质)|省专精特新|(?i)provincial (srdi|specialized|specialised|sme)`)
+)
 
 // reAsideNorm is a bracketed aside of a normalised question.
 var reAsideNorm = regexp.MustCompile(`\([^()]*\)`)
@@ -784,7 +795,7 @@ var (
 	reRDSpend = regexp.MustCompile(`(?i)(研发|研究开发|r&d|r & d|research)[^，。,?？]{0,12}(投入|费用|经费|支出|开支|预算|资金|花|多|增|涨|spend|budget|expens|invest|cost|grew|rose|increase|went up)|(投入|经费|费用|spend|budget|invest)[^，。,?？]{0,8}(研发|r&d|research)`)
 	// reTierAsked: a certification is what the user got (or asks the reward
 	// of), not context ("客户是小巨人企业").
-	reTierAsked = regexp.MustCompile(`(?i)(小巨人|省级|专精特新|创新型|little giant|provincial|innovative)[^，。,?？]{0,6}(奖|补|钱|多少|reward|award|bonus|money)|评上|获评|评为|认定|入选|成为|新评|复核|晋级|升级为|升为|升级成|拿到了?(国家级|小巨人|专精特新|创新型|省级|称号|认定)|recogni|bec[oa]me|awarded|title|certif|named|designated|granted|won|名单`)
+	reTierAsked = regexp.MustCompile(`(?i)(小巨人|省级|专精特新|创新型|little giant|provincial|innovative)[^，。,?？]{0,6}(奖|补|钱|多少|reward|award|bonus|money)|评上|获评|评为|认定|入选|成为|新评|新晋|复核|晋级|升级为|升为|升级成|拿到了?(国家级|小巨人|专精特新|创新型|省级|称号|认定)|recogni|bec[oa]me|awarded|title|certif|named|designated|granted|won|名单`)
 	reLastYear  = regexp.MustCompile(`(?i)去年|上年|上一年|前一年|last year|previous year`)
 	reThisYear  = regexp.MustCompile(`(?i)今年|本年|这一年|当年|this year`)
 )

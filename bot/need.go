@@ -482,6 +482,9 @@ var reSentence = regexp.MustCompile(`[。；;]`)
 // before it (the thing supported: "房租补贴", "担保费能不能补贴").
 var reSupportWord = regexp.MustCompile(`(\p{Han}{2,10})(补贴|补助|奖励|资助|贴息|减免|免除|免吗|奖|补)`)
 
+// reSupportOf is a support word followed by the cost it covers.
+var reSupportOf = regexp.MustCompile(`(减免|免除|补贴|补助)(\p{Han}{1,5}[费租价])`)
+
 // reSupportTail are words between the thing and the support word.
 var reSupportTail = regexp.MustCompile(`(的|有没有|有无|没有|有|能不能|可不可以|能否|可否|能|可以|会|给|再|另外|还|也|都|是)+$`)
 
@@ -494,6 +497,13 @@ var reNotAThing = regexp.MustCompile(`^(这|那|我|你|他|它|每|一|几|多|
 // 补贴") and its last two characters occur in no clause.
 func (e *Engine) absentSupportSubject(q string) bool {
 	norm := knowledge.Normalize(q)
+	// "减免社保费", "补贴物流费": the cost named after the support word.
+	for _, m := range reSupportOf.FindAllStringSubmatch(norm, -1) {
+		thing := []rune(m[2])
+		if head := string(thing[len(thing)-2:]); !reNotAThing.MatchString(head) && e.clausesUsing(head) == 0 {
+			return true
+		}
+	}
 	for _, m := range reSupportWord.FindAllStringSubmatch(norm, -1) {
 		thing := []rune(reSupportTail.ReplaceAllString(m[1], ""))
 		if len(thing) < 2 || !strings.ContainsRune("费租价", thing[len(thing)-1]) {

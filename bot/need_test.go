@@ -36,6 +36,11 @@ func TestNeedsTheDocumentsDoNotState(t *testing.T) {
 		// recognised, with no figure, is not the investment rule's.
 		{"截止目前成都有多少家省级专精特新企业", "other", "两份文件没有写问题中提到的这类主体", ""},
 		{"被评为市级数字化车间有没有奖励，奖多少", "amount", "两份文件没有写具体金额或比例", ""},
+		// 省级 of another title is not the SME tier.
+		{"被评为省级数字化车间有奖励吗，奖多少", "amount", "两份文件没有写具体金额或比例", ""},
+		// Support for a cost neither document names, before or after the
+		// support word.
+		{"专精特新企业能不能减免物流费", "eligibility", "两份文件没有写问题中提到的这类主体", ""},
 		// Support for a cost neither document names.
 		{"厂房房租有没有补助，每平米补多少", "other", "两份文件没有写问题中提到的这类主体", ""},
 		{"工厂的物流费能不能补贴", "eligibility", "两份文件没有写问题中提到的这类主体", ""},

@@ -121,7 +121,7 @@ func readFigures(raw string, ms []yuan.Mention) figures {
 
 // reCorrection: the user takes back what came just before ("1亿……不对，
 // 是1000万", "1 billion... sorry, I mean 100 million").
-var reCorrection = regexp.MustCompile(`说错了|写错了|打错了|更正|纠正|不对不对|不对[,，]?\s*是|(?i)\bsorry\b|\bi mean\b|\bi meant\b|\bcorrection\b`)
+var reCorrection = regexp.MustCompile(`说错了|写错了|打错了|更正|纠正|不对不对|不对[,，]?\s*是|就算|就按|(?i)\blet's say\b|(?i)\bsorry\b|\bi mean\b|\bi meant\b|\bcorrection\b`)
 
 // withoutCorrected drops a figure the user corrects with the next one.
 func withoutCorrected(raw string, ms []yuan.Mention) []yuan.Mention {
@@ -557,6 +557,8 @@ var (
 	// reLPRRate / reActualRate: what the words just before a rate say it is.
 	reLPRRate    = regexp.MustCompile(`(?i)(lpr|报价利率|基准)[^0-9]{0,12}$`)
 	reActualRate = regexp.MustCompile(`(?i)(实际|合同|年利率|利率|执行|贷款利率|\bat|\brate|\bpay(ing|s)?\b|\bpaid\b|\bcharged\b)[^0-9]{0,12}$`)
+	// reInterestFigure: a figure said as the year's interest, not at the LPR.
+	reInterestFigure = regexp.MustCompile(`(?i)(利息|付息|interest)[^0-9lL]{0,4}$`)
 	// reLPRAfter: the rate is named after it ("3.45%的LPR").
 	reLPRAfter = regexp.MustCompile(`(?i)^\s*(的)?\s*(同期)?\s*(lpr|贷款市场报价利率|报价利率)`)
 	// rePrincipal: the figure is the loan itself.
@@ -597,6 +599,10 @@ func interestFromRates(raw, norm string, ms []yuan.Mention, in map[string]string
 	for i, m := range ms {
 		switch {
 		case cueBefore(raw, ms, i, inputCue("zhuangda_loan", "interest_paid_yuan")):
+			paid = m.Yuan
+		case paid < 0 && reInterestFigure.MatchString(knowledge.Normalize(raw[segmentAround(raw, m)[0]:m.Start])):
+			// "全年利息40万（LPR 3.45%）": with the LPR given as a rate, the
+			// interest said is what was paid.
 			paid = m.Yuan
 		case (rePrincipal.MatchString(knowledge.Normalize(raw[max(0, m.Start-30):m.Start])) ||
 			rePrincipalAfter.MatchString(knowledge.Normalize(raw[m.End:min(len(raw), m.End+48)]))) && m.Yuan > principal.Yuan:

@@ -196,7 +196,7 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 	}
 	// "公司（省级专精特新）…": a tier named only in a bracketed aside is
 	// what the company is, not a reward asked for.
-	if bare := reAsideNorm.ReplaceAllString(norm, " "); bare != norm {
+	if bare := knowledge.BlankAsides(norm); bare != norm {
 		names = slices.DeleteFunc(names, func(n string) bool {
 			re, ok := tierWord[n]
 			return ok && len(names) > 1 && !re.MatchString(bare)
@@ -212,8 +212,7 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 		latest := latestYear(norm)
 		// An aside belongs to the words it follows ("省级专精特新（老企业，
 		// 不是今年新认定）"): its commas do not split it off.
-		joined := reAsideNorm.ReplaceAllStringFunc(norm, func(a string) string { return strings.NewReplacer(",", " ", "，", " ").Replace(a) })
-		for _, seg := range reSegment.Split(joined, -1) {
+		for _, seg := range reSegment.Split(knowledge.JoinAsides(norm), -1) {
 			if re.MatchString(seg) && (rePastTier.MatchString(seg) || latest > 0 && latestYear(seg) > 0 && latestYear(seg) < latest) {
 				return true // "2022年认定为省级" beside 2024's figures
 			}
@@ -462,9 +461,6 @@ var (
 	reProvincialOther = regexp.MustCompile(`省级(智能|数字化|工程|技术|企业技术|重点|绿色|示范|孵化|众创|实验室|研究|工业设计|服务型)`)
 	reProvincialSME   = regexp.MustCompile(`省级(的)?(专精特新|中小企业|优质)|省专精特新|(?i)provincial (srdi|specialized|specialised|sme)`)
 )
-
-// reAsideNorm is a bracketed aside of a normalised question.
-var reAsideNorm = regexp.MustCompile(`\([^()]*\)`)
 
 var rePastTier = regexp.MustCompile(`去年|前年|以前|之前|原来|已经是|早就是|早已|老企业|不是[^,，。]{0,4}新(认定|评|获)|并非新|last year|already|not new`)
 

@@ -178,9 +178,6 @@ var reSentenceEnd = regexp.MustCompile(`[^。!?;:\n]*[。!?;:\n]?`)
 // reAskWord marks a sentence that asks something.
 var reAskWord = regexp.MustCompile(`\?|吗|么|呢|多少|好多|(^|[^好])几|什么|啥|哪|怎么|怎样|如何|咋|是否|能否|可否|有没有|能不能|可不可以|是不是|算不算|行不行|(?i)\b(how|what|when|which|who|whom|where|whether|can|could|is|are|does|do|will|should)\b`)
 
-// reAsideNeed is a bracketed aside of a normalised question.
-var reAsideNeed = regexp.MustCompile(`\([^()]*\)`)
-
 // AskedPart is the part of a question that asks: its sentences with a
 // question mark or word, without bracketed asides — so that a statement
 // around it ("都在政策有效期内：…", "2022年认定为省级。…能拿多少？") does not
@@ -188,7 +185,7 @@ var reAsideNeed = regexp.MustCompile(`\([^()]*\)`)
 // when every sentence asks, or none does.
 func AskedPart(question string) string {
 	norm := Normalize(question)
-	bare := reAsideNeed.ReplaceAllString(norm, " ")
+	bare := BlankAsides(norm)
 	var asked []string
 	n := 0
 	for _, s := range reSentenceEnd.FindAllString(bare, -1) {

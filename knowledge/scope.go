@@ -132,7 +132,7 @@ func judgeScope(norm, padded string, found []*compiledConcept, evidence float64)
 		}
 	}
 	// An aside in brackets ("（都有发票和合同）") is never what is asked.
-	if t := offTopic(reAside.ReplaceAllString(norm, " "), padded); t >= 0 {
+	if t := offTopic(BlankAsides(norm), padded); t >= 0 {
 		return scopeVerdict{kind: ScopeOffTopic, reason: "问题涉及" + offTopics[t].label + "，不在两份政策文件的范围内，可咨询相关主管部门或拨打12345热线"}
 	}
 	for _, c := range found {
@@ -195,8 +195,20 @@ var offTopicUnless = func() *phraseIndex {
 	return p
 }()
 
-// reAside is a bracketed aside of a normalised question.
+// reAside is a bracketed aside of a normalised question (Normalize makes
+// full-width brackets half-width).
 var reAside = regexp.MustCompile(`\([^()]*\)`)
+
+// BlankAsides replaces the bracketed asides of a normalised question with
+// a space: an aside ("（都有发票和合同）") is never what is asked.
+func BlankAsides(norm string) string { return reAside.ReplaceAllString(norm, " ") }
+
+// JoinAsides keeps the asides of a normalised question but blanks the
+// commas inside them, so that splitting at commas leaves each aside with
+// the words it follows ("省级专精特新（老企业，不是今年新认定）").
+func JoinAsides(norm string) string {
+	return reAside.ReplaceAllStringFunc(norm, func(a string) string { return strings.NewReplacer(",", " ", "，", " ").Replace(a) })
+}
 
 // offTopic returns the first offTopics entry the question triggers and no
 // unless phrase of it cancels, or -1.

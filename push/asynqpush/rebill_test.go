@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/cdsme/policybot/policies"
 	"github.com/cdsme/policybot/push"
@@ -163,17 +164,8 @@ func TestRebillParamsCalendarIsNotAParameter(t *testing.T) {
 // however often the day is run, and delivered by the worker with that
 // text; an enterprise the value does not concern gets nothing.
 func TestRebillParamsDatedValue(t *testing.T) {
-	rdb := realRedis(t)
+	rdb, s, p := giantAndOther(t)
 	ctx := context.Background()
-	s := NewStore(rdb)
-	p := designProfile(t)
-	p.ChatID = 42
-	other := push.Profile{ID: "NOGIANT", ChatID: 43, Tiers: []push.Tier{{Tier: push.TierProvincial, Recognized: "2026-03-01", Kind: push.KindNew}}}
-	for _, x := range []push.Profile{p, other} {
-		if err := s.Save(ctx, x); err != nil {
-			t.Fatal(err)
-		}
-	}
 	day := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
 	stubParamChange(t, "little_giant_award", day)
 	paramBills = func(p push.Profile, day time.Time, opts []push.BillOption) (old, new push.Bill) {
@@ -243,6 +235,24 @@ func TestRebillParamsDatedValue(t *testing.T) {
 	}
 }
 
+// giantAndOther stores the design profile (a 小巨人 of 2026-07-01, chat 42)
+// and an enterprise a 小巨人 value does not concern (NOGIANT, chat 43), both
+// subscribed, on the real Redis.
+func giantAndOther(t *testing.T) (*redis.Client, *Store, push.Profile) {
+	t.Helper()
+	rdb := realRedis(t)
+	s := NewStore(rdb)
+	p := designProfile(t)
+	p.ChatID = 42
+	other := push.Profile{ID: "NOGIANT", ChatID: 43, Tiers: []push.Tier{{Tier: push.TierProvincial, Recognized: "2026-03-01", Kind: push.KindNew}}}
+	for _, x := range []push.Profile{p, other} {
+		if err := s.Save(context.Background(), x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return rdb, s, p
+}
+
 // changeHashText is changeHash of a change whose text is text.
 func changeHashText(text string) string { return changeHash(push.Change{Text: text}) }
 
@@ -265,17 +275,8 @@ func TestRebillParamsRealDatedValue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rdb := realRedis(t)
+	rdb, s, _ := giantAndOther(t)
 	ctx := context.Background()
-	s := NewStore(rdb)
-	p := designProfile(t)
-	p.ChatID = 42
-	other := push.Profile{ID: "NOGIANT", ChatID: 43, Tiers: []push.Tier{{Tier: push.TierProvincial, Recognized: "2026-03-01", Kind: push.KindNew}}}
-	for _, x := range []push.Profile{p, other} {
-		if err := s.Save(ctx, x); err != nil {
-			t.Fatal(err)
-		}
-	}
 	day := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
 	now := time.Date(2027, 1, 1, 7, 30, 0, 0, china)
 	sch := NewScheduler(s, asynq.NewClientFromRedisClient(rdb), ScheduleOptions{Now: func() time.Time { return now }, Params: ps})

@@ -1006,7 +1006,7 @@ var (
 	reAsksMin        = regexp.MustCompile(`门槛|起点|起步|至少|最低|最少|达到多少|多少才|(增加|多投|投入|投|达到|突破|做到)多少(钱)?(才)?(能|可以|就能|就可以)|才能拿|才能申请|才够|才有|够得着|\b(minimum|at least|threshold|qualify for)\b`)
 	reAsksMax        = regexp.MustCompile(`最高|最多|上限|封顶|顶格|天花板|至多|\b(max|maximum|cap|capped|at most|upper limit|ceiling)\b`)
 	reRelative       = regexp.MustCompile(`[一二三四五六七八九十百0-9]+分之[一二三四五六七八九十0-9]+|[0-9.一二两三四五六七八九十]+倍|多一半|少一半|的一半|一半的|翻番|翻倍|翻了一番|\b(twice|double|doubled|half as much|a third|one third|a quarter|one quarter)\b`)
-	reAsksDiff       = regexp.MustCompile(`相差|差多少|差距|差几|多拿多少|少拿多少|多得多少|多多少|哪个划算|哪个多|哪种多|\b(difference|how much more|how much less|which pays more)\b`)
+	reAsksDiff       = regexp.MustCompile(`相差|差多少|差距|差几|多拿多少|少拿多少|多得多少|(?:^|[^最至顶])多多少|哪个划算|哪个多|哪种多|\b(difference|how much more|how much less|which pays more)\b`)
 	reAsksTotal      = regexp.MustCompile(`一共|合共|合计|总共|共计|总计|加总|汇总|加起来|加在一起|加一起|加到一起|合起来|一起能拿|一起拿|一起能领|两项一起|\b(in total|altogether|combined|total)\b`)
 	// reAnaphora: the question points back at the last one ("这个", "它").
 	reAnaphora = regexp.MustCompile(`这个|那个|这项|那项|该项|它|上面|刚才|同样|也是|\b(it|that|this one|same)\b`)

@@ -236,7 +236,9 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 		calcs = policies.SameMatter(calcs)
 	}
 	a.Calculations = append(a.Calculations, calcs...)
-	if d, ok := difference(a.Calculations, in); ok {
+	if l, ok := larger(a.Calculations, in); ok {
+		a.Calculations = append(a.Calculations, l)
+	} else if d, ok := difference(a.Calculations, in); ok {
 		a.Calculations = append(a.Calculations, d)
 	} else if t, ok := total(a.Calculations, in); ok {
 		a.Calculations = append(a.Calculations, t)

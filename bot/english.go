@@ -40,6 +40,7 @@ var notesEN = mustPhrasebook(map[string]string{
 	"是的，按条文计算正是%v（计算见下）。":                                "Yes: by the clause it is exactly %v (calculation below).",
 	"不是%v：按条文计算是%v（计算见下）。":                               "No, not %v: by the clause it is %v (calculation below).",
 	"不同事项分别计算后相加；同一事项涉及市级同类奖励补助政策的，按就高不就低原则执行，不重复享受。":    "Different matters are calculated separately and added up; where one matter falls under several city awards of the same kind, only the highest is granted (“就高不就低”), not both.",
+	"几项中取较高的一项。": "The higher of the amounts compared.",
 	"两份文件仍是征求意见稿，尚未印发，施行日期还不能确定。按条文，自印发之日起第30个工作日后施行（印发当日不计），有效期3年；正式印发后即可算出具体日期。": "Both documents are still consultation drafts (“征求意见稿”) and have not been issued, so the effective date is not known yet. By the text, the policy takes effect on the 30th working day after issue (the issue day does not count) and is valid for 3 years; the exact dates can be calculated once it is issued.",
 })
 
@@ -125,14 +126,18 @@ func localized(cs []policies.Calculation, lang string) []policies.Calculation {
 	}
 	out := make([]policies.Calculation, len(cs))
 	for i, c := range cs {
-		if c.Rule != RuleTotal && c.Rule != RuleDifference {
+		if c.Rule != RuleTotal && c.Rule != RuleDifference && c.Rule != RuleLarger {
 			out[i] = c.Localized("en")
 			continue
 		}
 		t := c
-		t.Title = "Total"
-		if c.Rule == RuleDifference {
+		switch c.Rule {
+		case RuleTotal:
+			t.Title = "Total"
+		case RuleDifference:
 			t.Title = "Difference"
+		case RuleLarger:
+			t.Title = "The larger"
 		}
 		t.Steps = make([]string, len(c.Steps))
 		for j, s := range c.Steps {
@@ -148,7 +153,7 @@ func localized(cs []policies.Calculation, lang string) []policies.Calculation {
 }
 
 // sumEN writes the total's step "60万（title） + 50万（title） = 110万" (or a
-// difference's, with −) in English; a step of another shape is returned as
+// difference's, with −, or the larger's, "40万（a）、25万（b） = 40万") in English; a step of another shape is returned as
 // it is.
 func sumEN(s string, titles map[string]string) string {
 	sum, result, ok := strings.Cut(s, " = ")
@@ -156,9 +161,12 @@ func sumEN(s string, titles map[string]string) string {
 	if !ok || err != nil {
 		return s
 	}
-	op := " + "
-	if strings.Contains(sum, " − ") {
-		op = " − "
+	op, opEN, lead := " + ", " + ", ""
+	switch {
+	case strings.Contains(sum, " − "):
+		op, opEN = " − ", " − "
+	case strings.Contains(sum, "）、"):
+		op, opEN, lead = "、", ", ", "the larger of "
 	}
 	var parts []string
 	for _, p := range strings.Split(sum, op) {
@@ -173,7 +181,7 @@ func sumEN(s string, titles map[string]string) string {
 		}
 		parts = append(parts, fmt.Sprintf("%s (%s)", yuan.FormatEN(v), title))
 	}
-	return strings.Join(parts, op) + " = " + yuan.FormatEN(total)
+	return lead + strings.Join(parts, opEN) + " = " + yuan.FormatEN(total)
 }
 
 // wordingEN is the English of compose's answer (compose.go).

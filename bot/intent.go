@@ -29,10 +29,13 @@ type intent struct {
 	asksTotal bool
 	// asksDiff: "相差多少/多拿多少/which pays more" — the amounts are
 	// alternatives, compared, never summed or merged.
-	asksDiff  bool
-	guesses   []yuan.Mention // the user's own estimates, checked, never inputs
-	awards    []yuan.Mention // awards of different policies for one matter, to choose between
-	ambiguous bool           // two readings give different amounts
+	asksDiff bool
+	// asksLarger: "多的那个奖多少", "the larger one" — of alternatives, the
+	// higher amount is asked, not their sum.
+	asksLarger bool
+	guesses    []yuan.Mention // the user's own estimates, checked, never inputs
+	awards     []yuan.Mention // awards of different policies for one matter, to choose between
+	ambiguous  bool           // two readings give different amounts
 	// several: the question counts several enterprises' awards.
 	several bool
 	// relative is a figure said relative to another ("多投了三分之一",
@@ -114,6 +117,7 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 	in.asksMin = reAsksMin.MatchString(norm)
 	in.asksTotal = reAsksTotal.MatchString(norm)
 	in.asksDiff = reAsksDiff.MatchString(norm)
+	in.asksLarger = reAsksLarger.MatchString(norm)
 	in.relative = reRelative.FindString(norm)
 	ms := yuan.Extract(raw)
 	if in.relative != "" {
@@ -487,7 +491,7 @@ var standardLevels = []struct {
 	re   *regexp.Regexp
 }{
 	{"international", regexp.MustCompile(`国际|international`)},
-	{"national", regexp.MustCompile(`国家(标准|、|和|或|及|与|行业|技术标准)|国标|\bnational(-level)? (technical |industry )?standards?\b`)}, // 国家级 names a tier (国家级小巨人), not a standard
+	{"national", regexp.MustCompile(`国家(标准|、|和|或|及|与|行业|技术标准)|国标|\bnational(-level)? (technical |industry )?standards?\b|\bnational(-level)? (and|or|&) (an? |one |two |three |[0-9] )?(international|industry)\b`)}, // 国家级 names a tier (国家级小巨人), not a standard
 	{"industry", regexp.MustCompile(`行业|行标|\bindustry\b`)},
 }
 
@@ -601,6 +605,8 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 	case "fund_manager":
 		if ds := reDate.FindAllStringSubmatch(raw, 2); len(ds) == 2 {
 			in["registered"], in["recognized"] = isoDate(ds[0]), isoDate(ds[1])
+		} else if n, ok := elapsedMonths(norm); ok {
+			in["months_to_recognition"] = strconv.Itoa(n)
 		}
 		// "首次投了2000万，又追加了500万": the fund's investment in the
 		// enterprise adds up; "两家企业各…": one award per enterprise.
@@ -710,7 +716,10 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		}
 		return []ruleCall{{name: rule, inputs: in}}
 	case "standard":
-		if items := standardItems(norm); len(items) > 0 {
+		if items := standardItems(norm); len(items) > 0 && (reAsksDiff.MatchString(norm) || reAsksLarger.MatchString(norm)) {
+			// "国家标准和行业标准哪个奖得多": the levels compared, one each.
+			return fanOut(rule, in, "level", slices.Compact(items))
+		} else if len(items) > 0 {
 			// "一项国际标准和两项行业标准", "国家标准一项": every approved
 			// standard said with its count, summed.
 			in["level"] = strings.Join(items, ";")
@@ -1007,6 +1016,7 @@ var (
 	reAsksMax        = regexp.MustCompile(`最高|最多|上限|封顶|顶格|天花板|至多|\b(max|maximum|cap|capped|at most|upper limit|ceiling)\b`)
 	reRelative       = regexp.MustCompile(`[一二三四五六七八九十百0-9]+分之[一二三四五六七八九十0-9]+|[0-9.一二两三四五六七八九十]+倍|多一半|少一半|的一半|一半的|翻番|翻倍|翻了一番|\b(twice|double|doubled|half as much|a third|one third|a quarter|one quarter)\b`)
 	reAsksDiff       = regexp.MustCompile(`相差|差多少|差距|差几|多拿多少|少拿多少|多得多少|(?:^|[^最至顶])多多少|哪个划算|哪个多|哪种多|\b(difference|how much more|how much less|which pays more)\b`)
+	reAsksLarger     = regexp.MustCompile(`(多|高|大)的(那|这)(个|项|种|笔|一个|一项|一种)|较(多|高|大)的(那|一)|更(多|高)的那|(?i)\b(the (larger|higher|bigger) (one|amount|award)|whichever (is|pays) (more|higher))\b`)
 	reAsksTotal      = regexp.MustCompile(`一共|合共|合计|总共|共计|总计|加总|汇总|加起来|加在一起|加一起|加到一起|合起来|一起能拿|一起拿|一起能领|两项一起|\b(in total|altogether|combined|total)\b`)
 	// reAnaphora: the question points back at the last one ("这个", "它").
 	reAnaphora = regexp.MustCompile(`这个|那个|这项|那项|该项|它|上面|刚才|同样|也是|\b(it|that|this one|same)\b`)

@@ -89,6 +89,7 @@ func readFigures(raw string, ms []yuan.Mention) figures {
 	f.ms = withoutParts(raw, f.ms)
 	f.ms = withoutPlanned(raw, f.ms)
 	f.ms = withoutRestated(raw, f.ms)
+	f.ms = withoutUnchosen(raw, f.ms)
 	// A range said as a change ("from 4 million to 10 million", "从300万到500万")
 	// is two values, old and new.
 	for i, m := range f.ms {
@@ -535,6 +536,49 @@ func difference(cs []policies.Calculation, in intent) (policies.Calculation, boo
 	return d, true
 }
 
+// RuleLarger is the rule name of the calculation that picks the higher of
+// alternatives.
+const RuleLarger = "larger"
+
+// larger answers "哪个奖得多？多的那个奖多少": of two or more payouts the
+// question weighs, the highest, each shown.
+func larger(cs []policies.Calculation, in intent) (policies.Calculation, bool) {
+	if !in.asksLarger {
+		return policies.Calculation{}, false
+	}
+	var pay []policies.Calculation
+	for _, c := range cs {
+		r, _ := policies.RuleByName(c.Rule)
+		if r.NotPayout || c.Kind == policies.KindUnstated || c.Kind == policies.KindThreshold || c.Dates != nil || c.Rule == RuleDifference {
+			continue
+		}
+		pay = append(pay, c)
+	}
+	if len(pay) < 2 {
+		return policies.Calculation{}, false
+	}
+	hi := slices.MaxFunc(pay, func(a, b policies.Calculation) int { return cmpInt(a.AmountYuan, b.AmountYuan) })
+	var parts []string
+	for _, c := range pay {
+		parts = append(parts, fmt.Sprintf("%s（%s）", yuan.Format(c.AmountYuan), c.Title))
+	}
+	l := policies.Calculation{Rule: RuleLarger, Clause: hi.Clause, Title: "较高的一项：" + hi.Title, Kind: hi.Kind,
+		AmountYuan: hi.AmountYuan, Inputs: map[string]any{}, Params: slices.Clone(hi.Params)}
+	l.Steps = []string{strings.Join(parts, "、") + " = " + yuan.Format(hi.AmountYuan)}
+	l.Notes = []string{"几项中取较高的一项。"}
+	return l, true
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
 // saidOf is the user's words for figure j: from the start of its part of
 // the question, or the figure before it, to its end ("研发投入从400万",
 // "涨到1000万").
@@ -564,6 +608,7 @@ var (
 	// rePrincipal: the figure is the loan itself.
 	rePrincipal      = regexp.MustCompile(`(?i)(借|贷款|贷了|放款|借款|本金|融资|壮大贷|borrow|loan)[^0-9，。,]{0,8}$`)
 	rePrincipalAfter = regexp.MustCompile(`(?i)^\s*(yuan|rmb)?\s*(的)?\s*['‘’"“”]?\s*(壮大贷|zhuang ?da( ?dai)?)?\s*['‘’"“”]?\s*(\([^)]*\)|（[^）]*）)?\s*(loan|贷款|借款)`)
+	reInterestWord   = regexp.MustCompile(`(?i)利息|付息|息费|interest`)
 	reHalfYear       = regexp.MustCompile(`半年|6个月|六个月|(?i)half a year|six months|6 months`)
 	reMonths         = regexp.MustCompile(`([0-9]{1,2}|[一二两三四五六七八九十]{1,3})个月`)
 )
@@ -607,6 +652,19 @@ func interestFromRates(raw, norm string, ms []yuan.Mention, in map[string]string
 		case (rePrincipal.MatchString(knowledge.Normalize(raw[max(0, m.Start-30):m.Start])) ||
 			rePrincipalAfter.MatchString(knowledge.Normalize(raw[m.End:min(len(raw), m.End+48)]))) && m.Yuan > principal.Yuan:
 			principal = m
+		}
+	}
+	if principal.Yuan == 0 && paid < 0 && !reInterestWord.MatchString(norm) {
+		// "壮大贷，全年6000万，LPR 3.45%": with rates given and no interest
+		// named anywhere, the one figure left is the loan.
+		var left []yuan.Mention
+		for _, m := range ms {
+			if m.RangeTo == 0 {
+				left = append(left, m)
+			}
+		}
+		if len(left) == 1 {
+			principal = left[0]
 		}
 	}
 	if principal.Yuan == 0 {

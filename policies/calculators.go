@@ -405,6 +405,8 @@ var rules = []Rule{
 			{Name: "investment_yuan", Label: "基金对该企业的股权投资额（元）", Unit: InputYuan, Required: true, Example: "20000000"},
 			{Name: "registered", Label: "企业在成都注册日期", Unit: InputDate, Example: "2024-03-01"},
 			{Name: "recognized", Label: "被认定为“小巨人”或省级专精特新的日期", Unit: InputDate, Example: "2025-07-01"},
+			// The user often says only how long it took ("投资后第30个月才认定").
+			{Name: "months_to_recognition", Label: "从引入在蓉注册到被认定的月数", Unit: InputMonths, ZeroOK: true, Example: "18"},
 		},
 		Params: []string{"fund_manager_window", "fund_manager_rate", "fund_manager_cap"},
 		calc: func(r *run) {
@@ -423,6 +425,13 @@ var rules = []Rule{
 					return
 				}
 				r.step("在蓉注册%s，%s被认定，在%d年内（截至%s）", r.str("registered"), r.str("recognized"), win, end.Format(time.DateOnly))
+			} else if r.has("months_to_recognition") {
+				n := r.months("months_to_recognition")
+				if n > win*12 {
+					r.step("引入在蓉注册后约%d个月才被认定，超过%d年（%d个月）：0元", n, win, win*12)
+					return
+				}
+				r.step("引入在蓉注册后约%d个月被认定，在%d年（%d个月）内", n, win, win*12)
 			} else {
 				r.note("未同时提供注册日期和认定日期，没有核对“2年内被认定”的条件。")
 			}

@@ -95,6 +95,8 @@ var receiptEN = map[string]string{
 
 	// policy/9
 	"在蓉注册%s，%d年内须在%s前（含当日）被认定；实际认定%s，超过%d年：0元": "Registered in Chengdu %s; recognition within %d years means by %s (inclusive); recognised %s, more than %d years: 0 yuan",
+	"引入在蓉注册后约%d个月才被认定，超过%d年（%d个月）：0元":          "Recognised about %d months after being brought in and registered in Chengdu: more than %d years (%d months), 0 yuan",
+	"引入在蓉注册后约%d个月被认定，在%d年（%d个月）内":              "Recognised about %d months after being brought in and registered in Chengdu: within %d years (%d months)",
 	"在蓉注册%s，%s被认定，在%d年内（截至%s）":                 "Registered in Chengdu %s, recognised %s: within %d years (by %s)",
 	"未同时提供注册日期和认定日期，没有核对“2年内被认定”的条件。":          "Registration and recognition dates were not both given, so the condition “2年内被认定” (recognised within 2 years) was not checked.",
 	"奖励对象是基金管理机构，一次性奖励。":                       "The award goes to the fund manager, once.",
@@ -209,6 +211,7 @@ var inputLabelsEN = map[string]string{
 	"equity_investment.already_awarded_this_year_yuan": "award already received this year",
 	"fund_manager.investment_yuan":                     "the fund's equity investment in the enterprise",
 	"fund_manager.registered":                          "date the enterprise registered in Chengdu",
+	"fund_manager.months_to_recognition":               "months from being brought in and registered in Chengdu to recognition",
 	"fund_manager.recognized":                          "date it was recognised as a Little Giant or provincial specialised SME",
 	"talent.program":                                   "talent programme",
 	"effective_date.issued":                            "issue date",

@@ -40,6 +40,7 @@ const (
 	InputDate    = "date"
 	InputEnum    = "enum"
 	InputHistory = "history" // year:yuan pairs, "2024:80000000;2025:95000000"
+	InputMonths  = "months"  // a whole number of months, 0–600
 )
 
 // KindNone marks a receipt that carries no money (the effective date).
@@ -297,6 +298,12 @@ func (def *Input) convert(raw string) (any, error) {
 		return t.Format(time.DateOnly), nil
 	case InputHistory:
 		return parseHistory(raw)
+	case InputMonths:
+		v, err := strconv.Atoi(strings.TrimSpace(raw))
+		if err != nil || v < 0 || v > 600 {
+			return nil, errors.New("须为0–600之间的整数月数")
+		}
+		return int64(v), nil
 	}
 	return nil, fmt.Errorf("internal: unknown input unit %q", def.Unit)
 }
@@ -425,6 +432,7 @@ func (r *run) yuansIn(name string) []int64 {
 	v, _ := r.in[name].([]int64)
 	return v
 }
+func (r *run) months(name string) int64 { return r.in[name].(int64) }
 func (r *run) str(name string) string {
 	v, _ := r.in[name].(string)
 	return v

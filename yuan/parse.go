@@ -449,7 +449,8 @@ func (p *scanner) amount(i int) (a cand, ok bool) {
 		if c == '多' || c == '余' {
 			c = p.at(k + 1)
 		}
-		a.counted = strings.ContainsRune(counters, c) && !p.notCounterWord(k)
+		// 时 alone is "when" ("增加1200万时"), hours are 小时.
+		a.counted = strings.ContainsRune(counters, c) && !p.notCounterWord(k) || p.word(k, "小时")
 	}
 	for _, w := range approxBefore {
 		if p.wordBefore(a.start, w) {
@@ -492,7 +493,7 @@ func (p *scanner) notCounterWord(k int) bool {
 var counterWordExceptions = []string{"分别", "分期", "分阶段", "分梯度", "分档", "分层", "分批", "分两", "次性", "单位", "部分", "方面", "平台", "级别", "股权"}
 
 // counters follow a number that counts things rather than money.
-const counters = "家人个户名位次件台套辆条项张份亩吨株头只册本篇所座间栋字倍股笔单票步例种批艘架根颗枚部集场届级号片盒箱瓶袋粒斤克升米方平立公千年月日天周岁秒分时度点"
+const counters = "家人个户名位次件台套辆条项张份亩吨株头只册本篇所座间栋字倍股笔单票步例种批艘架根颗枚部集场届级号片盒箱瓶袋粒斤克升米方平立公千年月日天周岁秒分度点"
 
 var approxBefore = []string{"约", "约为", "约有", "大约为", "大约", "大概", "约合", "差不多", "将近", "接近", "近", "about", "around", "approximately", "approx.", "roughly"}
 var approxAfter = []string{"左右", "上下", "出头", "多", "余"}

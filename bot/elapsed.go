@@ -1,0 +1,81 @@
+package bot
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/cdsme/policybot/yuan"
+)
+
+// reElapsed: how long after being brought in an enterprise was recognised,
+// said as a duration just before the recognition ("3年后才认定", "第30个月才
+// 评上", "两年多才认定", "一年半后获评"). A calendar month ("3月认定") or a
+// year ("2023年认定") is no duration: months need 个, years a small number.
+var (
+	reElapsed = regexp.MustCompile(`(^|[^0-9])(第)?\s*([0-9]{1,3}|[一二两三四五六七八九十]{1,3})?\s*(年半|个半月|个月|年|半年)(多|半)?\s*(以后|之后|后|左右|多|头上|的时候|时|里)?\s*[^，。,;；0-9]{0,6}?(才|就|又|终于)?\s*(被|获)?(认定|评上|评为|获评|成为|入选|拿到)`)
+	// reElapsedEN: "30 months later it was recognised", "recognised 3 years
+	// after", "three years after the investment … recognised".
+	reElapsedEN = regexp.MustCompile(`(?i)\b([0-9]{1,3}|one|two|three|four|five|six|eighteen|thirty)\s*(months?|years?)\s*(later|after|afterwards)\b[^.;?]{0,60}\brecogni[sz]ed|\brecogni[sz]ed\s+(only\s+)?([0-9]{1,3}|one|two|three|four|five|six|eighteen|thirty)\s*(months?|years?)\s*(later|after)\b`)
+	enNumber    = map[string]int{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eighteen": 18, "thirty": 30}
+)
+
+// elapsedMonths reads the months between an enterprise's arrival and its
+// recognition from the question's own words, for policy/9's "2年内被认定".
+// "第N年" (the Nth year) is more than N-1 years: (N-1)×12+1 months;
+// "两年多" more than two years. ok is false when no duration is said.
+func elapsedMonths(norm string) (int, bool) {
+	if m := reElapsed.FindStringSubmatch(norm); m != nil {
+		ordinal, num, unit, extra, after := m[2] != "", m[3], m[4], m[5], m[6]
+		n := 1
+		if num != "" {
+			c := yuan.Counts(num + "个")
+			if len(c) != 1 {
+				return 0, false
+			}
+			n = c[0].N
+		} else if unit != "半年" {
+			return 0, false
+		}
+		var months int
+		switch unit {
+		case "半年":
+			months = 6
+		case "年", "年半":
+			if n > 10 {
+				return 0, false // a year of the calendar, not a duration
+			}
+			months = n * 12
+			if ordinal {
+				months = (n-1)*12 + 1
+			}
+			if unit == "年半" || extra == "半" {
+				months += 6
+			}
+		case "个月", "个半月":
+			months = n
+		}
+		if extra == "多" || after == "多" {
+			months++
+		}
+		return months, true
+	}
+	if m := reElapsedEN.FindStringSubmatch(strings.ToLower(norm)); m != nil {
+		num, unit := m[1], m[2]
+		if num == "" {
+			num, unit = m[5], m[6]
+		}
+		n, err := strconv.Atoi(num)
+		if err != nil {
+			n = enNumber[num]
+		}
+		if strings.HasPrefix(unit, "year") {
+			if n > 10 {
+				return 0, false
+			}
+			n *= 12
+		}
+		return n, true
+	}
+	return 0, false
+}

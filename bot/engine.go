@@ -186,7 +186,7 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 	q, fixes := knowledge.Standardize(q)
 	r := reading{needs: askedNeeds(q), lang: detectLang(q), quantity: reAsksQuantity.MatchString(knowledge.Normalize(q)), question: q}
 	a.Need, a.Lang = r.need().Contract, r.lang
-	in := understand(knowledge.Normalize(q), q, cc, r.asks("stacking"))
+	in := understand(knowledge.Normalize(q), q, cc, r.asks("stacking") || reOtherPolicy.MatchString(knowledge.Normalize(q)))
 	if len(in.guesses) > 0 && !r.asks("amount") {
 		// "应该是50万吧": checking an amount is asking for it.
 		r.needs = append([]knowledge.Need{{ID: "amount", Contract: "amount"}}, r.needs...)
@@ -225,7 +225,7 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 	}
 	a.Answered = true
 	a.Citations = e.preferNamedDocument(e.citations(res.Hits), q)
-	calcs, missing, pending, rule := e.calculate(&in)
+	calcs, missing, pending, rule := e.calculate(&in, r.lang)
 	if in.relative != "" {
 		calcs, missing = e.withoutRelative(calcs, missing, &in, r.lang)
 	}
@@ -372,7 +372,7 @@ func (e *Engine) outOfScope(res knowledge.Result) string {
 // calculate runs the calculators an intent names. Missing inputs are not an
 // error: they are returned (as labels) so the answer can ask for them; what
 // cannot be asked for is explained in in.notes.
-func (e *Engine) calculate(in *intent) (calcs []policies.Calculation, missing, pending []string, rule string) {
+func (e *Engine) calculate(in *intent, lang string) (calcs []policies.Calculation, missing, pending []string, rule string) {
 	need := func(rule, input string) {
 		missing = appendUnique(missing, e.inputLabel(rule, input))
 		pending = appendUnique(pending, input)
@@ -381,6 +381,12 @@ func (e *Engine) calculate(in *intent) (calcs []policies.Calculation, missing, p
 	for _, call := range in.rules {
 		if rule == "" {
 			rule = call.name
+		}
+		if call.unmet != nil {
+			if c, err := policies.NotMet(call.name, *call.unmet, call.said, lang); err == nil {
+				calcs = append(calcs, c)
+			}
+			continue
 		}
 		inputs := policies.Inputs(call.inputs)
 		if call.name == "effective_date" && inputs["issued"] == "" {
@@ -404,10 +410,10 @@ func (e *Engine) calculate(in *intent) (calcs []policies.Calculation, missing, p
 			}
 		case err == nil:
 			calcs = append(calcs, c)
-		case errors.Is(err, policies.ErrMissingInput) && in.asksMin && len(call.inputs) == 0 && len(policies.Minimum(call.name, at)) > 0:
+		case errors.Is(err, policies.ErrMissingInput) && in.asksMin && noFigures(call) && len(policies.Minimum(call.name, at)) > 0:
 			// "投资要达到多少才有补贴": the threshold answers.
 			calcs = append(calcs, policies.Minimum(call.name, at)...)
-		case errors.Is(err, policies.ErrMissingInput) && in.asksMax && len(call.inputs) == 0 && len(policies.Maximum(call.name, at)) > 0:
+		case errors.Is(err, policies.ErrMissingInput) && in.asksMax && noFigures(call) && len(policies.Maximum(call.name, at)) > 0:
 			// "研发补贴一年最多多少": the cap answers; no figure is needed.
 			calcs = append(calcs, policies.Maximum(call.name, at)...)
 		case errors.Is(err, policies.ErrMissingInput) && errors.As(err, &ie):
@@ -429,6 +435,20 @@ func (e *Engine) calculate(in *intent) (calcs []policies.Calculation, missing, p
 		}
 	}
 	return calcs, missing, pending, rule
+}
+
+// noFigures reports whether call has no amount of the user's: only dates,
+// durations or choices ("两年内获评…封顶多少" asks the cap).
+func noFigures(call ruleCall) bool {
+	r, _ := policies.RuleByName(call.name)
+	for name := range call.inputs {
+		for _, in := range r.Inputs {
+			if in.Name == name && (in.Unit == policies.InputYuan || in.Unit == policies.InputHistory) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func (e *Engine) inputLabel(rule, input string) string {
@@ -514,7 +534,7 @@ func withComputed(awards []yuan.Mention, calcs []policies.Calculation) []yuan.Me
 	}
 	out := slices.Clone(awards)
 	for _, c := range calcs {
-		if c.Kind == policies.KindComputed && c.AmountYuan > 0 {
+		if (c.Kind == policies.KindComputed || c.Kind == policies.KindFixed) && c.AmountYuan > 0 {
 			out = append(out, yuan.Mention{Yuan: c.AmountYuan, Text: yuan.Format(c.AmountYuan)})
 		}
 	}

@@ -28,6 +28,7 @@ const HotlineEN = "the 12345 government service hotline (“12345 政务服务�
 // (intent.go, roles.go, need.go, engine.go): Chinese format → English, read
 // back as policies reads receipts (%v amount, %d count, %s text).
 var notesEN = mustPhrasebook(map[string]string{
+	"不符合条件的一笔不计入：“%s”。":            "An item said not to meet the clause's condition is left out: “%s”.",
 	"“%s”按“%s”理解。":                 "“%s” was read as “%s”.",
 	"“%s”按低于%v计算。":                 "“%s” is taken as just below %v.",
 	"问题给的是一个范围（%v—%v），下面按两端分别计算。":  "The question gives a range (%v to %v): both ends are calculated below.",

@@ -27,6 +27,9 @@ type intent struct {
 	asksMin bool
 	// asksTotal: "一共/合计/in total" — several amounts are also summed.
 	asksTotal bool
+	// impliedTotal: the total is not asked in words but implied (awards
+	// of different rules, "能拿多少"); it is given when two or more pay.
+	impliedTotal bool
 	// asksDiff: "相差多少/多拿多少/which pays more" — the amounts are
 	// alternatives, compared, never summed or merged.
 	asksDiff bool
@@ -56,6 +59,10 @@ type ruleCall struct {
 	// no year words): when the two give different amounts the answer is
 	// ambiguous and asks which is meant.
 	alt bool
+	// unmet: the question says a condition of the rule is not met; the
+	// rule pays 0 with the condition as the reason (said: the user's words).
+	unmet *policies.Condition
+	said  string
 }
 
 // trigger says when a question is about a rule. Patterns run on the
@@ -243,7 +250,14 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 	}
 	owned := ownMentions(raw, mentions, names)
 	for _, n := range names {
-		calls := buildCalls(n, norm, raw, owned[n], cc, in.followUp, fromTo)
+		kept, unmet, said, dropped := unmetOf(n, norm, raw, owned[n])
+		if unmet != nil {
+			in.rules = append(in.rules, ruleCall{name: n, unmet: unmet, said: said})
+			in.asksMoney = true
+			continue
+		}
+		in.notes = append(in.notes, dropped...)
+		calls := buildCalls(n, norm, raw, kept, cc, in.followUp, fromTo)
 		if len(calls) > 1 && calls[0].name == calls[1].name && maps.Equal(calls[0].inputs, calls[1].inputs) {
 			in.asksTotal = true // "3个人入选": the same award several times
 		}
@@ -258,6 +272,11 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 				}
 			}
 		}
+	}
+	// Awards of different rules for one enterprise, asked "能拿多少" with no
+	// 分别: the amount asked is their sum (each is still shown).
+	if !in.asksTotal && !in.asksDiff && !in.asksLarger && !reSeparately.MatchString(norm) && distinctRules(in.rules) >= 2 {
+		in.asksTotal, in.impliedTotal = true, true
 	}
 	for _, m := range mentions {
 		if m.RangeTo > m.Yuan {
@@ -636,6 +655,7 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		if calls := milestoneEvents(raw, ms); calls != nil {
 			return calls
 		}
+		all := ms
 		ms = dropNamedMilestones(raw, ms)
 		switch {
 		case len(ms) == 0 && reCrossedYi.MatchString(norm):
@@ -652,6 +672,15 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 			return calls
 		case len(ms) >= 2 && owns(ms, fromTo):
 			in["previous_max_revenue_yuan"], in["revenue_yuan"] = itoa(fromTo[0].Yuan), itoa(fromTo[1].Yuan)
+		case len(ms) >= 2 && askedYearOK(raw, ms):
+			// "2022年度那次营收突破应该奖多少": that year against the years
+			// before it, whatever came after.
+			this, earlier, _ := askedYear(raw, ms)
+			var prev int64
+			for _, i := range earlier {
+				prev = max(prev, ms[i].Yuan)
+			}
+			in["previous_max_revenue_yuan"], in["revenue_yuan"] = itoa(prev), itoa(ms[this].Yuan)
 		case len(ms) >= 2:
 			last, this := yearRoles(raw, ms, reRevenueThis)
 			in["previous_max_revenue_yuan"], in["revenue_yuan"] = itoa(ms[last].Yuan), itoa(ms[this].Yuan)
@@ -680,6 +709,12 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 			settleYears(in, "previous_max_revenue_yuan", "revenue_yuan", ms[0].Yuan, nearestYear(raw, ms, 0, reRevenueThis) == "last")
 		case len(ms) == 1:
 			in["revenue_yuan"] = itoa(ms[0].Yuan)
+		}
+		if past := pastCrossing(raw, all, policies.IsRevenueMilestone); past > 0 && in["revenue_yuan"] != "" {
+			// "2021年营收首次过1亿…今年营收3亿": crossed before, whatever the
+			// figures of the other years.
+			prev, _ := strconv.ParseInt(in["previous_max_revenue_yuan"], 10, 64)
+			in["previous_max_revenue_yuan"] = itoa(max(prev, past))
 		}
 		return []ruleCall{{name: rule, inputs: in}}
 	case "rd_increase":
@@ -830,6 +865,11 @@ func rdInputs(raw string, ms []yuan.Mention, in map[string]string) map[string]st
 		}
 	}
 	switch {
+	case len(ms) >= 2 && askedYearOK(raw, ms):
+		// "单看2023年度的增量": that year against the year before it.
+		this, earlier, _ := askedYear(raw, ms)
+		in["rd_last_year_yuan"], in["rd_this_year_yuan"] = itoa(ms[earlier[0]].Yuan), itoa(ms[this].Yuan)
+		delete(in, "increase_yuan")
 	case len(ms) >= 2:
 		last, this := yearRoles(raw, ms, reIncreaseTo)
 		in["rd_last_year_yuan"], in["rd_this_year_yuan"] = itoa(ms[last].Yuan), itoa(ms[this].Yuan)
@@ -973,6 +1013,17 @@ func cueBefore(raw string, ms []yuan.Mention, i int, re *regexp.Regexp) bool {
 
 // fanOut is one call per value of an input the question left open (each
 // standard level, each talent programme), so every option is shown.
+// distinctRules counts the different rules of calls (effective_date aside).
+func distinctRules(calls []ruleCall) int {
+	seen := map[string]bool{}
+	for _, c := range calls {
+		if c.name != "effective_date" {
+			seen[c.name] = true
+		}
+	}
+	return len(seen)
+}
+
 func fanOut(rule string, in map[string]string, key string, values []string) []ruleCall {
 	calls := make([]ruleCall, 0, len(values))
 	for _, v := range values {
@@ -1017,6 +1068,7 @@ var (
 	reRelative       = regexp.MustCompile(`[一二三四五六七八九十百0-9]+分之[一二三四五六七八九十0-9]+|[0-9.一二两三四五六七八九十]+倍|多一半|少一半|的一半|一半的|翻番|翻倍|翻了一番|\b(twice|double|doubled|half as much|a third|one third|a quarter|one quarter)\b`)
 	reAsksDiff       = regexp.MustCompile(`相差|差多少|差距|差几|多拿多少|少拿多少|多得多少|(?:^|[^最至顶])多多少|哪个划算|哪个多|哪种多|\b(difference|how much more|how much less|which pays more)\b`)
 	reAsksLarger     = regexp.MustCompile(`(多|高|大)的(那|这)(个|项|种|笔|一个|一项|一种)|较(多|高|大)的(那|一)|更(多|高)的那|(?i)\b(the (larger|higher|bigger) (one|amount|award)|whichever (is|pays) (more|higher))\b`)
+	reSeparately     = regexp.MustCompile(`分别|各自|各是|各多少|各能|各拿|哪个|哪项|哪一|还是|或者|(?i)\b(respectively|each|which|or)\b`)
 	reAsksTotal      = regexp.MustCompile(`一共|合共|合计|总共|共计|总计|加总|汇总|加起来|加在一起|加一起|加到一起|合起来|一起能拿|一起拿|一起能领|两项一起|\b(in total|altogether|combined|total)\b`)
 	// reAnaphora: the question points back at the last one ("这个", "它").
 	reAnaphora = regexp.MustCompile(`这个|那个|这项|那项|该项|它|上面|刚才|同样|也是|\b(it|that|this one|same)\b`)

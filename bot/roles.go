@@ -39,7 +39,8 @@ var (
 	// check, never an input.
 	// reNeverReached: the figure is a bound the past never reached
 	// ("以前从没到过一个亿", "往年没突破过5000万") — not a value of any year.
-	reNeverReached = regexp.MustCompile(`(从没|从未|从来没|从来没有|以前没|之前没|往年没|历史上没|过去没|以往没|以前都没|之前都没)(有)?(到过|达到过|突破过|超过|过|上过|破过|达到|突破)\s*$|(?i)\bnever (reached|crossed|exceeded|hit|passed|topped)\s*$`)
+	// Also a target just missed ("差一点点到100万", "离1亿还差一点").
+	reNeverReached = regexp.MustCompile(`差(一点点|一点|点|些|一些|一丁点|一丢丢)?(就|才)?(能)?(到|够|满|达到|上)\s*$|(^|[^距])离\s*$|(从没|从未|从来没|从来没有|以前没|之前没|往年没|历史上没|过去没|以往没|以前都没|之前都没)(有)?(到过|达到过|突破过|超过|过|上过|破过|达到|突破)\s*$|(?i)\bnever (reached|crossed|exceeded|hit|passed|topped)\s*$`)
 	// reAwardAfterAsk: the figure is the award, and the question asked for
 	// the quantity that earns it earlier ("每增加多少钱能拿20万", "达到多少能
 	// 拿5万奖励"): an output named, not an input.
@@ -369,7 +370,13 @@ func total(cs []policies.Calculation, in intent) (policies.Calculation, bool) {
 			}
 		}
 	}
-	if len(parts) < 2 {
+	paying := 0
+	for _, c := range cs {
+		if c.AmountYuan > 0 {
+			paying++
+		}
+	}
+	if len(parts) < 2 || in.impliedTotal && paying < 2 {
 		return policies.Calculation{}, false
 	}
 	t.Steps = []string{strings.Join(parts, " + ") + " = " + yuan.Format(t.AmountYuan)}
@@ -448,12 +455,18 @@ func ambiguityNote(lang string) string {
 	return "问题没有说明哪个数字是去年的、哪个是今年的，两种读法金额不同，下面分别列出。请告诉我哪个是今年的数字（例如“今年930万”）。"
 }
 
+// reOtherPolicy: the question names another policy ("市里另外有个政策",
+// "另一个市级文件", "another city policy") — its award for the same matter
+// is weighed by 就高不就低 whether or not the question names that rule.
+var reOtherPolicy = regexp.MustCompile(`(另|另外|别的|其他|其它)(还)?(有)?(一)?(个|项|份|条)?[^，。,;；0-9]{0,8}(政策|文件|规定|办法|措施)|(?i)\b(another|other|a second) (city |municipal |local |chengdu )?(policy|document|programme|program|scheme)\b`)
+
 // awardFigures splits out the figures said as awards ("能补50万") when
 // there are at least two — the amounts a user weighs against each other —
 // or one beside figures a rule reads ("投了300万，另一个政策只给15万"): the
 // other policy's award, weighed against the computed one. A lone award
 // figure with nothing else stays an input.
 func awardFigures(raw string, ms []yuan.Mention) (inputs, awards []yuan.Mention) {
+	other := reOtherPolicy.MatchString(knowledge.Normalize(raw)) // "另一个政策奖80万": a lone award is the other policy's
 	for i, m := range ms {
 		if m.RangeTo == 0 && cueBefore(raw, ms, i, reAwardBefore) {
 			awards = append(awards, m)
@@ -461,7 +474,7 @@ func awardFigures(raw string, ms []yuan.Mention) (inputs, awards []yuan.Mention)
 		}
 		inputs = append(inputs, m)
 	}
-	if len(awards) == 0 || len(awards) == 1 && len(inputs) == 0 {
+	if len(awards) == 0 || len(awards) == 1 && len(inputs) == 0 && !other {
 		return ms, nil
 	}
 	return inputs, awards

@@ -173,10 +173,13 @@ func NeedCueParts(id string) [][]string {
 }
 
 // reSentenceEnd ends a sentence of a normalised question (half-width).
-var reSentenceEnd = regexp.MustCompile(`[^。!?;:\n]*[。!?;:\n]?`)
+// An English full stop ends a sentence when a space or the end follows it
+// (not in 1.5 or 3.45%).
+var reSentenceEnd = regexp.MustCompile(`(?:[^。!?;:\n.]|\.[^\s])*(?:[。!?;:\n]|\.\s|\.$)?`)
 
-// reAskWord marks a sentence that asks something.
-var reAskWord = regexp.MustCompile(`\?|吗|么|呢|多少|好多|(^|[^好])几|什么|啥|哪|怎么|怎样|如何|咋|是否|能否|可否|有没有|能不能|可不可以|是不是|算不算|行不行|(?i)\b(how|what|when|which|who|whom|where|whether|can|could|is|are|does|do|will|should)\b`)
+// reAskWord marks a sentence that asks something; an English auxiliary
+// asks only where it opens the sentence ("Can we…", not "We are…").
+var reAskWord = regexp.MustCompile(`\?|吗|么|呢|多少|好多|(^|[^好])几|什么|啥|哪|怎么|怎样|如何|咋|是否|能否|可否|有没有|能不能|可不可以|是不是|算不算|行不行|(?i)\b(how|what|when|which|who|whom|where|whether)\b|(?i)^\s*(can|could|is|are|does|do|did|will|should|would|may)\b`)
 
 // AskedPart is the part of a question that asks: its sentences with a
 // question mark or word, without bracketed asides — so that a statement

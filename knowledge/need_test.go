@@ -95,6 +95,7 @@ func TestAskedPart(t *testing.T) {
 		{"政策有效期几年？什么时候施行？", "政策有效期几年?什么时候施行?"},
 		{"我们是小巨人企业。", "我们是小巨人企业。"},
 		{"好几年前就认定了。今年复核通过能拿多少？", "今年复核通过能拿多少?"},
+		{"We are a foreign-invested firm. Our R&D rose by 1.5 million. How much?", "how much?"},
 	} {
 		if got := strings.TrimSpace(AskedPart(c.q)); got != c.want {
 			t.Errorf("AskedPart(%q) = %q, want %q", c.q, got, c.want)

@@ -31,6 +31,25 @@ type Frame struct {
 	Separate bool
 	// Sums: the rule's amount input may be several listed items added up.
 	Sums bool
+	// Unmet are the clause's conditions a question can say are not met
+	// ("只是参与起草", "投的只是创新型中小企业"): then the rule pays 0, the
+	// condition quoted as the reason.
+	Unmet []Condition
+}
+
+// A Condition is one of a clause's conditions, quoted from it, with the cues
+// that say a question's enterprise (or one of its items) does not meet it.
+type Condition struct {
+	// Quote is the clause's words that set the condition (checked against
+	// the clause by the tests).
+	Quote string
+	// Says is the condition in a short sentence, for the answer; SaysEN in
+	// English.
+	Says, SaysEN string
+	// PerItem: the cues, said beside one of several listed figures ("D只是
+	// 创新型中小企业200万"), exclude that item only.
+	PerItem bool
+	Cues    []Cue
 }
 
 // A Cue is a group of words or patterns with where they come from.
@@ -69,7 +88,16 @@ func LoadFrames(raw []byte) ([]Frame, error) {
 			Matter   string                          `yaml:"matter"`
 			Separate bool                            `yaml:"separate"`
 			Sums     bool                            `yaml:"sums"`
+			Unmet    []struct {
+				Quote   string    `yaml:"quote"`
+				Says    string    `yaml:"says"`
+				SaysEN  string    `yaml:"says_en"`
+				PerItem bool      `yaml:"per_item"`
+				Cues    []cueYAML `yaml:"cues"`
+			} `yaml:"unmet"`
 		} `yaml:"frames"`
+		// Shared holds YAML anchors for cues several frames use.
+		Shared map[string]any `yaml:"shared"`
 	}
 	dec := yaml.NewDecoder(strings.NewReader(string(raw)))
 	dec.KnownFields(true)
@@ -121,6 +149,16 @@ func LoadFrames(raw []byte) ([]Frame, error) {
 				return nil, fmt.Errorf("frames.yaml: rule %s suppresses %w: %q", f.Rule, ErrUnknownRule, s)
 			}
 		}
+		for _, u := range f.Unmet {
+			if u.Quote == "" || u.Says == "" || u.SaysEN == "" || len(u.Cues) == 0 {
+				return nil, fmt.Errorf("frames.yaml: rule %s: an unmet condition needs quote, says, says_en and cues", f.Rule)
+			}
+			cues, err := conv(f.Rule+" unmet", u.Cues)
+			if err != nil {
+				return nil, err
+			}
+			fr.Unmet = append(fr.Unmet, Condition{Quote: u.Quote, Says: u.Says, SaysEN: u.SaysEN, PerItem: u.PerItem, Cues: cues})
+		}
 		for name, cues := range f.Inputs {
 			if !slices.ContainsFunc(r.Inputs, func(in Input) bool { return in.Name == name }) {
 				return nil, fmt.Errorf("frames.yaml: rule %s: %w: %q", f.Rule, ErrUnknownInput, name)
@@ -150,6 +188,28 @@ func Regexp(cues []Cue) *regexp.Regexp {
 		alts = append(alts, c.Patterns...)
 	}
 	return regexp.MustCompile(strings.Join(alts, "|"))
+}
+
+// NotMet is rule's receipt when the question says one of its conditions is
+// not met: 0 yuan, the condition quoted as the reason, said is the user's
+// words. lang "en" writes the steps in English (the quote stays Chinese).
+func NotMet(rule string, c Condition, said, lang string) (Calculation, error) {
+	r, ok := RuleByName(rule)
+	if !ok {
+		return Calculation{}, fmt.Errorf("%w: %q", ErrUnknownRule, rule)
+	}
+	out := Calculation{Rule: r.Name, Clause: r.Clause, Title: r.Title, Kind: KindComputed, Inputs: map[string]any{}}
+	if lang == "en" {
+		out.Title = ruleTitlesEN[r.Name]
+		out.Steps = []string{fmt.Sprintf("Condition: %s (the clause: “%s”)", c.SaysEN, c.Quote),
+			fmt.Sprintf("You said “%s”: the condition is not met, 0 yuan", said)}
+		out.Notes = []string{"If the facts are otherwise (the condition is met), say so and I will calculate the amount."}
+		return out, nil
+	}
+	out.Steps = []string{fmt.Sprintf("条件：%s（原文“%s”）", c.Says, c.Quote),
+		fmt.Sprintf("您说“%s”，不符合这一条件：0元", said)}
+	out.Notes = []string{"如实际情况不同（例如已经符合），请补充说明，我再按实际计算。"}
+	return out, nil
 }
 
 // SameMatter groups the calculations that reward one matter (frames'

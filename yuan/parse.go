@@ -444,7 +444,9 @@ func (p *scanner) amount(i int) (a cand, ok bool) {
 			a.foreign = true
 		}
 	}
-	if !a.currency {
+	// A Chinese counter follows its number directly: after a space it is
+	// the next word ("少了300万 公司是小巨人", voice input without commas).
+	if !a.currency && (k == a.end || !unicode.Is(unicode.Han, p.at(k))) {
 		c := p.at(k)
 		if c == '多' || c == '余' {
 			c = p.at(k + 1)

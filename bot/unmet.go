@@ -1,0 +1,65 @@
+package bot
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/cdsme/policybot/knowledge"
+	"github.com/cdsme/policybot/policies"
+	"github.com/cdsme/policybot/yuan"
+)
+
+// unmetCondition is a clause condition (frames.yaml unmet) compiled.
+type unmetCondition struct {
+	cond policies.Condition
+	re   *regexp.Regexp
+}
+
+var unmetConditions = func() map[string][]unmetCondition {
+	frames, err := policies.Frames()
+	if err != nil {
+		panic(err) // embedded data: policies' tests load it
+	}
+	out := map[string][]unmetCondition{}
+	for _, f := range frames {
+		for _, c := range f.Unmet {
+			out[f.Rule] = append(out[f.Rule], unmetCondition{cond: c, re: policies.Regexp(c.Cues)})
+		}
+	}
+	return out
+}()
+
+// unmetOf applies rule's unmet conditions to a question. A per-item
+// condition said beside some of the rule's figures ("D只是创新型中小企业200万")
+// drops those figures; said of the enterprise as a whole — or of every
+// figure — it returns the condition and the words that said it, and the
+// rule pays 0.
+func unmetOf(rule, norm, raw string, ms []yuan.Mention) (kept []yuan.Mention, whole *policies.Condition, said string, notes []string) {
+	kept = ms
+	for _, u := range unmetConditions[rule] {
+		loc := u.re.FindStringIndex(norm)
+		if loc == nil {
+			continue
+		}
+		if u.cond.PerItem && len(kept) > 0 {
+			var left []yuan.Mention
+			var dropped []string
+			for _, m := range kept {
+				seg := segmentAround(raw, m)
+				if !u.re.MatchString(knowledge.Normalize(raw[seg[0]:seg[1]])) {
+					left = append(left, m)
+				} else {
+					dropped = append(dropped, fmt.Sprintf("不符合条件的一笔不计入：“%s”。", strings.TrimSpace(raw[seg[0]:seg[1]])))
+				}
+			}
+			if len(left) > 0 && len(left) < len(kept) {
+				kept, notes = left, append(notes, dropped...)
+				continue
+			}
+		}
+		c := u.cond
+		return nil, &c, norm[loc[0]:loc[1]], nil
+	}
+	return kept, nil, "", notes
+}

@@ -661,7 +661,7 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		case len(ms) == 0 && reCrossedYi.MatchString(norm):
 			// "营收第一次过亿": the milestone itself is the figure.
 			in["revenue_yuan"] = itoa(1_0000_0000)
-		case len(ms) >= 2 && !reRevenueGrowth.MatchString(norm):
+		case len(ms) >= 2 && !reRevenueGrowth.MatchString(norm) && !slices.ContainsFunc(ms, func(m yuan.Mention) bool { return !policies.IsRevenueMilestone(m.Yuan) }):
 			// "突破1亿和5亿分别奖励多少": each figure is a milestone asked about.
 			var calls []ruleCall
 			for _, m := range ms {
@@ -826,7 +826,7 @@ var (
 	reInterest   = regexp.MustCompile(`(?i)(利息|付息|interest( paid)?)(是|为|了|有|共|总共|:|：| of| was| is)?\s*$`)
 	reLoanAmount = regexp.MustCompile(`(?i)贷款|贷了|借了|额度|放款|本金|principal|loan of|borrow`)
 	reDecrease   = regexp.MustCompile(`(?i)减少|下降|少了|降了|减了|下滑|缩减|没(有)?增加|未增加|没增|\b(decrease[sd]?|dropped|fell|falls?|down by|declined?|cut)\b`)
-	reIncrease   = regexp.MustCompile(`(?i)增|多了|多投|提高|提升|涨了|加了|多花|多出|超出|上涨|比(去年|上年|上一年|前一年|往年)[^，。,]{0,6}多|increase|more than|grew|grows|grown|growing|rose|rises|risen|jump(s|ed)?|went up|goes up|up by|\bup\b`)
+	reIncrease   = regexp.MustCompile(`(?i)增|多了|多投|多[整搞砸弄用]了?|提高|提升|涨了|加了|多花|多出|超出|上涨|比(去年|上年|上一年|前一年|往年)[^，。,]{0,6}多|increase|more than|grew|grows|grown|growing|rose|rises|risen|jump(s|ed)?|went up|goes up|up by|\bup\b`)
 	// reMoreAfterEN: "4000w more on R&D than last year" — the figure is the increase.
 	reMoreAfterEN = regexp.MustCompile(`(?i)^\s*(yuan|rmb)?\s*(more|extra|higher)\b`)
 	// reIncreaseTo marks the figure after it as the new total, not the increase.
@@ -898,6 +898,9 @@ func rdInputs(raw string, ms []yuan.Mention, in map[string]string) map[string]st
 // this year's figure. Figures no year word reaches are first and last in
 // order.
 func yearRoles(raw string, ms []yuan.Mention, thisCue *regexp.Regexp) (last, this int) {
+	if l, t, ok := relativeYearRoles(raw, ms); ok {
+		return l, t // "前年8000万，去年1.03亿": 去年 is the later year
+	}
 	last, this = -1, -1
 	for i := range ms {
 		switch nearestYear(raw, ms, i, thisCue) {
@@ -1146,6 +1149,9 @@ var reCrossing = regexp.MustCompile(`(突破|超过|越过|跨过|过了|破了|
 // a milestone of policy/3 named as crossed is the rule's threshold, not a
 // second revenue figure — when another figure, at least as large, gives
 // the revenue ("首次突破5亿，去年3亿" keeps 5亿: it is this year's figure).
+// reMilestoneAfter: the figure names a tier of the award ("5亿那档").
+var reMilestoneAfter = regexp.MustCompile(`^\s*(元)?\s*(的)?\s*(那|这)?\s*(一)?\s*(个)?\s*(档|档次|级)`)
+
 func dropNamedMilestones(raw string, ms []yuan.Mention) []yuan.Mention {
 	if len(ms) < 2 {
 		return ms
@@ -1153,7 +1159,7 @@ func dropNamedMilestones(raw string, ms []yuan.Mention) []yuan.Mention {
 	var out []yuan.Mention
 	for i, m := range ms {
 		crossedBy := slices.ContainsFunc(ms, func(o yuan.Mention) bool { return o != m && o.Yuan >= m.Yuan })
-		if crossedBy && cueBefore(raw, ms, i, reCrossing) && policies.IsRevenueMilestone(m.Yuan) {
+		if crossedBy && (cueBefore(raw, ms, i, reCrossing) || cueAfter(raw, ms, i, reMilestoneAfter)) && policies.IsRevenueMilestone(m.Yuan) {
 			continue
 		}
 		out = append(out, m)

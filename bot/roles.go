@@ -45,7 +45,11 @@ var (
 	// the quantity that earns it earlier ("每增加多少钱能拿20万", "达到多少能
 	// 拿5万奖励"): an output named, not an input.
 	reAwardAfterAsk = regexp.MustCompile(`(多少|好多|几多)[^，。,;；？?]{0,8}(能拿|可以拿|才能拿|就能拿|拿到|能领|可以领|能得到|能获得|可获得|可以获得|获得|才有)(到)?\s*$`)
-	reDerived       = regexp.MustCompile(`([0-9]\s*(%|％)|百分之[一二三四五六七八九十0-9.]+|[0-9.]+\s*倍)\s*((算|计算|来算|算下来|算出来)(的话)?\s*(是|就是|得|得到|等于|=|＝|为|应该是)?|(的话)?\s*(是|就是|得|得到|等于|=|＝|为|应该是))\s*$`)
+	// reOwnReckoning: the figure is the user's own reckoning, said as such
+	// ("我算的是150万", "我估计有50万", "I reckon 300,000") — a guess with or
+	// without a question tag.
+	reOwnReckoning = regexp.MustCompile(`(我|我们|自己)(自己)?(算|估|估计|预计|以为|理解|觉得|认为|算了一下|算了下|算出来|测算)(的|出来|下来)?(是|得|为|应该是|大概是|大概|有|能拿|能有)?\s*$|(?i)\b(i|we) (calculated|reckon|estimate[d]?|figured|think it'?s|worked out)( it)?( at| as| to be)?\s*(rmb|cny|¥)?\s*$`)
+	reDerived      = regexp.MustCompile(`([0-9]\s*(%|％)|百分之[一二三四五六七八九十0-9.]+|[0-9.]+\s*倍)\s*((算|计算|来算|算下来|算出来)(的话)?\s*(是|就是|得|得到|等于|=|＝|为|应该是)?|(的话)?\s*(是|就是|得|得到|等于|=|＝|为|应该是))\s*$`)
 	// reAwardBefore: the figure is an award someone gives ("能补50万", "给40万").
 	reAwardBefore  = regexp.MustCompile(`(补|奖|给|发|资助|补贴|补助|奖励|贴息)(了|到)?\s*(的是|是|为|有)?\s*$|(?i)\b(gives?|grants?|pays?|offers?|award of|subsidy of)\s*$`)
 	reFromCue      = regexp.MustCompile(`(从|由|自)\s*$|(?i)\bfrom\s*$`)
@@ -80,7 +84,7 @@ func readFigures(raw string, ms []yuan.Mention) figures {
 		if reContextFigure.MatchString(before) || reNeverReached.MatchString(before) || reAwardAfterAsk.MatchString(before) {
 			continue // "净利润1,200万", "tax paid RMB 21m": the company's context, no rule's input
 		}
-		if m.RangeTo == 0 && (reGuessAfter.MatchString(after) && reGuessBefore.MatchString(before) || reGuessAsked.MatchString(before) || reDerived.MatchString(before)) {
+		if m.RangeTo == 0 && (reGuessAfter.MatchString(after) && reGuessBefore.MatchString(before) || reGuessAsked.MatchString(before) || reDerived.MatchString(before) || reOwnReckoning.MatchString(before)) {
 			f.guesses = append(f.guesses, m)
 			continue
 		}
@@ -619,11 +623,13 @@ var (
 	// reLPRAfter: the rate is named after it ("3.45%的LPR").
 	reLPRAfter = regexp.MustCompile(`(?i)^\s*(的)?\s*(同期)?\s*(lpr|贷款市场报价利率|报价利率)`)
 	// rePrincipal: the figure is the loan itself.
-	rePrincipal      = regexp.MustCompile(`(?i)(借|贷款|贷了|放款|借款|本金|融资|壮大贷|borrow|loan)[^0-9，。,]{0,8}$`)
+	rePrincipal      = regexp.MustCompile(`(?i)(借|贷款|贷了|放款|借款|本金|融资|壮大贷|borrow|loan|drew|drawn|took out)[^0-9，。,]{0,8}$`)
 	rePrincipalAfter = regexp.MustCompile(`(?i)^\s*(yuan|rmb)?\s*(的)?\s*['‘’"“”]?\s*(壮大贷|zhuang ?da( ?dai)?)?\s*['‘’"“”]?\s*(\([^)]*\)|（[^）]*）)?\s*(loan|贷款|借款)`)
 	reInterestWord   = regexp.MustCompile(`(?i)利息|付息|息费|interest`)
-	reHalfYear       = regexp.MustCompile(`半年|6个月|六个月|(?i)half a year|six months|6 months`)
-	reMonths         = regexp.MustCompile(`([0-9]{1,2}|[一二两三四五六七八九十]{1,3})个月`)
+	// reNotInterest: words with "interest" that name no interest amount.
+	reNotInterest = regexp.MustCompile(`(?i)interest[- ]?(rate )?(subsid\w*|relief|discount)|interest rate`)
+	reHalfYear    = regexp.MustCompile(`半年|6个月|六个月|(?i)half a year|six months|6 months`)
+	reMonths      = regexp.MustCompile(`([0-9]{1,2}|[一二两三四五六七八九十]{1,3})个月`)
 )
 
 // interestFromRates reads a 壮大贷 question that gives the loan and the
@@ -667,7 +673,7 @@ func interestFromRates(raw, norm string, ms []yuan.Mention, in map[string]string
 			principal = m
 		}
 	}
-	if principal.Yuan == 0 && paid < 0 && !reInterestWord.MatchString(norm) {
+	if principal.Yuan == 0 && paid < 0 && !reInterestWord.MatchString(reNotInterest.ReplaceAllString(norm, "")) {
 		// "壮大贷，全年6000万，LPR 3.45%": with rates given and no interest
 		// named anywhere, the one figure left is the loan.
 		var left []yuan.Mention

@@ -152,3 +152,46 @@ func pastYi(norm string) bool {
 	}
 	return false
 }
+
+// reRelativeYear names a year relative to this one.
+var reRelativeYear = regexp.MustCompile(`大前年|前年|去年|上年|上一年|今年|本年`)
+
+var relativeYearOffset = map[string]int{"大前年": -3, "前年": -2, "去年": -1, "上年": -1, "上一年": -1, "今年": 0, "本年": 0}
+
+// relativeYearRoles orders figures each said with a relative year word
+// (前年, 去年, 今年) before it: this is the latest year's figure, last the
+// one before it. ok is false unless every figure has its own distinct year.
+func relativeYearRoles(raw string, ms []yuan.Mention) (last, this int, ok bool) {
+	if len(ms) < 2 {
+		return 0, 0, false
+	}
+	offs := make([]int, len(ms))
+	seen := map[int]bool{}
+	for i, m := range ms {
+		lo := 0
+		if i > 0 {
+			lo = min(ms[i-1].End, m.Start)
+		}
+		ws := reRelativeYear.FindAllString(knowledge.Normalize(raw[lo:m.Start]), -1)
+		if len(ws) == 0 {
+			return 0, 0, false
+		}
+		offs[i] = relativeYearOffset[ws[len(ws)-1]]
+		if seen[offs[i]] {
+			return 0, 0, false
+		}
+		seen[offs[i]] = true
+	}
+	this, last = 0, -1
+	for i := range ms {
+		if offs[i] > offs[this] {
+			this = i
+		}
+	}
+	for i := range ms {
+		if i != this && (last < 0 || offs[i] > offs[last]) {
+			last = i
+		}
+	}
+	return last, this, true
+}

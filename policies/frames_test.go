@@ -72,3 +72,25 @@ func TestSameMatterKeepsTheHighest(t *testing.T) {
 		t.Errorf("the lower one does not say why: %v", out[0].Steps)
 	}
 }
+
+// An unmet condition quotes its clause: the quote must be the clause's words.
+func TestUnmetQuotesAreTheClause(t *testing.T) {
+	fs, _ := Frames()
+	n := 0
+	for _, f := range fs {
+		r, _ := RuleByName(f.Rule)
+		cl, err := MustDefault().Clause(r.Clause)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range f.Unmet {
+			n++
+			if !strings.Contains(cl.Text, u.Quote) {
+				t.Errorf("%s: unmet quote %q is not in %s", f.Rule, u.Quote, r.Clause)
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no unmet conditions loaded")
+	}
+}

@@ -431,6 +431,19 @@ func (p *scanner) amount(i int) (a cand, ok bool) {
 				break
 			}
 		}
+	} else if !n.hasBig {
+		// "四百五十个w", "八十w": chat shorthand for 万 after a Chinese numeral.
+		k := p.skipSpaces(a.end)
+		if p.at(k) == '个' {
+			k++
+		}
+		if p.word(k, "w") {
+			a.v = new(big.Rat).Mul(a.v, big.NewRat(1e4, 1))
+			a.trail *= 1e4
+			a.outer = 1e4
+			a.end = k + 1
+			a.hasBig = true
+		}
 	}
 	p.suffix(&a)
 	if a.weakEng && (a.currency || p.listCurrencyAfter(a.end)) {

@@ -186,7 +186,7 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 	q, fixes := knowledge.Standardize(q)
 	r := reading{needs: askedNeeds(q), lang: detectLang(q), quantity: reAsksQuantity.MatchString(knowledge.Normalize(q)), question: q}
 	a.Need, a.Lang = r.need().Contract, r.lang
-	in := understand(knowledge.Normalize(q), q, cc, r.asks("stacking") || reOtherPolicy.MatchString(knowledge.Normalize(q)))
+	in := understand(knowledge.Normalize(q), q, cc, r.asks("stacking") || otherPolicyAt(knowledge.Normalize(q)) != nil)
 	if len(in.guesses) > 0 && !r.asks("amount") {
 		// "应该是50万吧": checking an amount is asking for it.
 		r.needs = append([]knowledge.Need{{ID: "amount", Contract: "amount"}}, r.needs...)
@@ -228,6 +228,16 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 	calcs, missing, pending, rule := e.calculate(&in, r.lang)
 	if in.relative != "" {
 		calcs, missing = e.withoutRelative(calcs, missing, &in, r.lang)
+	}
+	if in.other != nil {
+		// "另一个政策按15%补、最高200万": its award on our figure, weighed.
+		for _, c := range calcs {
+			if m, note, ok := otherAward(*in.other, c); ok && c.Kind == policies.KindComputed {
+				in.awards = append(in.awards, m)
+				in.notes = append(in.notes, note)
+				break
+			}
+		}
 	}
 	if awards := withComputed(in.awards, calcs); len(awards) > 1 {
 		calcs = append([]policies.Calculation{policies.Highest(awards, e.opts.now())}, calcs...)

@@ -28,20 +28,22 @@ const HotlineEN = "the 12345 government service hotline (“12345 政务服务�
 // (intent.go, roles.go, need.go, engine.go): Chinese format → English, read
 // back as policies reads receipts (%v amount, %d count, %s text).
 var notesEN = mustPhrasebook(map[string]string{
-	"不符合条件的一笔不计入：“%s”。":            "An item said not to meet the clause's condition is left out: “%s”.",
-	"“%s”按“%s”理解。":                 "“%s” was read as “%s”.",
-	"“%s”按低于%v计算。":                 "“%s” is taken as just below %v.",
-	"问题给的是一个范围（%v—%v），下面按两端分别计算。":  "The question gives a range (%v to %v): both ends are calculated below.",
-	"问题说研发投入减少或没有增加：没有增量，按0计算。":    "The question says R&D spending fell or did not rise: there is no increase, so 0 is used.",
-	"“-%s”是负数，不能作为金额计算；请告诉我正确的金额。": "“-%s” is negative and cannot be used as an amount; please give the correct figure.",
-	"几笔数字化智能化投资按合计计算。":             "Several digital and smart investments are added up.",
+	"另一政策按您说的%s计算：%v × %s = %v。":                         "The other policy, at the %s you gave: %v × %s = %v.",
+	"另一政策按您说的%s计算：%v × %s = %v，超过最高%v，按%v计。":             "The other policy, at the %s you gave: %v × %s = %v, above its cap of %v, so %v.",
+	"不符合条件的一笔不计入：“%s”。":                                  "An item said not to meet the clause's condition is left out: “%s”.",
+	"“%s”按“%s”理解。":                                       "“%s” was read as “%s”.",
+	"“%s”按低于%v计算。":                                       "“%s” is taken as just below %v.",
+	"问题给的是一个范围（%v—%v），下面按两端分别计算。":                        "The question gives a range (%v to %v): both ends are calculated below.",
+	"问题说研发投入减少或没有增加：没有增量，按0计算。":                          "The question says R&D spending fell or did not rise: there is no increase, so 0 is used.",
+	"“-%s”是负数，不能作为金额计算；请告诉我正确的金额。":                       "“-%s” is negative and cannot be used as an amount; please give the correct figure.",
+	"几笔数字化智能化投资按合计计算。":                                   "Several digital and smart investments are added up.",
 	"问题中的“%s”是相对于另一个数字的说法，我不替您换算，以免算错；请直接告诉我换算后的金额。":     "“%s” is said relative to another figure; I do not convert it, so as not to get it wrong: please give the amount itself.",
 	"按LPR %s计算的利息：%v × %s × %d/12个月 = %v（由您给的贷款额和利率推算）。": "Interest at the LPR of %s: %v × %s × %d/12 months = %v (worked out from the loan and the rates you gave).",
 	"实际支付的利息按实际利率推算：%v × %s × %d/12个月 = %v。":             "Interest actually paid, worked out from the actual rate: %v × %s × %d/12 months = %v.",
 	"是的，按条文计算正是%v（计算见下）。":                                "Yes: by the clause it is exactly %v (calculation below).",
 	"不是%v：按条文计算是%v（计算见下）。":                               "No, not %v: by the clause it is %v (calculation below).",
 	"不同事项分别计算后相加；同一事项涉及市级同类奖励补助政策的，按就高不就低原则执行，不重复享受。":    "Different matters are calculated separately and added up; where one matter falls under several city awards of the same kind, only the highest is granted (“就高不就低”), not both.",
-	"几项中取较高的一项。": "The higher of the amounts compared.",
+	"几项中取较高的一项。":                                         "The higher of the amounts compared.",
 	"两份文件仍是征求意见稿，尚未印发，施行日期还不能确定。按条文，自印发之日起第30个工作日后施行（印发当日不计），有效期3年；正式印发后即可算出具体日期。": "Both documents are still consultation drafts (“征求意见稿”) and have not been issued, so the effective date is not known yet. By the text, the policy takes effect on the 30th working day after issue (the issue day does not count) and is valid for 3 years; the exact dates can be calculated once it is issued.",
 })
 

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cdsme/policybot/knowledge"
 	"github.com/cdsme/policybot/policies"
@@ -38,6 +39,7 @@ type intent struct {
 	asksLarger bool
 	guesses    []yuan.Mention // the user's own estimates, checked, never inputs
 	awards     []yuan.Mention // awards of different policies for one matter, to choose between
+	other      *otherTerms    // another policy's rate and cap, weighed against ours
 	ambiguous  bool           // two readings give different amounts
 	// several: the question counts several enterprises' awards.
 	several bool
@@ -152,6 +154,9 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 	in.asksMoney = in.asksMoney || len(fig.guesses) > 0 // "应该是10万吧" asks the amount
 	in.followUp = cc.LastQuestion != "" && isFollowUp(norm, raw, fig.ms)
 	if stacking {
+		if t, rest, ok := otherPolicyTerms(raw, norm, fig.ms); ok {
+			in.other, fig.ms = &t, rest
+		}
 		fig.ms, in.awards = awardFigures(raw, fig.ms)
 		in.asksMoney = in.asksMoney || len(in.awards) > 1
 	} else {
@@ -213,6 +218,14 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 			return ok && len(names) > 1 && !re.MatchString(bare)
 		})
 	}
+	// "没有被认定为创新型、专精特新或者小巨人任何一种": tiers named only to
+	// deny them are no rewards asked.
+	if denied := reTierDenied.ReplaceAllStringFunc(norm, func(m string) string { return strings.Repeat(" ", len(m)) }); denied != norm {
+		names = slices.DeleteFunc(names, func(n string) bool {
+			re, ok := tierWord[n]
+			return ok && len(names) > 1 && !re.MatchString(denied)
+		})
+	}
 	// "去年评的省级，今年升为小巨人": a tier from an earlier year is history,
 	// not this year's reward.
 	names = slices.DeleteFunc(names, func(n string) bool {
@@ -249,6 +262,8 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 		}
 	}
 	owned := ownMentions(raw, mentions, names)
+	companies := map[int]bool{} // the companies (parts) awards were read for
+	var byCompany []int         // indexes in in.rules of calls read company by company
 	for _, n := range names {
 		kept, unmet, said, dropped := unmetOf(n, norm, raw, owned[n])
 		if unmet != nil {
@@ -257,7 +272,20 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 			continue
 		}
 		in.notes = append(in.notes, dropped...)
-		calls := buildCalls(n, norm, raw, kept, cc, in.followUp, fromTo)
+		var calls []ruleCall
+		if parts := companyParts(raw); parts != nil && !in.followUp {
+			var used []int
+			calls, used = perCompany(n, raw, parts, kept, cc)
+			for _, k := range used {
+				companies[k] = true
+			}
+			for i := range calls {
+				byCompany = append(byCompany, len(in.rules)+i)
+			}
+		}
+		if calls == nil {
+			calls = buildCalls(n, norm, raw, kept, cc, in.followUp, fromTo)
+		}
 		if len(calls) > 1 && calls[0].name == calls[1].name && maps.Equal(calls[0].inputs, calls[1].inputs) {
 			in.asksTotal = true // "3个人入选": the same award several times
 		}
@@ -272,6 +300,14 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 				}
 			}
 		}
+	}
+	if len(companies) >= 2 {
+		// Each company's award: summed, never merged with another's by
+		// 就高不就低 (that is one enterprise's rule).
+		for _, i := range byCompany {
+			in.rules[i].several = true
+		}
+		in.several, in.asksTotal = true, true
 	}
 	// Awards of different rules for one enterprise, asked "能拿多少" with no
 	// 分别: the amount asked is their sum (each is still shown).
@@ -657,6 +693,9 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		}
 		all := ms
 		ms = dropNamedMilestones(raw, ms)
+		if calls := yearlyMilestones(raw, norm, ms); calls != nil {
+			return calls
+		}
 		switch {
 		case len(ms) == 0 && reCrossedYi.MatchString(norm):
 			// "营收第一次过亿": the milestone itself is the figure.
@@ -786,13 +825,16 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 			}
 		}
 		var progs []string
-		if strings.Contains(norm, "建圈强链") {
+		if strings.Contains(norm, "建圈强链") || strings.Contains(norm, "chain-strengthening") || strings.Contains(norm, "chain strengthening") || strings.Contains(norm, "circle-building") {
 			progs = append(progs, "industry_chain")
 		}
-		if strings.Contains(norm, "团队") || strings.Contains(norm, "team") {
+		// 团队/个人 are 蓉漂's — unless only 建圈强链 is named ("the
+		// selected individual" of that programme).
+		rongpiao := len(progs) == 0 || strings.Contains(norm, "蓉漂") || strings.Contains(norm, "rongpiao") || strings.Contains(norm, "rong piao")
+		if rongpiao && (strings.Contains(norm, "团队") || strings.Contains(norm, "team")) {
 			progs = append(progs, "rongpiao_team")
 		}
-		if strings.Contains(norm, "个人") || strings.Contains(norm, "individual") {
+		if rongpiao && (strings.Contains(norm, "个人") || strings.Contains(norm, "individual")) {
 			progs = append(progs, "rongpiao_individual")
 		}
 		if len(progs) == 0 {
@@ -825,7 +867,7 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 var (
 	reInterest   = regexp.MustCompile(`(?i)(利息|付息|interest( paid)?)(是|为|了|有|共|总共|:|：| of| was| is)?\s*$`)
 	reLoanAmount = regexp.MustCompile(`(?i)贷款|贷了|借了|额度|放款|本金|principal|loan of|borrow`)
-	reDecrease   = regexp.MustCompile(`(?i)减少|下降|少了|降了|减了|下滑|缩减|没(有)?增加|未增加|没增|\b(decrease[sd]?|dropped|fell|falls?|down by|declined?|cut)\b`)
+	reDecrease   = regexp.MustCompile(`(?i)减少|下降|少了|降了|减了|下滑|缩减|(降|减|跌|掉|缩)(到|至)了?|没(有)?增加|未增加|没增|\b(decrease[sd]?|dropped|fell|falls?|down by|declined?|cut)\b`)
 	reIncrease   = regexp.MustCompile(`(?i)增|多了|多投|多[整搞砸弄用]了?|提高|提升|涨了|加了|多花|多出|超出|上涨|比(去年|上年|上一年|前一年|往年)[^，。,]{0,6}多|increase|more than|grew|grows|grown|growing|rose|rises|risen|jump(s|ed)?|went up|goes up|up by|\bup\b`)
 	// reMoreAfterEN: "4000w more on R&D than last year" — the figure is the increase.
 	reMoreAfterEN = regexp.MustCompile(`(?i)^\s*(yuan|rmb)?\s*(more|extra|higher)\b`)
@@ -1007,15 +1049,22 @@ var reRevenueThis = regexp.MustCompile(`突破|超过|达到|涨到|增长到|�
 // cueBefore reports whether the words between the previous amount (or the
 // question's start) and amount i match re.
 func cueBefore(raw string, ms []yuan.Mention, i int, re *regexp.Regexp) bool {
-	from := 0
+	from := sentenceStart(raw, ms[i].Start) // a cue in an earlier sentence is another matter's
 	if i > 0 {
-		from = min(ms[i-1].End, ms[i].Start)
+		from = max(from, min(ms[i-1].End, ms[i].Start))
 	}
 	return re.MatchString(knowledge.Normalize(raw[from:ms[i].Start]))
 }
 
-// fanOut is one call per value of an input the question left open (each
-// standard level, each talent programme), so every option is shown.
+// sentenceStart is where the sentence holding byte offset at begins.
+func sentenceStart(raw string, at int) int {
+	if k := strings.LastIndexAny(raw[:at], "。？！?!；;\n"); k >= 0 {
+		_, size := utf8.DecodeRuneInString(raw[k:])
+		return k + size
+	}
+	return 0
+}
+
 // distinctRules counts the different rules of calls (effective_date aside).
 func distinctRules(calls []ruleCall) int {
 	seen := map[string]bool{}
@@ -1027,6 +1076,8 @@ func distinctRules(calls []ruleCall) int {
 	return len(seen)
 }
 
+// fanOut is one call per value of an input the question left open (each
+// standard level, each talent programme), so every option is shown.
 func fanOut(rule string, in map[string]string, key string, values []string) []ruleCall {
 	calls := make([]ruleCall, 0, len(values))
 	for _, v := range values {
@@ -1149,6 +1200,9 @@ var reCrossing = regexp.MustCompile(`(突破|超过|越过|跨过|过了|破了|
 // a milestone of policy/3 named as crossed is the rule's threshold, not a
 // second revenue figure — when another figure, at least as large, gives
 // the revenue ("首次突破5亿，去年3亿" keeps 5亿: it is this year's figure).
+// reTierDenied: a tier the enterprise says it does not hold.
+var reTierDenied = regexp.MustCompile(`(没有|没|未|尚未|不是|并非|还不是|都不是)(被)?(认定|评上|获评|评过|评)?(为|成)?[^。;；，,]{0,6}(创新型|专精特新|小巨人)([^。;；，,]{0,16}(创新型|专精特新|小巨人))*([^。;；，,]{0,10}(任何一种|任何一个|都没有|都不是))?`)
+
 // reMilestoneAfter: the figure names a tier of the award ("5亿那档").
 var reMilestoneAfter = regexp.MustCompile(`^\s*(元)?\s*(的)?\s*(那|这)?\s*(一)?\s*(个)?\s*(档|档次|级)`)
 
@@ -1280,5 +1334,5 @@ func talentItems(rule string, in map[string]string, raw string) []ruleCall {
 // isEnterpriseUnit reports whether a count counts enterprises (家, 个企业,
 // companies), not people or items.
 func isEnterpriseUnit(u string) bool {
-	return u == "家" || strings.HasPrefix(u, "compan") || strings.HasPrefix(u, "enterprise") || strings.HasPrefix(u, "firm") || strings.HasPrefix(u, "sme")
+	return u == "家" || u == "个厂" || u == "个公司" || u == "个企业" || u == "个工厂" || strings.HasPrefix(u, "compan") || strings.HasPrefix(u, "enterprise") || strings.HasPrefix(u, "firm") || strings.HasPrefix(u, "sme")
 }

@@ -215,7 +215,9 @@ func (e *Engine) settleNeed(a *Answer, r reading) {
 				!e.states(cl, top.Quote, n.ID, *a) {
 				continue
 			}
-			if i > 0 {
+			if i > 0 && !(r.need().Whole && e.anyStates(need)) {
+				// (A whole-documents need — stacking, validity — stated by
+				// some clause is no silence: the answer's receipts quote it.)
 				a.notes = append(a.notes, e.silentText(need, r.lang))
 			}
 			return
@@ -248,6 +250,16 @@ func (e *Engine) settleNeed(a *Answer, r reading) {
 	a.unstated = need
 	a.Calculations = a.Calculations[:0]
 	a.Missing, a.pending = nil, nil
+}
+
+// anyStates reports whether some clause states need.
+func (e *Engine) anyStates(need string) bool {
+	for _, cl := range e.corpus.Clauses() {
+		if q, ok := cl.Stating(need); ok && len(q) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func (e *Engine) silentText(need, lang string) string {

@@ -31,7 +31,7 @@ var (
 	// reContextFigure: the figure is a quantity no calculator takes — profit,
 	// tax, pay, assets, capital — named just before it in a statement about
 	// the company.
-	reContextFigure = regexp.MustCompile(`(利润|净利|毛利|利税|纳税|缴税|税费|税收|工资|薪酬|总资产|资产|负债|注册资本|实缴资本|市值|估值|(?i:net profit|profit|net income|tax(es)? paid|tax|assets|salar(y|ies)|payroll|valuation|registered capital))[^0-9，。,;；]{0,6}$`)
+	reContextFigure = regexp.MustCompile(`(利润|净利|毛利|利税|纳税|缴税|税费|税收|工资|薪酬|总资产|资产|负债|注册资本|实缴资本|市值|估值|租金|房租|租赁费|物业费|水电费|电费|(?i:rent)|(?i:net profit|profit|net income|tax(es)? paid|tax|assets|salar(y|ies)|payroll|valuation|registered capital))[^0-9，。,;；]{0,6}$`)
 	// reGuessAsked: the yes/no question comes before the figure ("奖励是不是100万").
 	reGuessAsked = regexp.MustCompile(`(是不是|是否是|是否|会不会是|难道是|真的是|确定是|真能拿|能不能拿到?|能否拿到?|有没有)(能|可以|会|就)?(奖|补|给|拿|领|贴|补贴|奖励)?(了|到)?\s*$|(?i)\b(is it really|is it actually|could it be)\s*$`)
 	// reDerived: the figure is the user's own arithmetic on a rate or a
@@ -209,10 +209,11 @@ func withoutPlanned(raw string, ms []yuan.Mention) []yuan.Mention {
 }
 
 // reRestate joins a figure to the same figure said again ("1,000,000元，刚好
-// 一百万整", "500万（即0.05亿）", "1个亿，一分不多正好一亿元"): nothing but a
+// 一百万整", "500万（即0.05亿）", "1个亿，一分不多正好一亿元", "100万元整（发票
+// 合计1,000,000.00元）" — a bracket of a few words): nothing but a
 // bracket or comma, or a few words ending in 正好/就是/即 that list or count
 // no other item (和, 另, 又, 各, 每, 第, 年…).
-var reRestate = regexp.MustCompile(`^\s*[,，(（]?\s*([^0-9，,。；;、和及与另又再各每第年期笔家项个]{0,6}?(刚好|正好|恰好|也就是|就是|即|合|折合))?\s*$`)
+var reRestate = regexp.MustCompile(`^\s*[,，(（]?\s*([^0-9，,。；;、和及与另又再各每第年期笔家项个]{0,6}?(刚好|正好|恰好|也就是|就是|即|合|折合))?\s*$|^[^0-9，,。；;]{0,2}[(（][^0-9()（），,。；;和及与另又再各每第年期笔家项个]{0,8}$`)
 
 // withoutRestated drops a figure that repeats the one just before it in
 // other words: one amount, not two.
@@ -297,7 +298,7 @@ func perItem(raw string, ms []yuan.Mention) []yuan.Mention {
 }
 
 func isItemUnit(u string) bool {
-	return strings.Contains("家个笔项個筆項", u) || strings.HasPrefix(u, "compan") || strings.HasPrefix(u, "enterprise") ||
+	return strings.Contains("家个笔项個筆項", u) || strings.HasPrefix(u, "个") || strings.HasPrefix(u, "compan") || strings.HasPrefix(u, "enterprise") ||
 		strings.HasPrefix(u, "firm") || strings.HasPrefix(u, "startup") || strings.HasPrefix(u, "sme") || strings.HasPrefix(u, "invest") || strings.HasPrefix(u, "project")
 }
 
@@ -360,7 +361,7 @@ func total(cs []policies.Calculation, in intent) (policies.Calculation, bool) {
 		if r.NotPayout || c.Kind == policies.KindUnstated || c.Kind == policies.KindThreshold || c.Dates != nil {
 			continue
 		}
-		if !sameAward(cs, c) && !policies.SeparateAwards(c.Rule) {
+		if !in.several && !sameAward(cs, c) && !policies.SeparateAwards(c.Rule) {
 			return policies.Calculation{}, false // alternatives of one rule
 		}
 		if c.Kind == policies.KindMaximum {
@@ -462,6 +463,24 @@ func ambiguityNote(lang string) string {
 // reOtherPolicy: the question names another policy ("市里另外有个政策",
 // "另一个市级文件", "another city policy") — its award for the same matter
 // is weighed by 就高不就低 whether or not the question names that rule.
+// reSomePolicy and reSameMatter: "市级有个标准化资助政策…同时符合这个政策" —
+// a policy named with 有个, said to apply to the same matter too.
+var (
+	reSomePolicy = regexp.MustCompile(`有(个|一个|一项|一份)[^，。,;；]{0,10}(政策|文件|办法)`)
+	reSameMatter = regexp.MustCompile(`(同时|也)(符合|适用|满足)|同类|同一|同样的`)
+)
+
+// otherPolicyAt is where the question names another policy, or nil.
+func otherPolicyAt(s string) []int {
+	if loc := reOtherPolicy.FindStringIndex(s); loc != nil {
+		return loc
+	}
+	if loc := reSomePolicy.FindStringIndex(s); loc != nil && reSameMatter.MatchString(s) {
+		return loc
+	}
+	return nil
+}
+
 var reOtherPolicy = regexp.MustCompile(`(另|另外|别的|其他|其它)(还)?(有)?(一)?(个|项|份|条)?[^，。,;；0-9]{0,8}(政策|文件|规定|办法|措施)|(?i)\b(another|other|a second) (city |municipal |local |chengdu )?(policy|document|programme|program|scheme)\b`)
 
 // awardFigures splits out the figures said as awards ("能补50万") when
@@ -470,7 +489,7 @@ var reOtherPolicy = regexp.MustCompile(`(另|另外|别的|其他|其它)(还)?(
 // other policy's award, weighed against the computed one. A lone award
 // figure with nothing else stays an input.
 func awardFigures(raw string, ms []yuan.Mention) (inputs, awards []yuan.Mention) {
-	other := reOtherPolicy.MatchString(knowledge.Normalize(raw)) // "另一个政策奖80万": a lone award is the other policy's
+	other := otherPolicyAt(knowledge.Normalize(raw)) != nil // "另一个政策奖80万": a lone award is the other policy's
 	for i, m := range ms {
 		if m.RangeTo == 0 && cueBefore(raw, ms, i, reAwardBefore) {
 			awards = append(awards, m)

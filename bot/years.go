@@ -195,3 +195,58 @@ func relativeYearRoles(raw string, ms []yuan.Mention) (last, this int, ok bool) 
 	}
 	return last, this, true
 }
+
+// reYearListed: a year named ("2023和2024两年").
+var reYearListed = regexp.MustCompile(`(20[0-9]{2})`)
+
+// reYearSpan: a span of years asked ("2022到2024", "2022-2024年").
+var reYearSpan = regexp.MustCompile(`(20[0-9]{2})\s*年?\s*(到|至|-|~|—|－)\s*(20[0-9]{2})`)
+
+// yearlyMilestones reads a revenue history asked as a total over its years
+// ("2021年0.8亿，2022年1.1亿，2023年3.4亿，2024年5.6亿，2022到2024这三年一共
+// 能拿多少"): each year is weighed against the years before it, its
+// milestone awards summed. Only the years the asking sentence names (a span
+// or a list, after the history's last figure) count, else every year. nil unless every figure has its own
+// calendar year, in order, and a total is asked.
+func yearlyMilestones(raw, norm string, ms []yuan.Mention) []ruleCall {
+	if len(ms) < 2 || !reAsksTotal.MatchString(norm) {
+		return nil
+	}
+	years := make([]int, len(ms))
+	for i := range ms {
+		years[i] = figureYear(raw, ms, i)
+		if years[i] == 0 || i > 0 && years[i] <= years[i-1] {
+			return nil
+		}
+	}
+	// The history comes first; what follows its last figure asks.
+	asked := knowledge.Normalize(raw[ms[len(ms)-1].End:])
+	lo, hi := years[0], years[len(years)-1]
+	var named []int
+	if m := reYearSpan.FindStringSubmatch(asked); m != nil {
+		lo, _ = strconv.Atoi(m[1])
+		hi, _ = strconv.Atoi(m[3])
+	} else {
+		for _, m := range reYearListed.FindAllStringSubmatch(asked, -1) {
+			y, _ := strconv.Atoi(m[1])
+			named = append(named, y)
+		}
+	}
+	var calls []ruleCall
+	var prev int64
+	for i, m := range ms {
+		in := map[string]string{"revenue_yuan": itoa(m.Yuan)}
+		if i > 0 {
+			in["previous_max_revenue_yuan"] = itoa(prev)
+		}
+		prev = max(prev, m.Yuan)
+		if years[i] < lo || years[i] > hi || len(named) > 0 && !slices.Contains(named, years[i]) {
+			continue
+		}
+		calls = append(calls, ruleCall{name: "revenue_milestone", inputs: in, note: "按年份逐年计算：每年与此前各年的最高营收比较。"})
+	}
+	if len(calls) == 0 {
+		return nil
+	}
+	return calls
+}

@@ -19,7 +19,7 @@ type Count struct {
 const MaxCount = 99
 
 var (
-	reCountZH = regexp.MustCompile(`([0-9]{1,2}|[一二两兩三四五六七八九十]{1,3})\s*(家|项|項|个|個|名|位|笔|筆|条|條|部|人)`)
+	reCountZH = regexp.MustCompile(`([0-9]{1,2}|[一二两兩三四五六七八九十]{1,3})\s*(家|项|項|个(?:工厂|厂|公司|企业)?|個|名|位|笔|筆|条|條|部|人)`)
 	reCountEN = regexp.MustCompile(`(?i)\b([0-9]{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:\S+\s+){0,3}?(compan(?:y|ies)|enterprises?|firms?|smes?|startups?|standards?|people|persons?|talents?|investments?|investees?|projects?)\b`)
 )
 

@@ -198,6 +198,26 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 		delete(suppressed, "rd_increase")
 	}
 	names = slices.DeleteFunc(names, func(n string) bool { return suppressed[n] })
+	// Rules named only as context keep their figures (so no other rule takes
+	// them) but are not computed: a support the asking sentence does not
+	// ask when it names another; a revenue said in passing ("revenue RMB 85
+	// million", 营收6800万 in a profile) below the first milestone, with no
+	// crossing words, beside another support.
+	context := map[string]bool{}
+	if !reAsksTotal.MatchString(norm) {
+		asked := askedSupport(raw, names)
+		for _, n := range names {
+			context[n] = !slices.Contains(asked, n)
+		}
+	}
+	if slices.Contains(names, "revenue_milestone") && len(names) > 1 && !reRevenueCrossing.MatchString(norm) &&
+		!slices.ContainsFunc(mentions, func(m yuan.Mention) bool { return m.Yuan >= 1_0000_0000 }) {
+		context["revenue_milestone"] = true // no figure reaches the first milestone: nothing to weigh
+	}
+	// Likewise an R&D spend in a profile (研发投入410万) with no change said.
+	if slices.Contains(names, "rd_increase") && len(names) > 1 && !reIncrease.MatchString(norm) && !reDecrease.MatchString(norm) && rdSpendOnce(raw, mentions) {
+		context["rd_increase"] = true
+	}
 	// 研发 with no figure and no spending words is an R&D team or centre,
 	// unless the question asks the rule's cap or threshold.
 	if slices.Contains(names, "rd_increase") && len(mentions) == 0 && !reRDSpend.MatchString(norm) && !in.asksMax && !in.asksMin {
@@ -225,6 +245,17 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 			re, ok := tierWord[n]
 			return ok && len(names) > 1 && !re.MatchString(denied)
 		})
+	}
+	// "听说省级跟小巨人一样都奖50万？我们刚被认定为省级的": a tier named in
+	// hearsay is the rumour's, not the enterprise's, when another sentence
+	// names the enterprise's own.
+	if own := reHearsay.ReplaceAllStringFunc(norm, func(m string) string { return strings.Repeat(" ", len(m)) }); own != norm {
+		if slices.ContainsFunc(names, func(n string) bool { re, ok := tierWord[n]; return ok && re.MatchString(own) }) {
+			names = slices.DeleteFunc(names, func(n string) bool {
+				re, ok := tierWord[n]
+				return ok && len(names) > 1 && !re.MatchString(own)
+			})
+		}
 	}
 	// "去年评的省级，今年升为小巨人": a tier from an earlier year is history,
 	// not this year's reward.
@@ -261,10 +292,17 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 			in.notes = append(in.notes, "问题说研发投入减少或没有增加：没有增量，按0计算。")
 		}
 	}
-	owned := ownMentions(raw, mentions, names)
+	// A tier named as context takes no figures (it has no amount input);
+	// another rule named as context keeps its own, so no rule takes them.
+	owned := ownMentions(raw, mentions, slices.DeleteFunc(slices.Clone(names), func(n string) bool {
+		return context[n] && tierRules[n] && slices.ContainsFunc(names, func(o string) bool { return !context[o] })
+	}))
 	companies := map[int]bool{} // the companies (parts) awards were read for
 	var byCompany []int         // indexes in in.rules of calls read company by company
 	for _, n := range names {
+		if context[n] && slices.ContainsFunc(names, func(o string) bool { return !context[o] }) {
+			continue
+		}
 		kept, unmet, said, dropped := unmetOf(n, norm, raw, owned[n])
 		if unmet != nil {
 			in.rules = append(in.rules, ruleCall{name: n, unmet: unmet, said: said})
@@ -425,6 +463,19 @@ func ownMentions(raw string, ms []yuan.Mention, names []string) map[string][]yua
 		}
 		if owner == "" {
 			owner = prev
+		}
+		if owner == "" {
+			// The last rule named earlier in the sentence ("产线智能化改造，
+			// 总共投入800万元"), a tier aside.
+			sentence, last := knowledge.Normalize(raw[sentenceStart(raw, m.Start):m.Start]), -1
+			for _, t := range triggers {
+				if !slices.Contains(names, t.rule) || tierRules[t.rule] {
+					continue
+				}
+				if locs := t.match.FindAllStringIndex(sentence, -1); len(locs) > 0 && locs[len(locs)-1][1] > last {
+					owner, last = t.rule, locs[len(locs)-1][1]
+				}
+			}
 		}
 		if owner == "" {
 			// Tier rules take no figures: with one rule left that does,
@@ -643,6 +694,19 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		}
 		return one("investment_yuan")
 	case "rd_commercialization":
+		// "总投资3000万（含厂房1500万），其中技术研发投入800万": a figure said
+		// as the clause's own input is the input, whatever else is listed.
+		var named []yuan.Mention
+		for _, m := range ms {
+			// The cue right before the figure (within eight characters):
+			// "技术研发投入：设备费200万" lists items of it instead.
+			if inputCue(rule, "rd_yuan").MatchString(knowledge.Normalize(raw[max(0, m.Start-24):m.Start])) {
+				named = append(named, m)
+			}
+		}
+		if len(named) > 0 && len(named) < len(ms) {
+			ms = named
+		}
 		// "材料费320万，人工费480万": the cost items of one project add up;
 		// "两个产业化项目，分别…": one award per project.
 		if calls, ok := itemsOf(rule, "rd_yuan", ms, in, reSeveralProjects.MatchString(norm),
@@ -711,6 +775,13 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 			return calls
 		case len(ms) >= 2 && owns(ms, fromTo):
 			in["previous_max_revenue_yuan"], in["revenue_yuan"] = itoa(fromTo[0].Yuan), itoa(fromTo[1].Yuan)
+		case len(ms) == 2 && revenueGain(raw, ms) >= 0:
+			// "去年营收9600万，今年比去年多了800万": this year's is the sum.
+			g := revenueGain(raw, ms)
+			base := ms[1-g]
+			in["previous_max_revenue_yuan"], in["revenue_yuan"] = itoa(base.Yuan), itoa(base.Yuan+ms[g].Yuan)
+			in2 := fmt.Sprintf("今年营收按 %s + %s = %s 计算。", yuan.Format(base.Yuan), yuan.Format(ms[g].Yuan), yuan.Format(base.Yuan+ms[g].Yuan))
+			return []ruleCall{{name: rule, inputs: in, note: in2}}
 		case len(ms) >= 2 && askedYearOK(raw, ms):
 			// "2022年度那次营收突破应该奖多少": that year against the years
 			// before it, whatever came after.
@@ -761,6 +832,20 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 			in["rd_last_year_yuan"], in["rd_this_year_yuan"] = itoa(fromTo[0].Yuan), itoa(fromTo[1].Yuan)
 			delete(in, "increase_yuan")
 			return []ruleCall{{name: rule, inputs: in}}
+		}
+		if len(ms) >= 2 && reAsksTotal.MatchString(norm) && !slices.ContainsFunc(ms, func(m yuan.Mention) bool {
+			i := slices.Index(ms, m)
+			return !cueBefore(raw, ms, i, reIncrease) || cueBefore(raw, ms, i, reIncreaseTo)
+		}) {
+			// "第一年增加了400万，第二年又增加了300万，合计": each year's
+			// increase is its own award (steps and the yearly cap apply to
+			// each year), summed.
+			var calls []ruleCall
+			for _, m := range ms {
+				calls = append(calls, ruleCall{name: rule, inputs: map[string]string{"increase_yuan": itoa(m.Yuan)}, several: true,
+					note: "每年的增量分别计算后相加。"})
+			}
+			return calls
 		}
 		c := ruleCall{name: rule, inputs: rdInputs(raw, ms, in)}
 		if len(ms) == 0 && reIncrease.MatchString(norm) {
@@ -1194,12 +1279,86 @@ func standardItems(norm string) []string {
 }
 
 // reCrossing: the figure after it is a threshold crossed, not a revenue.
-var reCrossing = regexp.MustCompile(`(突破|超过|越过|跨过|过了|破了|达到|上了|上到|首次上|首次过|首次破)\s*$|(?i)\b(passed|crossed|exceeded|surpassed|broke through|topped|over|above|past)\s*(the\s*)?(rmb\s*)?$`)
+var reCrossing = regexp.MustCompile(`(突破|超过|越过|跨过|过了|破了|达到|上了|上到|(首次|第一次|头一回|头一次)(上|过|破))\s*$|(?i)\b(passed|crossed|exceeded|surpassed|broke through|topped|over|above|past)\s*(the\s*)?(rmb\s*)?$`)
 
 // dropNamedMilestones drops "首次突破5亿" from "今年营收6.2亿，首次突破5亿":
 // a milestone of policy/3 named as crossed is the rule's threshold, not a
 // second revenue figure — when another figure, at least as large, gives
 // the revenue ("首次突破5亿，去年3亿" keeps 5亿: it is this year's figure).
+// revenueGain is the index of the one of two revenue figures said as a
+// gain over the other ("比去年多了800万", "增加了800万"), or -1.
+func revenueGain(raw string, ms []yuan.Mention) int {
+	g := -1
+	for i := range ms {
+		if cueBefore(raw, ms, i, reIncrease) && !cueBefore(raw, ms, i, reIncreaseTo) && !cueBefore(raw, ms, i, reFromCue) {
+			if g >= 0 {
+				return -1
+			}
+			g = i
+		}
+	}
+	if g >= 0 && ms[g].Yuan >= ms[1-g].Yuan {
+		return -1 // a gain larger than the base is more likely a new total
+	}
+	return g
+}
+
+// reRDYears: a year or a change said with an R&D figure.
+var reRDYears = regexp.MustCompile(`去年|上年|前年|今年|本年|从|由|[0-9]{4}\s*年|(?i)last year|this year|from`)
+
+// rdSpendOnce reports a single R&D figure said with no year or change in
+// its part ("研发投入410万" in a profile): one year's spend, no increase.
+func rdSpendOnce(raw string, ms []yuan.Mention) bool {
+	n := 0
+	for _, m := range ms {
+		seg := segmentAround(raw, m)
+		part := knowledge.Normalize(raw[seg[0]:m.Start])
+		if strings.Contains(part, "研发") || strings.Contains(part, "r&d") {
+			if reRDYears.MatchString(knowledge.Normalize(raw[seg[0]:seg[1]])) {
+				return false
+			}
+			n++
+		}
+	}
+	return n == 1
+}
+
+// reRevenueCrossing: words that make a revenue a milestone asked about.
+var reRevenueCrossing = regexp.MustCompile(`首次|第一次|头一回|头一次|突破|破|过亿|过了|超过|上亿|达到|到过|跨越|越过|以前|之前|从没|从未|卡线|营收奖|营收.{0,4}(奖励|奖)|(?i)first time|crossed|exceed|pass(ed)?|surpass|broke|topped|milestone|never|before|revenue (reward|award)`)
+
+// reSupportAsked: a support named as what is asked ("数字化智能化补助能拿多
+// 少", "营收奖励多少"): the rule's words, then the support word.
+var reSupportAsked = regexp.MustCompile(`^[^，。,;；?？]{0,8}(补助|补贴|奖励|奖金|资助|贴息|奖|补|(?i:subsidy|reward|award|grant))`)
+
+// askedSupport keeps, of the rules a question names, those its asking
+// sentence names as the support asked about, when it names any: the
+// profile before it (营收4.5亿，是省级专精特新) is context.
+func askedSupport(raw string, names []string) []string {
+	asked := knowledge.AskedPart(raw)
+	if asked == knowledge.Normalize(raw) || len(names) < 2 {
+		return names
+	}
+	var keep []string
+	for _, t := range triggers {
+		if !slices.Contains(names, t.rule) {
+			continue
+		}
+		for _, loc := range t.match.FindAllStringIndex(asked, -1) {
+			if reSupportAsked.MatchString(asked[loc[1]:]) {
+				keep = append(keep, t.rule)
+				break
+			}
+		}
+	}
+	if len(keep) == 0 {
+		return names
+	}
+	return slices.DeleteFunc(slices.Clone(names), func(n string) bool { return !slices.Contains(keep, n) })
+}
+
+// reHearsay: a sentence that reports what someone said.
+var reHearsay = regexp.MustCompile(`(听说|据说|听人说|有人说|网上说|别人说|朋友说|(?i:i heard|i've heard|someone said|people say|rumou?r))[^。？！?!；;]*[。？！?!；;]?`)
+
 // reTierDenied: a tier the enterprise says it does not hold.
 var reTierDenied = regexp.MustCompile(`(没有|没|未|尚未|不是|并非|还不是|都不是)(被)?(认定|评上|获评|评过|评)?(为|成)?[^。;；，,]{0,6}(创新型|专精特新|小巨人)([^。;；，,]{0,16}(创新型|专精特新|小巨人))*([^。;；，,]{0,10}(任何一种|任何一个|都没有|都不是))?`)
 

@@ -62,6 +62,10 @@ func sentenceEndAfter(raw string, from int) int {
 		switch r {
 		case '。', '？', '！', '?', '!', '；', ';', '\n':
 			return from + i
+		case '.':
+			if from+i+1 == len(raw) || raw[from+i+1] == ' ' {
+				return from + i // an English full stop, not a decimal point
+			}
 		}
 	}
 	return -1

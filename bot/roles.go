@@ -31,9 +31,9 @@ var (
 	// reContextFigure: the figure is a quantity no calculator takes — profit,
 	// tax, pay, assets, capital — named just before it in a statement about
 	// the company.
-	reContextFigure = regexp.MustCompile(`(利润|净利|毛利|利税|纳税|缴税|税费|税收|工资|薪酬|总资产|资产|负债|注册资本|实缴资本|市值|估值|租金|房租|租赁费|物业费|水电费|电费|(?i:rent)|(?i:net profit|profit|net income|tax(es)? paid|tax|assets|salar(y|ies)|payroll|valuation|registered capital))[^0-9，。,;；]{0,6}$`)
+	reContextFigure = regexp.MustCompile(`(利润|净利|毛利|利税|纳税|缴税|税费|税收|工资|薪酬|总资产|资产|负债|注册资本|实缴资本|市值|估值|租金|房租|租赁费|物业费|水电费|电费)[^0-9，。,;；]{0,6}$|(?i)\b(rent|net profit|profit|net income|tax(es)? paid|tax|assets|salar(y|ies)|payroll|valuation|registered capital)(\s+(are|is|was|were|of|about|around|roughly|approximately|at|stood at|came to|totall?ing))*\s*(rmb|cny|¥)?\s*$`)
 	// reGuessAsked: the yes/no question comes before the figure ("奖励是不是100万").
-	reGuessAsked = regexp.MustCompile(`(是不是|是否是|是否|会不会是|难道是|真的是|确定是|真能拿|能不能拿到?|能否拿到?|有没有)(能|可以|会|就)?(奖|补|给|拿|领|贴|补贴|奖励)?(了|到)?\s*$|(?i)\b(is it really|is it actually|could it be)\s*$`)
+	reGuessAsked = regexp.MustCompile(`(是不是|是否是|是否|会不会是|难道是|真的是|确定是|真能拿|能不能拿到?|能否拿到?|有没有)(能|可以|会|就)?(奖|补|给|拿|领|贴|补贴|奖励)?(了|到)?\s*$|(是不是|是否|会不会|难道)[^0-9，。,;；?？]{0,8}(给|拿|补|奖|贴)[^0-9，。,;；?？]{0,4}(封顶|最高|上限)的?\s*$|(?i)\b(is it really|is it actually|could it be)\s*$`)
 	// reDerived: the figure is the user's own arithmetic on a rate or a
 	// multiple ("按5%是50万", "10%算下来就是86万", "×5%=50万") — a result to
 	// check, never an input.
@@ -148,6 +148,22 @@ var reParts = regexp.MustCompile(`其中|包括|包含|(?i)\bof which\b|\binclud
 // rePartsEnd ends a list of parts: what follows is another item.
 var rePartsEnd = regexp.MustCompile(`另外|还有|另|又|(?i)\b(also|plus)\b`)
 
+// anyInputCue is every frame's input cue: words that make a figure some
+// rule's input.
+var anyInputCue = func() *regexp.Regexp {
+	frames, err := policies.Frames()
+	if err != nil {
+		panic(err) // embedded data: policies' tests load it
+	}
+	var cues []policies.Cue
+	for _, f := range frames {
+		for _, cs := range f.Inputs {
+			cues = append(cues, cs...)
+		}
+	}
+	return policies.Regexp(cues)
+}()
+
 // withoutParts drops the figures that break down the one before them: after
 // 其中 (or 包括, of which) up to the end of the aside or sentence, when they
 // add up to no more than it. Parts are not further amounts.
@@ -169,9 +185,14 @@ func withoutParts(raw string, ms []yuan.Mention) []yuan.Mention {
 			end = ms[i].End + loc[1] + k[0] // "另外软件投入400万" is no part
 		}
 		j, sum := i+1, int64(0)
+		named := false // a part said as a rule's own input ("其中技术研发投入800万") is no mere part
 		for j < len(ms) && ms[j].Start < end {
 			sum += ms[j].Yuan
+			named = named || anyInputCue.MatchString(knowledge.Normalize(raw[max(ms[j-1].End, ms[j].Start-24):ms[j].Start]))
 			j++
+		}
+		if named {
+			continue
 		}
 		if sum > 0 && sum <= ms[i].Yuan {
 			return append(ms[:i+1:i+1], ms[j:]...)
@@ -635,7 +656,7 @@ var (
 	// rePercent: a rate as the user wrote it ("3.45%", "LPR 3.45％").
 	rePercent = regexp.MustCompile(`([0-9]{1,2}(?:\.[0-9]{1,4})?)\s*[%％]`)
 	// reLPRRate / reActualRate: what the words just before a rate say it is.
-	reLPRRate    = regexp.MustCompile(`(?i)(lpr|报价利率|基准)[^0-9]{0,12}$`)
+	reLPRRate    = regexp.MustCompile(`(?i)(lpr|报价利率|基准)[^0-9]{0,12}$|(?i)\blpr\b[^0-9%]{0,32}$`)
 	reActualRate = regexp.MustCompile(`(?i)(实际|合同|年利率|利率|执行|贷款利率|\bat|\brate|\bpay(ing|s)?\b|\bpaid\b|\bcharged\b)[^0-9]{0,12}$`)
 	// reInterestFigure: a figure said as the year's interest, not at the LPR.
 	reInterestFigure = regexp.MustCompile(`(?i)(利息|付息|interest)[^0-9lL]{0,4}$`)

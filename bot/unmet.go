@@ -16,6 +16,18 @@ type unmetCondition struct {
 	re   *regexp.Regexp
 }
 
+// otherPlaceSlot in a condition's pattern stands for any place other than
+// Chengdu (knowledge's places.yaml), so no pattern lists cities itself.
+const otherPlaceSlot = "@other_place"
+
+var otherPlaceAlt = func() string {
+	var alts []string
+	for _, p := range knowledge.OtherPlaces() {
+		alts = append(alts, regexp.QuoteMeta(p))
+	}
+	return "(?:" + strings.Join(alts, "|") + ")"
+}()
+
 var unmetConditions = func() map[string][]unmetCondition {
 	frames, err := policies.Frames()
 	if err != nil {
@@ -24,7 +36,11 @@ var unmetConditions = func() map[string][]unmetCondition {
 	out := map[string][]unmetCondition{}
 	for _, f := range frames {
 		for _, c := range f.Unmet {
-			out[f.Rule] = append(out[f.Rule], unmetCondition{cond: c, re: policies.Regexp(c.Cues)})
+			re := policies.Regexp(c.Cues)
+			if strings.Contains(re.String(), otherPlaceSlot) {
+				re = regexp.MustCompile(strings.ReplaceAll(re.String(), otherPlaceSlot, otherPlaceAlt))
+			}
+			out[f.Rule] = append(out[f.Rule], unmetCondition{cond: c, re: re})
 		}
 	}
 	return out

@@ -135,7 +135,9 @@ func expandCue(w string, classes map[string][]string) ([]cue, error) {
 // table's order (most specific first). The first is the question's main
 // need; an empty result means NeedOther.
 func Needs(question string) []Need {
-	norm := Normalize(question)
+	// "在政策有效期内…两次奖励一共多少": a condition the user states, not a
+	// question about the validity (that would end in 吗 or ask 还…吗).
+	norm := reWithinValidity.ReplaceAllString(Normalize(question), " $1")
 	padded := " " + strings.Join(englishWords(norm), " ") + " "
 	var out []Need
 	for _, e := range needTable {
@@ -148,6 +150,9 @@ func Needs(question string) []Need {
 	}
 	return out
 }
+
+// reWithinValidity: "(都)在政策有效期内" said as a condition, not asked.
+var reWithinValidity = regexp.MustCompile(`(?:都|均)?(?:在|处于)(?:本|这个|该)?(?:政策)?(?:的)?有效期(?:内|之内)([^吗么?]|$)`)
 
 // AllNeeds lists the needs the reader knows, in classification order.
 func AllNeeds() []Need {

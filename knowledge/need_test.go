@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -99,6 +100,20 @@ func TestAskedPart(t *testing.T) {
 	} {
 		if got := strings.TrimSpace(AskedPart(c.q)); got != c.want {
 			t.Errorf("AskedPart(%q) = %q, want %q", c.q, got, c.want)
+		}
+	}
+}
+
+// A validity period said as a condition asks nothing about validity.
+func TestWithinValidityIsACondition(t *testing.T) {
+	for q, want := range map[string]bool{
+		"在政策有效期内去年营收第一次破1亿，今年又破5亿，一共多少": false,
+		"现在还在政策有效期内吗":                   true,
+		"政策有效期几年":                       true,
+	} {
+		got := slices.ContainsFunc(Needs(q), func(n Need) bool { return n.ID == "validity" })
+		if got != want {
+			t.Errorf("Needs(%q) validity = %v, want %v", q, got, want)
 		}
 	}
 }

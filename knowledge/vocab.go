@@ -185,6 +185,10 @@ var (
 	placeExceptions = wordTexts(placeVocab.exceptions)
 )
 
+// OtherPlaces are the names of places other than Chengdu (places.yaml
+// other), for readers that need them beside a verb ("注册在重庆").
+func OtherPlaces() []string { return slices.Clone(otherPlaces) }
+
 func parsePlaces(data []byte) (placeLists, error) {
 	const file = "places.yaml"
 	var doc struct {

@@ -12,8 +12,10 @@ import (
 // figures meet the thresholds and caps on their own and each earns its own
 // award; the total adds them.
 
-// reCompanyMark names one company of several.
-var reCompanyMark = regexp.MustCompile(`兄弟公司|姐妹公司|子公司|母公司|关联公司|另一家(?:公司|企业|厂)?|另外一家(?:公司|企业|厂)?|[A-D甲乙丙丁]\s*(?:公司|厂)|(?:我们|我|本)(?:公司|厂)|(?i:sister compan(?:y|ies)|subsidiar(?:y|ies)|parent compan(?:y|ies)|our (?:company|firm))`)
+// reCompanyMark names one company of several; a bare letter (A, B, 甲, 乙 —
+// not 甲方/乙方, parties to a contract) opening a part of the sentence
+// names one too ("三家客户：A今年…，B首次…").
+var reCompanyMark = regexp.MustCompile(`(?:^|[：:，,；;。])\s*(?:[A-D]|[甲乙丙丁])(?:公司|厂|企业|客户)?[^\x00-\x7F，,：:股轮类级档方]|兄弟公司|姐妹公司|子公司|母公司|关联公司|另一家(?:公司|企业|厂)?|另外一家(?:公司|企业|厂)?|[A-D甲乙丙丁]\s*(?:公司|厂)|(?:我们|我|本)(?:公司|厂)|(?i:sister compan(?:y|ies)|subsidiar(?:y|ies)|parent compan(?:y|ies)|our (?:company|firm))`)
 
 // companyParts splits raw where each company is named, each part running
 // to the next company's name; what comes before the first ("集团两家公司：")
@@ -59,7 +61,7 @@ type companyPart struct {
 }
 
 // reJoinerOnly: nothing between two company names but "和", "与", "、".
-var reJoinerOnly = regexp.MustCompile(`^\s*(和|与|及|以及|、|,|，|跟|(?i:and))\s*$`)
+var reJoinerOnly = regexp.MustCompile(`^\s*(和|与|及|以及|、|,|，|跟|(?i:and))?\s*$`)
 
 // perCompany builds rule's calls company by company: a tier rule once for
 // each part that names the tier, another rule once for each part with its

@@ -106,7 +106,7 @@ func inputCue(rule, input string) *regexp.Regexp {
 var matchNothing = regexp.MustCompile(`$^`)
 
 var (
-	reAsksMoney = regexp.MustCompile(`多少|几多|几万|几十万|奖几|补几|能拿|能领|能补|能得|可得|可以拿|可以领|给多少|奖励|补贴|补助|资助|贴息|奖金|钱|金额|额度|最高|上限|怎么算|\b(how much|amount|rewards?|subsid\w*|grants?|bonus\w*|money|awards?|funding|gets?|give|gives|given|receive|offers?|entitled|eligible|worth)\b`)
+	reAsksMoney = regexp.MustCompile(`多少|几多|几万|几十万|奖几|补几|能拿|能领|能补|能得|可得|可以拿|可以领|给多少|奖励|补贴|补助|资助|贴息|奖金|钱|金额|额度|最高|上限|怎么算|合计|共计|加起来|\b(how much|amount|rewards?|subsid\w*|grants?|bonus\w*|money|awards?|funding|gets?|give|gives|given|receive|offers?|entitled|eligible|worth)\b`)
 	// "培育多少家" asks a count, not money.
 	reCountAsk = regexp.MustCompile(`多少(家|个|人|项|条|年|天|次|户|名|所)|how many`)
 	reFollowUp = regexp.MustCompile(`^(那|那么|如果|要是|假如|假设|若|还有|另外|换成|改成|what about|and if|if )|呢[?？]?$`)
@@ -984,9 +984,10 @@ func rdInputs(raw string, ms []yuan.Mention, in map[string]string) map[string]st
 		}
 	}
 	// A figure right after 增加了/多了 is the increase, whatever else the
-	// question quotes ("增加了6000万，按每200万给20万算…").
+	// question quotes ("增加了6000万，按每200万给20万算…"); so is one named
+	// as the increase right after it ("1200 w 研发投入增量").
 	for i := range ms {
-		if cueBefore(raw, ms, i, reIncrease) && !cueBefore(raw, ms, i, reIncreaseTo) || cueAfter(raw, ms, i, reMoreAfterEN) {
+		if cueBefore(raw, ms, i, reIncrease) && !cueBefore(raw, ms, i, reIncreaseTo) || cueAfter(raw, ms, i, reMoreAfterEN) || cueAfter(raw, ms, i, reIncrementAfter) {
 			setIncrease(ms[i].Yuan)
 			return in
 		}
@@ -1302,6 +1303,9 @@ func revenueGain(raw string, ms []yuan.Mention) int {
 	}
 	return g
 }
+
+// reIncrementAfter: the figure is named as an increase right after it.
+var reIncrementAfter = regexp.MustCompile(`^\s*(元)?\s*(的)?\s*(研发投入|研发费用|研发)?\s*(增量|增加额|增长额|增加值)`)
 
 // reRDYears: a year or a change said with an R&D figure.
 var reRDYears = regexp.MustCompile(`去年|上年|前年|今年|本年|从|由|[0-9]{4}\s*年|(?i)last year|this year|from`)

@@ -31,7 +31,7 @@ var (
 	// reContextFigure: the figure is a quantity no calculator takes — profit,
 	// tax, pay, assets, capital — named just before it in a statement about
 	// the company.
-	reContextFigure = regexp.MustCompile(`(利润|净利|毛利|利税|纳税|缴税|税费|税收|工资|薪酬|总资产|资产|负债|注册资本|实缴资本|市值|估值|租金|房租|租赁费|物业费|水电费|电费)[^0-9，。,;；]{0,6}$|(?i)\b(rent|net profit|profit|net income|tax(es)? paid|tax|assets|salar(y|ies)|payroll|valuation|registered capital)(\s+(are|is|was|were|of|about|around|roughly|approximately|at|stood at|came to|totall?ing))*\s*(rmb|cny|¥)?\s*$`)
+	reContextFigure = regexp.MustCompile(`(利润|净利|毛利|利税|纳税|缴税|税费|税收|工资|薪酬|总资产|资产|负债|注册资本|实缴资本|市值|估值|租金|房租|租赁费|物业费|水电费|电费|管理规模|基金规模|资金规模|资产规模)[^0-9，。,;；]{0,6}$|(?i)\b(aum|assets under management|fund size|rent|net profit|profit|net income|tax(es)? paid|tax|assets|salar(y|ies)|payroll|valuation|registered capital)(\s+(are|is|was|were|of|about|around|roughly|approximately|at|stood at|came to|totall?ing))*\s*(rmb|cny|¥)?\s*$`)
 	// reGuessAsked: the yes/no question comes before the figure ("奖励是不是100万").
 	reGuessAsked = regexp.MustCompile(`(是不是|是否是|是否|会不会是|难道是|真的是|确定是|真能拿|能不能拿到?|能否拿到?|有没有)(能|可以|会|就)?(奖|补|给|拿|领|贴|补贴|奖励)?(了|到)?\s*$|(是不是|是否|会不会|难道)[^0-9，。,;；?？]{0,8}(给|拿|补|奖|贴)[^0-9，。,;；?？]{0,4}(封顶|最高|上限)的?\s*$|(?i)\b(is it really|is it actually|could it be)\s*$`)
 	// reDerived: the figure is the user's own arithmetic on a rate or a

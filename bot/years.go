@@ -40,7 +40,9 @@ func figureYear(raw string, ms []yuan.Mention, i int) int {
 func askedYear(raw string, ms []yuan.Mention) (this int, earlier []int, ok bool) {
 	asked := knowledge.AskedPart(raw)
 	if asked == knowledge.Normalize(raw) {
-		return 0, nil, false // no statement apart from the question
+		// One sentence: what follows the last figure asks ("…2023年1900万
+		// 只问2022年度的补助").
+		asked = knowledge.Normalize(raw[ms[len(ms)-1].End:])
 	}
 	ys := reCalendarYear.FindAllStringSubmatch(asked, -1)
 	if len(ys) != 1 {

@@ -152,7 +152,7 @@ func Needs(question string) []Need {
 }
 
 // reWithinValidity: "(都)在政策有效期内" said as a condition, not asked.
-var reWithinValidity = regexp.MustCompile(`(?:都|均)?(?:在|处于)(?:本|这个|该)?(?:政策)?(?:的)?有效期(?:内|之内)([^吗么?]|$)`)
+var reWithinValidity = regexp.MustCompile(`(?:都|均)?(?:在|处于)?(?:本|这个|该)?(?:政策)?(?:的)?有效期(?:内|之内)([^吗么?]|$)`)
 
 // AllNeeds lists the needs the reader knows, in classification order.
 func AllNeeds() []Need {

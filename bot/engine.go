@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -272,7 +273,18 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 	if rule != "" {
 		a.Citations = promote(a.Citations, e.ruleClause(rule), e)
 	}
-	e.settleNeed(&a, r)
+	if in.asksMin && reSizeAsked.MatchString(knowledge.Normalize(q)) && !reDurationAsked.MatchString(knowledge.Normalize(q)) &&
+		len(in.mentions) == 0 && len(a.Calculations) > 0 && !slices.ContainsFunc(a.Calculations, func(c policies.Calculation) bool {
+		return c.Kind == policies.KindThreshold || len(policies.Minimum(c.Rule, e.opts.now())) > 0
+	}) {
+		// "供应链平台要促成多大规模才能拿到100万": a threshold asked of a
+		// rule that sets none (分层分级, 最高100万) — the documents do not say.
+		a.Answered, a.unstated = false, "criteria"
+		a.Calculations = a.Calculations[:0]
+		a.Missing, a.pending = nil, nil
+	} else {
+		e.settleNeed(&a, r)
+	}
 	if a.unstated != "" {
 		a.Answer = e.composeUnstated(a, r.lang)
 		return a
@@ -281,6 +293,13 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 	a.Calculations = localized(a.Calculations, a.Lang) // `ask --json`: English steps for an English question
 	return a
 }
+
+// reSizeAsked and reDurationAsked: a threshold asked as a quantity ("多大
+// 业务规模", "多少") rather than a period ("多长时间内").
+var (
+	reSizeAsked     = regexp.MustCompile(`多少|多大|好多|几多|(?i)how (much|big|large|many)|what (volume|scale|size)`)
+	reDurationAsked = regexp.MustCompile(`多长时间|多久|几年|(?i)how long|how many years|time limit`)
+)
 
 // cleanQuestion trims, drops invalid UTF-8 and control characters, and
 // bounds the length.

@@ -151,3 +151,18 @@ func TestUnstatedCuesAbsent(t *testing.T) {
 		}
 	}
 }
+
+// A threshold asked of a rule that sets none is not stated; one asked of a
+// rule with a threshold, or a period, is answered.
+func TestThresholdOfARuleWithNone(t *testing.T) {
+	e := engineForTest(t)
+	for q, answered := range map[string]bool{
+		"供应链融资平台的业务规模做到多少才能拿100万":   false,
+		"数字化投资要达到多少才能拿补贴":          true,
+		"基金投的企业要在多长时间内评上小巨人，基金才有奖励": true,
+	} {
+		if a := e.Ask(context.Background(), q); a.Answered != answered {
+			t.Errorf("%s: answered=%v, want %v\n%s", q, a.Answered, answered, a.Answer)
+		}
+	}
+}

@@ -158,7 +158,7 @@ func TestThresholdOfARuleWithNone(t *testing.T) {
 	e := engineForTest(t)
 	for q, answered := range map[string]bool{
 		"供应链融资平台的业务规模做到多少才能拿100万":   false,
-		"数字化投资要达到多少才能拿补贴":          true,
+		"数字化投资要达到多少才能拿补贴":           true,
 		"基金投的企业要在多长时间内评上小巨人，基金才有奖励": true,
 	} {
 		if a := e.Ask(context.Background(), q); a.Answered != answered {

@@ -17,3 +17,15 @@ func TestCompanyParts(t *testing.T) {
 		}
 	}
 }
+
+func TestCompanyPartsPairs(t *testing.T) {
+	for q, want := range map[string]int{
+		"两个客户今年一个新评上了小巨人，另一个新认定为省级专精特新，一共多少":    2,
+		"我们集团下面两家子公司，一家新获评小巨人，另一家新认定省级，合计多少":    3, // 子公司 opens a part of its own, with no award in it
+		"三个客户：一家主导国际标准获批，一家主导国家标准获批，一家主导行业标准获批": 3,
+	} {
+		if got := len(companyParts(q)); got != want {
+			t.Errorf("companyParts(%q): %d parts, want %d", q, got, want)
+		}
+	}
+}

@@ -1413,7 +1413,7 @@ func settleYears(in map[string]string, lastKey, thisKey string, v int64, lastYea
 // summed). It returns nil unless every figure is such a milestone.
 func milestoneEvents(raw string, ms []yuan.Mention) []ruleCall {
 	// "首次营收过亿，又首次突破5亿": 过亿 is the 1亿 milestone without a figure.
-	if len(ms) == 1 && reCrossedYi.MatchString(knowledge.Normalize(raw)) && ms[0].Yuan > 1_0000_0000 {
+	if len(ms) == 1 && reCrossedYi.MatchString(knowledge.Normalize(raw)) && !pastYi(knowledge.Normalize(raw)) && ms[0].Yuan > 1_0000_0000 {
 		if cueBefore(raw, ms, 0, reCrossing) && policies.IsRevenueMilestone(ms[0].Yuan) {
 			return []ruleCall{
 				{name: "revenue_milestone", inputs: map[string]string{"revenue_yuan": itoa(1_0000_0000)}},

@@ -421,6 +421,9 @@ func (p *scanner) amount(i int) (a cand, ok bool) {
 	a.end = n.end
 	if n.onlyArabic {
 		k := p.skipSpaces(a.end)
+		if p.at(k) == '个' && (p.word(k+1, "w") || p.word(k+1, "kw")) {
+			k++ // "400个w": chat shorthand with a measure word
+		}
 		for _, e := range englishUnits {
 			if p.word(k, e.w) {
 				a.english, a.weakEng = true, e.weak

@@ -718,8 +718,15 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		// "新易贷利息80万" names interest, not the loan the 2 % applies to.
 		ms = slices.DeleteFunc(slices.Clone(ms), func(m yuan.Mention) bool {
 			i := slices.Index(ms, m)
-			return cueBefore(raw, ms, i, reInterest) && !cueBefore(raw, ms, i, reLoanAmount)
+			seg := segmentAround(raw, m)
+			return (cueBefore(raw, ms, i, reInterest) || reInterestWord.MatchString(knowledge.Normalize(raw[seg[0]:m.Start]))) && !cueBefore(raw, ms, i, reLoanAmount)
 		})
+		// "两笔，一笔800万一笔1200万，同一家企业": one firm's loans add up
+		// under its cap; several firms' are one award each.
+		if calls, ok := itemsOf(rule, "loan_yuan", ms, in, reSeveralFirms.MatchString(norm) && !reSameFirm.MatchString(norm),
+			"几笔贷款按同一家企业合计计算；如是几家企业，请分别说明。"); ok {
+			return calls
+		}
 		return one("loan_yuan")
 	case "fund_manager":
 		if ds := reDate.FindAllStringSubmatch(raw, 2); len(ds) == 2 {
@@ -1306,6 +1313,9 @@ func revenueGain(raw string, ms []yuan.Mention) int {
 
 // reIncrementAfter: the figure is named as an increase right after it.
 var reIncrementAfter = regexp.MustCompile(`^\s*(元)?\s*(的)?\s*(研发投入|研发费用|研发)?\s*(增量|增加额|增长额|增加值)`)
+
+// reSameFirm: the figures are one enterprise's.
+var reSameFirm = regexp.MustCompile(`同一家|同一个企业|同一企业|一家企业的|(?i)same (company|firm|enterprise)`)
 
 // reRDYears: a year or a change said with an R&D figure.
 var reRDYears = regexp.MustCompile(`去年|上年|前年|今年|本年|从|由|[0-9]{4}\s*年|(?i)last year|this year|from`)

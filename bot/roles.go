@@ -44,7 +44,7 @@ var (
 	// reAwardAfterAsk: the figure is the award, and the question asked for
 	// the quantity that earns it earlier ("每增加多少钱能拿20万", "达到多少能
 	// 拿5万奖励"): an output named, not an input.
-	reAwardAfterAsk = regexp.MustCompile(`(多少|好多|几多)[^，。,;；？?]{0,8}(能拿|可以拿|才能拿|就能拿|拿到|能领|可以领|能得到|能获得|可获得|可以获得|获得|才有)(到)?\s*$`)
+	reAwardAfterAsk = regexp.MustCompile(`(多少|好多|几多|多大|多高)[^，。,;；？?]{0,8}(能拿|可以拿|才能拿|就能拿|拿到|能领|可以领|能得到|能获得|可获得|可以获得|获得|才有)(到)?\s*$`)
 	// reOwnReckoning: the figure is the user's own reckoning, said as such
 	// ("我算的是150万", "我估计有50万", "I reckon 300,000") — a guess with or
 	// without a question tag.
@@ -188,7 +188,8 @@ func withoutParts(raw string, ms []yuan.Mention) []yuan.Mention {
 		named := false // a part said as a rule's own input ("其中技术研发投入800万") is no mere part
 		for j < len(ms) && ms[j].Start < end {
 			sum += ms[j].Yuan
-			named = named || anyInputCue.MatchString(knowledge.Normalize(raw[max(ms[j-1].End, ms[j].Start-24):ms[j].Start]))
+			lo := min(max(ms[j-1].End, ms[j].Start-24), ms[j].Start) // figures may overlap (a relative one)
+			named = named || anyInputCue.MatchString(knowledge.Normalize(raw[max(lo, 0):ms[j].Start]))
 			j++
 		}
 		if named {
@@ -502,7 +503,7 @@ func otherPolicyAt(s string) []int {
 	return nil
 }
 
-var reOtherPolicy = regexp.MustCompile(`(另|另外|别的|其他|其它)(还)?(有)?(一)?(个|项|份|条)?[^，。,;；0-9]{0,8}(政策|文件|规定|办法|措施)|(?i)\b(another|other|a second) (city |municipal |local |chengdu )?(policy|document|programme|program|scheme)\b`)
+var reOtherPolicy = regexp.MustCompile(`(另|另外|别的|其他|其它)(还)?(有)?(一)?(个|项|份|条)?[^，。,;；0-9]{0,8}(政策|文件|规定|办法|措施)|还有(个|一个|一项|一份)[^，。,;；0-9]{0,8}(政策|文件|办法)|(?i)\b(another|other|a second) (city |municipal |local |chengdu )?(policy|document|programme|program|scheme)\b`)
 
 // awardFigures splits out the figures said as awards ("能补50万") when
 // there are at least two — the amounts a user weighs against each other —

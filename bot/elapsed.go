@@ -48,6 +48,8 @@ func elapsedMonths(norm string) (int, bool) {
 			months = n * 12
 			if ordinal {
 				months = (n-1)*12 + 1
+			} else if unit == "年" && extra == "" && (after == "以后" || after == "之后" || after == "后") {
+				months++ // "满2年之后": past the second year
 			}
 			if unit == "年半" || extra == "半" {
 				months += 6

@@ -1314,6 +1314,17 @@ func revenueGain(raw string, ms []yuan.Mention) int {
 // reIncrementAfter: the figure is named as an increase right after it.
 var reIncrementAfter = regexp.MustCompile(`^\s*(元)?\s*(的)?\s*(研发投入|研发费用|研发)?\s*(增量|增加额|增长额|增加值)`)
 
+// reLongAgo: a crossing said as long past ("早就过了1亿").
+var reLongAgo = regexp.MustCompile(`早就|早已|早在|早都|老早|(?i)long ago|already`)
+
+// inAside reports whether m sits inside brackets.
+func inAside(raw string, m yuan.Mention) bool {
+	before := raw[:m.Start]
+	open := max(strings.LastIndex(before, "（"), strings.LastIndex(before, "("))
+	shut := max(strings.LastIndex(before, "）"), strings.LastIndex(before, ")"))
+	return open >= 0 && open > shut
+}
+
 // reSameFirm: the figures are one enterprise's.
 var reSameFirm = regexp.MustCompile(`同一家|同一个企业|同一企业|一家企业的|(?i)same (company|firm|enterprise)`)
 
@@ -1438,6 +1449,9 @@ func milestoneEvents(raw string, ms []yuan.Mention) []ruleCall {
 	for i, m := range ms {
 		if !cueBefore(raw, ms, i, reCrossing) || !policies.IsRevenueMilestone(m.Yuan) {
 			return nil
+		}
+		if cueBefore(raw, ms, i, reLongAgo) || inAside(raw, m) {
+			return nil // "（之前早就过了1亿）": background, not an award asked
 		}
 		calls = append(calls, ruleCall{name: "revenue_milestone", inputs: map[string]string{"revenue_yuan": itoa(m.Yuan)}})
 	}

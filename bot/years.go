@@ -112,9 +112,9 @@ func pastCrossing(raw string, ms []yuan.Mention, isMilestone func(int64) bool) i
 		best = 1_0000_0000
 	}
 	for i, m := range ms {
-		lo := 0
+		lo := segmentAround(raw, m)[0] // the figure's own part: a year said of another matter is not its
 		if i > 0 {
-			lo = min(ms[i-1].End, m.Start)
+			lo = max(lo, min(ms[i-1].End, m.Start))
 		}
 		later := false
 		for _, o := range ms[i+1:] {

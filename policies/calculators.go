@@ -402,7 +402,9 @@ var rules = []Rule{
 		Name: "fund_manager", Clause: "policy/9", Title: "基金管理机构奖励", Kind: KindComputed,
 		Summary: "引导基金及参股基金引入的企业在蓉注册后2年内被认定为“小巨人”或省级专精特新的，按基金对该企业股权投资额的1%奖励基金管理机构，最高50万元。",
 		Inputs: []Input{
-			{Name: "investment_yuan", Label: "基金对该企业的股权投资额（元）", Unit: InputYuan, Required: true, Example: "20000000"},
+			// Required unless the two-year window is already missed (then 0
+			// whatever the investment): checked in calc.
+			{Name: "investment_yuan", Label: "基金对该企业的股权投资额（元）", Unit: InputYuan, Example: "20000000"},
 			{Name: "registered", Label: "企业在成都注册日期", Unit: InputDate, Example: "2024-03-01"},
 			{Name: "recognized", Label: "被认定为“小巨人”或省级专精特新的日期", Unit: InputDate, Example: "2025-07-01"},
 			// The user often says only how long it took ("投资后第30个月才认定").
@@ -434,6 +436,10 @@ var rules = []Rule{
 				r.step("引入在蓉注册后约%d个月被认定，在%d年（%d个月）内", n, win, win*12)
 			} else {
 				r.note("未同时提供注册日期和认定日期，没有核对“2年内被认定”的条件。")
+			}
+			if !r.has("investment_yuan") {
+				r.err = &InputError{Rule: r.rule.Name, Input: "investment_yuan", Reason: "基金对该企业的股权投资额（必填）", Err: ErrMissingInput}
+				return
 			}
 			inv := r.yuanIn("investment_yuan")
 			r.rateCapped(inv, rate, cap, "", "最高")

@@ -16,9 +16,14 @@ import (
 var (
 	// reOptionLabel names an option: 方案A, 方案二, B方案, 选项1, 情况一,
 	// option B, plan 2, scenario A.
-	reOptionLabel = regexp.MustCompile(`(?i)(方案|选项|情况|情形|\boption\s*|\bplan\s*|\bscenario\s*|\bcase\s*)([a-d甲乙丙丁一二三四1-4])(?:[^a-z]|$)|(?:^|[^a-z])([a-d甲乙丙丁])\s*(方案|选项)`)
+	reOptionLabel = regexp.MustCompile(`(?i)(方案|选项|情况|情形|\boption\s*|\bplan\s*|\bscenario\s*|\bcase\s*)([a-d甲乙丙丁一二三四1-4])(?:[^a-z共样般些下起直定点致]|$)|(?:^|[^a-z])([a-d甲乙丙丁])\s*(方案|选项)`)
 	// reChoose: an option chosen by its bare letter ("如果选B", "go with B").
 	reChoose = regexp.MustCompile(`(?i)(选|选择|采用|要是|如果是|\bgo with\s*|\bchoose\s*|\bpick\s*|\bopt for\s*)([a-d甲乙丙丁])(?:[^a-z]|$)`)
+	// reChooseOnly: one option singled out ("只告诉我", "只算") even where
+	// the options were listed with 或者.
+	reChooseOnly = regexp.MustCompile(`只(告诉|问|算|看|要)|(?i)\bonly\b`)
+	// reEachAsked: every option asked one by one.
+	reEachAsked = regexp.MustCompile(`分别|各自|各是|各多少|各能|各拿|(?i)\b(respectively|each)\b`)
 	// reOr joins two figures as alternatives.
 	reOr = regexp.MustCompile(`(?i)^\s*(元|万元|块)?\s*(或者|或是|抑或|或|还是|\bor\b)\s*$`)
 )
@@ -56,10 +61,12 @@ func optionKey(k string) string {
 // withoutUnchosen keeps, of figures offered as alternatives, the one the
 // question goes on to choose: by its label said again after every labelled
 // figure, or by its figure said again after the alternatives. A question
-// that compares the options (相差, 哪个多) or chooses none keeps them all.
+// that compares the options (相差, 哪个多), sums them, asks each (分别) or
+// chooses none keeps them all.
 func withoutUnchosen(raw string, ms []yuan.Mention) []yuan.Mention {
-	if len(ms) < 2 || reAsksDiff.MatchString(knowledge.Normalize(raw)) {
-		return ms
+	norm := knowledge.Normalize(raw)
+	if len(ms) < 2 || reAsksDiff.MatchString(norm) || reAsksTotal.MatchString(norm) || reEachAsked.MatchString(norm) && !reChooseOnly.MatchString(norm) {
+		return ms // compared, summed or asked one by one: every option counts
 	}
 	// By label: each figure belongs to the label just before it in its part.
 	labels := optionLabels(raw, reOptionLabel)

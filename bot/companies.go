@@ -34,13 +34,13 @@ func companyParts(raw string) []companyPart {
 	}
 	locs = withFirstOfPair(raw, locs)
 	var parts []companyPart
-	prev := ""
+	prev, named := "", map[string]bool{}
 	for _, l := range locs {
 		name := raw[l[0]:l[1]]
-		if name == prev && reOwnCompany.MatchString(name) {
-			continue // "我们公司…我们公司…": one company
+		if name == prev && reOwnCompany.MatchString(name) || named[name] && !reGenericCompany.MatchString(name) {
+			continue // "我们公司…我们公司…", "B公司…B公司是4月份评上的": one company
 		}
-		prev = name
+		prev, named[name] = name, true
 		if n := len(parts); n > 0 {
 			parts[n-1].end = l[0]
 			if reJoinerOnly.MatchString(raw[parts[n-1].nameEnd:l[0]]) {
@@ -52,7 +52,11 @@ func companyParts(raw string) []companyPart {
 		}
 		parts = append(parts, companyPart{start: l[0], nameEnd: l[1], end: len(raw), companies: 1})
 	}
-	if len(parts) < 2 {
+	companies := 0
+	for _, p := range parts {
+		companies += p.companies
+	}
+	if companies < 2 {
 		return nil
 	}
 	// The last company's part ends with its sentence: what follows asks
@@ -63,6 +67,10 @@ func companyParts(raw string) []companyPart {
 	}
 	return parts
 }
+
+// reGenericCompany: names that do not identify one company ("一家" may be
+// said of each of three).
+var reGenericCompany = regexp.MustCompile(`一家|一个|另一|另外|还有|兄弟公司|子公司|(?i)sister|subsidiar`)
 
 // reOwnCompany names the asker's own company: said twice, still one.
 var reOwnCompany = regexp.MustCompile(`(我们|我|本)(公司|厂)|(?i)our (company|firm)`)
@@ -118,7 +126,14 @@ func perCompany(rule, raw string, parts []companyPart, ms []yuan.Mention, cc Cha
 		return nil, nil
 	}
 	for _, p := range pieces {
-		cs := buildCalls(rule, knowledge.Normalize(p.raw), p.raw, p.ms, cc, false, nil)
+		norm := knowledge.Normalize(p.raw)
+		kept, unmet, said, _ := unmetOf(rule, norm, p.raw, p.ms)
+		var cs []ruleCall
+		if unmet != nil {
+			cs = []ruleCall{{name: rule, unmet: unmet, said: said}}
+		} else {
+			cs = buildCalls(rule, norm, p.raw, kept, cc, false, nil)
+		}
 		for range p.companies {
 			calls = append(calls, cs...) // "乙公司和丙公司都是…": each earns it
 		}

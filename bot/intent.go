@@ -77,11 +77,18 @@ type trigger struct {
 	inputs   map[string]*regexp.Regexp
 }
 
-var triggers = func() []trigger {
+// mustFrames are the calculators' frames; embedded data that policies'
+// tests load, so an error is a broken build.
+func mustFrames() []policies.Frame {
 	frames, err := policies.Frames()
 	if err != nil {
-		panic(err) // embedded data: policies' tests load it
+		panic(err)
 	}
+	return frames
+}
+
+var triggers = func() []trigger {
+	frames := mustFrames()
 	out := make([]trigger, 0, len(frames))
 	for _, f := range frames {
 		t := trigger{rule: f.Rule, match: policies.Regexp(f.Subject), suppress: f.Suppress, inputs: map[string]*regexp.Regexp{}}
@@ -132,6 +139,11 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 	if in.relative != "" {
 		rel, notes, unresolved := relativeFigures(raw, ms)
 		if len(rel) > 0 {
+			// A figure read across a relative one's edge ("多了三分之一千万":
+			// 一千万 shares its 一 with 三分之一) is no figure of its own.
+			ms = slices.DeleteFunc(ms, func(m yuan.Mention) bool {
+				return slices.ContainsFunc(rel, func(r yuan.Mention) bool { return partlyOverlap(m, r) })
+			})
 			ms = append(ms, rel...)
 			slices.SortFunc(ms, func(a, b yuan.Mention) int { return a.Start - b.Start })
 			in.notes = append(in.notes, notes...)
@@ -297,29 +309,41 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 	owned := ownMentions(raw, mentions, slices.DeleteFunc(slices.Clone(names), func(n string) bool {
 		return context[n] && tierRules[n] && slices.ContainsFunc(names, func(o string) bool { return !context[o] })
 	}))
-	companies := map[int]bool{} // the companies (parts) awards were read for
-	var byCompany []int         // indexes in in.rules of calls read company by company
+	parts := companyParts(raw)
+	companies := map[int]int{} // the parts awards were read for → how many companies each names
+	var byCompany []int        // indexes in in.rules of calls read company by company
 	for _, n := range names {
 		if context[n] && slices.ContainsFunc(names, func(o string) bool { return !context[o] }) {
 			continue
 		}
-		kept, unmet, said, dropped := unmetOf(n, norm, raw, owned[n])
-		if unmet != nil {
-			in.rules = append(in.rules, ruleCall{name: n, unmet: unmet, said: said})
-			in.asksMoney = true
-			continue
-		}
-		in.notes = append(in.notes, dropped...)
 		var calls []ruleCall
-		if parts := companyParts(raw); parts != nil && !in.followUp {
+		if parts != nil && !in.followUp {
+			// Company by company, each part's conditions its own ("母公司只是
+			// 参与起草…，子公司主导制定了…").
 			var used []int
-			calls, used = perCompany(n, raw, parts, kept, cc)
+			calls, used = perCompany(n, raw, parts, owned[n], cc)
 			for _, k := range used {
-				companies[k] = true
+				companies[k] = parts[k].companies
 			}
 			for i := range calls {
 				byCompany = append(byCompany, len(in.rules)+i)
 			}
+			if calls != nil {
+				in.asksMoney = true
+			}
+		}
+		kept := owned[n]
+		if calls == nil {
+			var unmet *policies.Condition
+			var said string
+			var dropped []string
+			kept, unmet, said, dropped = unmetOf(n, norm, raw, owned[n])
+			if unmet != nil {
+				in.rules = append(in.rules, ruleCall{name: n, unmet: unmet, said: said})
+				in.asksMoney = true
+				continue
+			}
+			in.notes = append(in.notes, dropped...)
 		}
 		if calls == nil {
 			calls = buildCalls(n, norm, raw, kept, cc, in.followUp, fromTo)
@@ -339,7 +363,11 @@ func understand(norm, raw string, cc ChatContext, stacking bool) intent {
 			}
 		}
 	}
-	if len(companies) >= 2 {
+	nCompanies := 0
+	for _, n := range companies {
+		nCompanies += n
+	}
+	if nCompanies >= 2 {
 		// Each company's award: summed, never merged with another's by
 		// 就高不就低 (that is one enterprise's rule).
 		for _, i := range byCompany {
@@ -635,7 +663,7 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		// the question that names the tier.
 		n, before := 1, 0 // before: enterprises counted in an earlier part
 		for _, seg := range reSegment.Split(norm, -1) {
-			if tierWord[rule].MatchString(seg) && reReview.MatchString(seg) {
+			if tierWord[rule].MatchString(seg) && reReview.MatchString(seg) && !reReviewAsked.MatchString(seg) {
 				in["kind"] = "review"
 			}
 			// "新认定省级专精特新2家", "4家省级", "two of our companies":
@@ -665,7 +693,7 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		}
 		return calls
 	case "digital_transformation":
-		if len(ms) > 1 && reAsksDiff.MatchString(norm) {
+		if len(ms) > 1 && (reAsksDiff.MatchString(norm) || orJoined(raw, ms)) {
 			// "方案A投90万，方案B投110万，B比A多拿多少": alternatives, one each.
 			var calls []ruleCall
 			for _, m := range ms {
@@ -767,6 +795,11 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 		if calls := yearlyMilestones(raw, norm, ms); calls != nil {
 			return calls
 		}
+		gain := -1
+		if len(ms) == 2 {
+			gain = revenueGain(raw, ms)
+		}
+		yearThis, yearEarlier, yearOK := askedYear(raw, ms)
 		switch {
 		case len(ms) == 0 && reCrossedYi.MatchString(norm):
 			// "营收第一次过亿": the milestone itself is the figure.
@@ -782,17 +815,17 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 			return calls
 		case len(ms) >= 2 && owns(ms, fromTo):
 			in["previous_max_revenue_yuan"], in["revenue_yuan"] = itoa(fromTo[0].Yuan), itoa(fromTo[1].Yuan)
-		case len(ms) == 2 && revenueGain(raw, ms) >= 0:
+		case len(ms) == 2 && gain >= 0:
 			// "去年营收9600万，今年比去年多了800万": this year's is the sum.
-			g := revenueGain(raw, ms)
+			g := gain
 			base := ms[1-g]
 			in["previous_max_revenue_yuan"], in["revenue_yuan"] = itoa(base.Yuan), itoa(base.Yuan+ms[g].Yuan)
 			in2 := fmt.Sprintf("今年营收按 %s + %s = %s 计算。", yuan.Format(base.Yuan), yuan.Format(ms[g].Yuan), yuan.Format(base.Yuan+ms[g].Yuan))
 			return []ruleCall{{name: rule, inputs: in, note: in2}}
-		case len(ms) >= 2 && askedYearOK(raw, ms):
+		case len(ms) >= 2 && yearOK:
 			// "2022年度那次营收突破应该奖多少": that year against the years
 			// before it, whatever came after.
-			this, earlier, _ := askedYear(raw, ms)
+			this, earlier := yearThis, yearEarlier
 			var prev int64
 			for _, i := range earlier {
 				prev = max(prev, ms[i].Yuan)
@@ -959,7 +992,7 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 var (
 	reInterest   = regexp.MustCompile(`(?i)(利息|付息|interest( paid)?)(是|为|了|有|共|总共|:|：| of| was| is)?\s*$`)
 	reLoanAmount = regexp.MustCompile(`(?i)贷款|贷了|借了|额度|放款|本金|principal|loan of|borrow`)
-	reDecrease   = regexp.MustCompile(`(?i)减少|下降|少了|降了|减了|下滑|缩减|(降|减|跌|掉|缩)(到|至)了?|没(有)?增加|未增加|没增|\b(decrease[sd]?|dropped|fell|falls?|down by|declined?|cut)\b`)
+	reDecrease   = regexp.MustCompile(`(?i)减少|下降|少了|降了|减了|下滑|缩减|没(有)?增加|未增加|没增|\b(decrease[sd]?|dropped|fell|falls?|down by|declined?|cut)\b`)
 	reIncrease   = regexp.MustCompile(`(?i)增|多了|多投|多[整搞砸弄用]了?|提高|提升|涨了|加了|多花|多出|超出|上涨|比(去年|上年|上一年|前一年|往年)[^，。,]{0,6}多|increase|more than|grew|grows|grown|growing|rose|rises|risen|jump(s|ed)?|went up|goes up|up by|\bup\b`)
 	// reMoreAfterEN: "4000w more on R&D than last year" — the figure is the increase.
 	reMoreAfterEN = regexp.MustCompile(`(?i)^\s*(yuan|rmb)?\s*(more|extra|higher)\b`)
@@ -999,10 +1032,11 @@ func rdInputs(raw string, ms []yuan.Mention, in map[string]string) map[string]st
 			return in
 		}
 	}
+	yearThis, yearEarlier, yearOK := askedYear(raw, ms)
 	switch {
-	case len(ms) >= 2 && askedYearOK(raw, ms):
+	case len(ms) >= 2 && yearOK:
 		// "单看2023年度的增量": that year against the year before it.
-		this, earlier, _ := askedYear(raw, ms)
+		this, earlier := yearThis, yearEarlier
 		in["rd_last_year_yuan"], in["rd_this_year_yuan"] = itoa(ms[earlier[0]].Yuan), itoa(ms[this].Yuan)
 		delete(in, "increase_yuan")
 	case len(ms) >= 2:
@@ -1067,10 +1101,10 @@ func nearestYear(raw string, ms []yuan.Mention, i int, thisCue *regexp.Regexp) s
 	seg := segmentAround(raw, ms[i])
 	lo, hi := seg[0], seg[1]
 	if i > 0 {
-		lo = max(lo, ms[i-1].End)
+		lo = min(max(lo, ms[i-1].End), ms[i].Start) // figures may overlap
 	}
 	if i+1 < len(ms) {
-		hi = min(hi, ms[i+1].Start)
+		hi = min(hi, max(ms[i+1].Start, ms[i].End))
 	}
 	hi = max(hi, ms[i].End)
 	before, after := knowledge.Normalize(raw[lo:ms[i].Start]), knowledge.Normalize(raw[ms[i].End:hi])
@@ -1131,7 +1165,7 @@ var (
 func cueAfter(raw string, ms []yuan.Mention, i int, re *regexp.Regexp) bool {
 	to := len(raw)
 	if i+1 < len(ms) {
-		to = ms[i+1].Start
+		to = max(ms[i+1].Start, ms[i].End) // figures may overlap (a relative one around its reference)
 	}
 	return re.MatchString(knowledge.Normalize(raw[ms[i].End:to]))
 }
@@ -1142,10 +1176,7 @@ var reRevenueThis = regexp.MustCompile(`突破|超过|达到|涨到|增长到|�
 // cueBefore reports whether the words between the previous amount (or the
 // question's start) and amount i match re.
 func cueBefore(raw string, ms []yuan.Mention, i int, re *regexp.Regexp) bool {
-	from := sentenceStart(raw, ms[i].Start) // a cue in an earlier sentence is another matter's
-	if i > 0 {
-		from = max(from, min(ms[i-1].End, ms[i].Start))
-	}
+	from := max(sentenceStart(raw, ms[i].Start), spanStart(ms, i)) // a cue in an earlier sentence is another matter's
 	return re.MatchString(knowledge.Normalize(raw[from:ms[i].Start]))
 }
 
@@ -1323,6 +1354,29 @@ func inAside(raw string, m yuan.Mention) bool {
 	open := max(strings.LastIndex(before, "（"), strings.LastIndex(before, "("))
 	shut := max(strings.LastIndex(before, "）"), strings.LastIndex(before, ")"))
 	return open >= 0 && open > shut
+}
+
+// reReviewAsked: a review asked about, not said to have passed ("认定后需要
+// 复核吗").
+var reReviewAsked = regexp.MustCompile(`(需要|要不要|是否|会不会|用不用|还要|得)(再)?(复核|复审)|(复核|复审)(吗|么|不)|(?i)need(s)? (a |to be )?re-?review`)
+
+// orJoined reports whether two of the figures are joined by 或者/还是: options,
+// each computed, never summed.
+func orJoined(raw string, ms []yuan.Mention) bool {
+	for i := 0; i+1 < len(ms); i++ {
+		if ms[i].End <= ms[i+1].Start && reOr.MatchString(raw[ms[i].End:ms[i+1].Start]) {
+			return true
+		}
+	}
+	return false
+}
+
+// partlyOverlap reports whether a and b share text without one holding
+// the other.
+func partlyOverlap(a, b yuan.Mention) bool {
+	overlap := a.Start < b.End && b.Start < a.End
+	holds := func(x, y yuan.Mention) bool { return x.Start <= y.Start && y.End <= x.End }
+	return overlap && !holds(a, b) && !holds(b, a)
 }
 
 // reSameFirm: the figures are one enterprise's.

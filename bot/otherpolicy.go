@@ -21,10 +21,10 @@ type otherTerms struct {
 }
 
 // reCapBefore: a figure said as a cap.
-var reCapBefore = regexp.MustCompile(`(最高|封顶|上限|不超过|最多|顶格|(?i:capped at|up to|max(imum)?( of)?))\s*$`)
+var reCapBefore = regexp.MustCompile(`(最高|封顶|上限|不超过|最多|顶格)(补|奖|给|补贴|补助|奖励)?(到)?\s*$|(?i:capped at|up to|max(imum)?( of)?)\s*$`)
 
 // otherPolicyTerms finds the rate another policy is said to pay, after the
-// words naming it and in the same sentence, and a cap figure after the rate.
+// words naming it and in the same sentence, and a cap figure in that part.
 // ms loses the cap figure. ok is false without a rate.
 func otherPolicyTerms(raw, norm string, ms []yuan.Mention) (t otherTerms, rest []yuan.Mention, ok bool) {
 	loc := otherPolicyAt(raw)
@@ -46,7 +46,8 @@ func otherPolicyTerms(raw, norm string, ms []yuan.Mention) (t otherTerms, rest [
 	t.bp = bp
 	rest = ms
 	for i, m := range ms {
-		if m.Start >= loc[1]+p[1] && m.End <= end && cueBefore(raw, ms, i, reCapBefore) {
+		// The cap may come before the rate ("最高补200万、按15%算").
+		if m.Start >= loc[1] && m.End <= end && cueBefore(raw, ms, i, reCapBefore) {
 			t.cap = m
 			rest = slices.Delete(slices.Clone(ms), i, i+1)
 			break

@@ -53,7 +53,7 @@ var (
 	// reAwardBefore: the figure is an award someone gives ("能补50万", "给40万").
 	reAwardBefore  = regexp.MustCompile(`(补|奖|给|发|资助|补贴|补助|奖励|贴息)(了|到)?\s*(的是|是|为|有)?\s*$|(?i)\b(gives?|grants?|pays?|offers?|award of|subsidy of)\s*$`)
 	reFromCue      = regexp.MustCompile(`(从|由|自)\s*$|(?i)\bfrom\s*$`)
-	reToCue        = regexp.MustCompile(`^\s*(元|块)?\s*(去年|上年|今年|(?i:(last|this|previous) year))?\s*(猛|一下子|直接)?(增加|增长|增|涨|提高|提升|上升|升|加|变|跃|冲|跳|翻)?(了)?\s*(到|至|成|为)|^\s*(→|->|=>|~)|(?i)^\s*(yuan|rmb)?\s*((last|this|previous) year|in 20[0-9]{2})?\s*,?\s*(to|up to)\b`)
+	reToCue        = regexp.MustCompile(`^\s*(元|块)?\s*(去年|上年|今年|(?i:(last|this|previous) year))?\s*(猛|一下子|直接)?(增加|增长|增|涨|提高|提升|上升|升|加|变|跃|冲|跳|翻|下降|降|减少|减|跌|掉|缩|回落)?(了)?\s*(到|至|成|为)(了)?|^\s*(→|->|=>|~)|(?i)^\s*(yuan|rmb)?\s*((last|this|previous) year|in 20[0-9]{2})?\s*,?\s*(to|up to)\b`)
 	rePerItem      = regexp.MustCompile(`(每家|每个|每笔|每项|各|每一家|每家企业|均为|都是)(都|均)?(投|投了|投资|投资了)?\s*$|(?i)\b(each|per (company|firm|enterprise|investee))\s*$`)
 	rePerItemAfter = regexp.MustCompile(`^\s*(元|块)?\s*(一家|每家)|(?i)^\s*(yuan\s*)?(each|apiece|per (company|firm|enterprise|investee))\b`)
 	reGroupedBare  = regexp.MustCompile(`(^|[^0-9.,])([0-9]{1,3}(?:,[0-9]{3})+)(\.\s|\.$|[^0-9%.,]|$)`)
@@ -151,10 +151,7 @@ var rePartsEnd = regexp.MustCompile(`另外|还有|另|又|(?i)\b(also|plus)\b`)
 // anyInputCue is every frame's input cue: words that make a figure some
 // rule's input.
 var anyInputCue = func() *regexp.Regexp {
-	frames, err := policies.Frames()
-	if err != nil {
-		panic(err) // embedded data: policies' tests load it
-	}
+	frames := mustFrames()
 	var cues []policies.Cue
 	for _, f := range frames {
 		for _, cs := range f.Inputs {
@@ -570,14 +567,7 @@ func difference(cs []policies.Calculation, in intent) (policies.Calculation, boo
 	if !in.asksDiff {
 		return policies.Calculation{}, false
 	}
-	var pay []policies.Calculation
-	for _, c := range cs {
-		r, _ := policies.RuleByName(c.Rule)
-		if r.NotPayout || c.Kind == policies.KindUnstated || c.Kind == policies.KindThreshold || c.Dates != nil {
-			continue
-		}
-		pay = append(pay, c)
-	}
+	pay := comparable(cs)
 	if len(pay) != 2 {
 		return policies.Calculation{}, false
 	}
@@ -594,6 +584,22 @@ func difference(cs []policies.Calculation, in intent) (policies.Calculation, boo
 	return d, true
 }
 
+// comparable are the payouts two options are compared by: no receipt
+// without money, threshold, date, nor a comparison already made (相差,
+// 就高不就低 — "另一个政策能补50万，哪个多" compares the awards themselves).
+func comparable(cs []policies.Calculation) []policies.Calculation {
+	var pay []policies.Calculation
+	for _, c := range cs {
+		r, _ := policies.RuleByName(c.Rule)
+		if r.NotPayout || c.Kind == policies.KindUnstated || c.Kind == policies.KindThreshold || c.Dates != nil ||
+			c.Rule == RuleDifference || c.Rule == "no_double_dipping" {
+			continue
+		}
+		pay = append(pay, c)
+	}
+	return pay
+}
+
 // RuleLarger is the rule name of the calculation that picks the higher of
 // alternatives.
 const RuleLarger = "larger"
@@ -604,14 +610,7 @@ func larger(cs []policies.Calculation, in intent) (policies.Calculation, bool) {
 	if !in.asksLarger {
 		return policies.Calculation{}, false
 	}
-	var pay []policies.Calculation
-	for _, c := range cs {
-		r, _ := policies.RuleByName(c.Rule)
-		if r.NotPayout || c.Kind == policies.KindUnstated || c.Kind == policies.KindThreshold || c.Dates != nil || c.Rule == RuleDifference {
-			continue
-		}
-		pay = append(pay, c)
-	}
+	pay := comparable(cs)
 	if len(pay) < 2 {
 		return policies.Calculation{}, false
 	}

@@ -12,8 +12,9 @@ import (
 
 // unmetCondition is a clause condition (frames.yaml unmet) compiled.
 type unmetCondition struct {
-	cond policies.Condition
-	re   *regexp.Regexp
+	cond   policies.Condition
+	re     *regexp.Regexp
+	unless *regexp.Regexp // nil: none
 }
 
 // otherPlaceSlot in a condition's pattern stands for any place other than
@@ -29,10 +30,7 @@ var otherPlaceAlt = func() string {
 }()
 
 var unmetConditions = func() map[string][]unmetCondition {
-	frames, err := policies.Frames()
-	if err != nil {
-		panic(err) // embedded data: policies' tests load it
-	}
+	frames := mustFrames()
 	out := map[string][]unmetCondition{}
 	for _, f := range frames {
 		for _, c := range f.Unmet {
@@ -40,7 +38,11 @@ var unmetConditions = func() map[string][]unmetCondition {
 			if strings.Contains(re.String(), otherPlaceSlot) {
 				re = regexp.MustCompile(strings.ReplaceAll(re.String(), otherPlaceSlot, otherPlaceAlt))
 			}
-			out[f.Rule] = append(out[f.Rule], unmetCondition{cond: c, re: re})
+			u := unmetCondition{cond: c, re: re}
+			if len(c.Unless) > 0 {
+				u.unless = policies.Regexp(c.Unless)
+			}
+			out[f.Rule] = append(out[f.Rule], u)
 		}
 	}
 	return out
@@ -55,7 +57,7 @@ func unmetOf(rule, norm, raw string, ms []yuan.Mention) (kept []yuan.Mention, wh
 	kept = ms
 	for _, u := range unmetConditions[rule] {
 		loc := u.re.FindStringIndex(norm)
-		if loc == nil {
+		if loc == nil || u.unless != nil && u.unless.MatchString(norm) {
 			continue
 		}
 		if u.cond.PerItem && len(kept) > 0 {

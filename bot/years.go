@@ -21,11 +21,7 @@ var reCalendarYear = regexp.MustCompile(`(20[0-9]{2})\s*年`)
 // figureYear is the calendar year said just before figure i (after the
 // figure before it), or 0.
 func figureYear(raw string, ms []yuan.Mention, i int) int {
-	lo := 0
-	if i > 0 {
-		lo = min(ms[i-1].End, ms[i].Start)
-	}
-	locs := reCalendarYear.FindAllStringSubmatch(raw[lo:ms[i].Start], -1)
+	locs := reCalendarYear.FindAllStringSubmatch(raw[spanStart(ms, i):ms[i].Start], -1)
 	if len(locs) == 0 {
 		return 0
 	}
@@ -38,6 +34,9 @@ func figureYear(raw string, ms []yuan.Mention, i int) int {
 // years (latest first). ok is false unless the asking sentence names exactly
 // one year, a figure carries it, and another figure an earlier year.
 func askedYear(raw string, ms []yuan.Mention) (this int, earlier []int, ok bool) {
+	if len(ms) < 2 {
+		return 0, nil, false
+	}
 	asked := knowledge.AskedPart(raw)
 	if asked == knowledge.Normalize(raw) {
 		// One sentence: what follows the last figure asks ("…2023年1900万
@@ -127,11 +126,6 @@ func pastCrossing(raw string, ms []yuan.Mention, isMilestone func(int64) bool) i
 	return best
 }
 
-func askedYearOK(raw string, ms []yuan.Mention) bool {
-	_, _, ok := askedYear(raw, ms)
-	return ok
-}
-
 // restFrom is where "the rest of the question" after m begins: after m's
 // part, or right after m when nothing but spaces separates the parts
 // (voice input).
@@ -148,7 +142,7 @@ var rePastYi = regexp.MustCompile(`(前年|去年|上年|往年|以前|之前|�
 // pastYi reports an earlier year's 过亿 that is not negated ("以前从没过亿").
 func pastYi(norm string) bool {
 	for _, m := range rePastYi.FindAllString(norm, -1) {
-		if !strings.ContainsAny(m, "没未不无") && !strings.Contains(m, "从没") {
+		if !strings.ContainsAny(m, "没未不无差想") { // 从没过亿, 差点就过亿, 想过亿
 			return true
 		}
 	}
@@ -170,11 +164,7 @@ func relativeYearRoles(raw string, ms []yuan.Mention) (last, this int, ok bool) 
 	offs := make([]int, len(ms))
 	seen := map[int]bool{}
 	for i, m := range ms {
-		lo := 0
-		if i > 0 {
-			lo = min(ms[i-1].End, m.Start)
-		}
-		ws := reRelativeYear.FindAllString(knowledge.Normalize(raw[lo:m.Start]), -1)
+		ws := reRelativeYear.FindAllString(knowledge.Normalize(raw[spanStart(ms, i):m.Start]), -1)
 		if len(ws) == 0 {
 			return 0, 0, false
 		}
@@ -251,4 +241,13 @@ func yearlyMilestones(raw, norm string, ms []yuan.Mention) []ruleCall {
 		return nil
 	}
 	return calls
+}
+
+// spanStart is where the words before figure i begin: after the figure
+// before it (or at the start), never past figure i itself.
+func spanStart(ms []yuan.Mention, i int) int {
+	if i == 0 {
+		return 0
+	}
+	return min(ms[i-1].End, ms[i].Start)
 }

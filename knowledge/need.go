@@ -151,8 +151,9 @@ func Needs(question string) []Need {
 	return out
 }
 
-// reWithinValidity: "(都)在政策有效期内" said as a condition, not asked.
-var reWithinValidity = regexp.MustCompile(`(?:都|均)?(?:在|处于)?(?:本|这个|该)?(?:政策)?(?:的)?有效期(?:内|之内)([^吗么?]|$)`)
+// reWithinValidity: "(都)在政策有效期内" said as a condition, not asked
+// (the policy's: a title's 有效期内 is a question of its own).
+var reWithinValidity = regexp.MustCompile(`(?:都|均)?(?:在|处于)?(?:本|这个|该)?政策(?:的)?有效期(?:内|之内)([^吗么?]|$)`)
 
 // AllNeeds lists the needs the reader knows, in classification order.
 func AllNeeds() []Need {

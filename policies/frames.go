@@ -50,6 +50,9 @@ type Condition struct {
 	// 创新型中小企业200万"), exclude that item only.
 	PerItem bool
 	Cues    []Cue
+	// Unless are cues that the condition is met after all ("去年还没有任何
+	// 认定，今年刚评上省级"): then the cues above say nothing.
+	Unless []Cue
 }
 
 // A Cue is a group of words or patterns with where they come from.
@@ -94,6 +97,7 @@ func LoadFrames(raw []byte) ([]Frame, error) {
 				SaysEN  string    `yaml:"says_en"`
 				PerItem bool      `yaml:"per_item"`
 				Cues    []cueYAML `yaml:"cues"`
+				Unless  []cueYAML `yaml:"unless"`
 			} `yaml:"unmet"`
 		} `yaml:"frames"`
 		// Shared holds YAML anchors for cues several frames use.
@@ -157,7 +161,11 @@ func LoadFrames(raw []byte) ([]Frame, error) {
 			if err != nil {
 				return nil, err
 			}
-			fr.Unmet = append(fr.Unmet, Condition{Quote: u.Quote, Says: u.Says, SaysEN: u.SaysEN, PerItem: u.PerItem, Cues: cues})
+			unless, err := conv(f.Rule+" unmet unless", u.Unless)
+			if err != nil {
+				return nil, err
+			}
+			fr.Unmet = append(fr.Unmet, Condition{Quote: u.Quote, Says: u.Says, SaysEN: u.SaysEN, PerItem: u.PerItem, Cues: cues, Unless: unless})
 		}
 		for name, cues := range f.Inputs {
 			if !slices.ContainsFunc(r.Inputs, func(in Input) bool { return in.Name == name }) {

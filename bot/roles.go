@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/cdsme/policybot/knowledge"
 	"github.com/cdsme/policybot/policies"
@@ -150,7 +151,7 @@ var rePartsEnd = regexp.MustCompile(`另外|还有|另|又|(?i)\b(also|plus)\b`)
 
 // anyInputCue is every frame's input cue: words that make a figure some
 // rule's input.
-var anyInputCue = func() *regexp.Regexp {
+var anyInputCue = sync.OnceValue(func() *regexp.Regexp {
 	frames := mustFrames()
 	var cues []policies.Cue
 	for _, f := range frames {
@@ -159,7 +160,7 @@ var anyInputCue = func() *regexp.Regexp {
 		}
 	}
 	return policies.Regexp(cues)
-}()
+})
 
 // withoutParts drops the figures that break down the one before them: after
 // 其中 (or 包括, of which) up to the end of the aside or sentence, when they
@@ -186,7 +187,7 @@ func withoutParts(raw string, ms []yuan.Mention) []yuan.Mention {
 		for j < len(ms) && ms[j].Start < end {
 			sum += ms[j].Yuan
 			lo := min(max(ms[j-1].End, ms[j].Start-24), ms[j].Start) // figures may overlap (a relative one)
-			named = named || anyInputCue.MatchString(knowledge.Normalize(raw[max(lo, 0):ms[j].Start]))
+			named = named || anyInputCue().MatchString(knowledge.Normalize(raw[max(lo, 0):ms[j].Start]))
 			j++
 		}
 		if named {

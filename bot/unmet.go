@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/cdsme/policybot/knowledge"
 	"github.com/cdsme/policybot/policies"
@@ -21,32 +22,43 @@ type unmetCondition struct {
 // Chengdu (knowledge's places.yaml), so no pattern lists cities itself.
 const otherPlaceSlot = "@other_place"
 
-var otherPlaceAlt = func() string {
+var otherPlaceAlt = sync.OnceValue(func() string {
 	var alts []string
 	for _, p := range knowledge.OtherPlaces() {
 		alts = append(alts, regexp.QuoteMeta(p))
 	}
 	return "(?:" + strings.Join(alts, "|") + ")"
-}()
+})
 
-var unmetConditions = func() map[string][]unmetCondition {
-	frames := mustFrames()
+// unmetConditions are compiled on first use, each distinct pattern once
+// (several rules share "not a quality SME"): compiling them all at start-up
+// cost the cold start ~10 ms.
+var unmetConditions = sync.OnceValue(func() map[string][]unmetCondition {
+	compiled := map[string]*regexp.Regexp{}
+	compile := func(cues []policies.Cue) *regexp.Regexp {
+		src := policies.Pattern(cues)
+		if strings.Contains(src, otherPlaceSlot) {
+			src = strings.ReplaceAll(src, otherPlaceSlot, otherPlaceAlt())
+		}
+		if re, ok := compiled[src]; ok {
+			return re
+		}
+		re := regexp.MustCompile(src)
+		compiled[src] = re
+		return re
+	}
 	out := map[string][]unmetCondition{}
-	for _, f := range frames {
+	for _, f := range mustFrames() {
 		for _, c := range f.Unmet {
-			re := policies.Regexp(c.Cues)
-			if strings.Contains(re.String(), otherPlaceSlot) {
-				re = regexp.MustCompile(strings.ReplaceAll(re.String(), otherPlaceSlot, otherPlaceAlt))
-			}
-			u := unmetCondition{cond: c, re: re}
+			u := unmetCondition{cond: c, re: compile(c.Cues)}
 			if len(c.Unless) > 0 {
-				u.unless = policies.Regexp(c.Unless)
+				u.unless = compile(c.Unless)
 			}
 			out[f.Rule] = append(out[f.Rule], u)
 		}
 	}
 	return out
-}()
+})
 
 // unmetOf applies rule's unmet conditions to a question. A per-item
 // condition said beside some of the rule's figures ("D只是创新型中小企业200万")
@@ -55,7 +67,7 @@ var unmetConditions = func() map[string][]unmetCondition {
 // rule pays 0.
 func unmetOf(rule, norm, raw string, ms []yuan.Mention) (kept []yuan.Mention, whole *policies.Condition, said string, notes []string) {
 	kept = ms
-	for _, u := range unmetConditions[rule] {
+	for _, u := range unmetConditions()[rule] {
 		loc := u.re.FindStringIndex(norm)
 		if loc == nil || u.unless != nil && u.unless.MatchString(norm) {
 			continue

@@ -855,6 +855,10 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 				swapped["previous_max_revenue_yuan"], swapped["revenue_yuan"] = in["revenue_yuan"], in["previous_max_revenue_yuan"]
 				return []ruleCall{{name: rule, inputs: in}, {name: rule, inputs: swapped, alt: true}}
 			}
+		case len(ms) == 1 && reCrossedYi.MatchString(norm) && ms[0].Yuan < 1_0000_0000 && nearestYear(raw, ms, 0, reRevenueThis) == "last":
+			// "营收第一次过亿（去年9600万）": last year's figure, and this
+			// year's crossing of the milestone itself.
+			in["previous_max_revenue_yuan"], in["revenue_yuan"] = itoa(ms[0].Yuan), itoa(1_0000_0000)
 		case len(ms) == 1 && followUp && in["previous_max_revenue_yuan"] != "":
 			settleYears(in, "previous_max_revenue_yuan", "revenue_yuan", ms[0].Yuan, nearestYear(raw, ms, 0, reRevenueThis) == "last")
 		case len(ms) == 1:

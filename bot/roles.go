@@ -235,12 +235,17 @@ func withoutPlanned(raw string, ms []yuan.Mention) []yuan.Mention {
 // no other item (和, 另, 又, 各, 每, 第, 年…).
 var reRestate = regexp.MustCompile(`^\s*[,，(（]?\s*([^0-9，,。；;、和及与另又再各每第年期笔家项个]{0,6}?(刚好|正好|恰好|也就是|就是|即|合|折合))?\s*$|^[^0-9，,。；;]{0,2}[(（][^0-9()（），,。；;和及与另又再各每第年期笔家项个]{0,8}$`)
 
+// reExactlyThat: the figure is said to be exactly the one before.
+var reExactlyThat = regexp.MustCompile(`(刚好|正好|恰好|刚刚好|也就是|(?i:exactly))[^0-9，,。]{0,6}$`)
+
 // withoutRestated drops a figure that repeats the one just before it in
 // other words: one amount, not two.
 func withoutRestated(raw string, ms []yuan.Mention) []yuan.Mention {
 	for i := 1; i < len(ms); i++ {
 		if ms[i].Yuan == ms[i-1].Yuan && ms[i].RangeTo == ms[i-1].RangeTo && ms[i-1].End <= ms[i].Start &&
-			reRestate.MatchString(raw[ms[i-1].End:ms[i].Start]) {
+			(reRestate.MatchString(raw[ms[i-1].End:ms[i].Start]) ||
+				// "达到250万元的企业补多少？我们刚好投了250万": the case, then ours.
+				sentenceStart(raw, ms[i].Start) > ms[i-1].End && reExactlyThat.MatchString(knowledge.Normalize(raw[segmentAround(raw, ms[i])[0]:ms[i].Start]))) {
 			ms = slices.Delete(slices.Clone(ms), i, i+1)
 			i--
 		}

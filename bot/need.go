@@ -149,6 +149,9 @@ func (e *Engine) states(cl policies.Clause, quote, need string, a Answer) bool {
 	return false
 }
 
+// reCountFigure: a count of enterprises in a clause's quote.
+var reCountFigure = regexp.MustCompile(`[0-9]+家`)
+
 // reFigure finds the figures of a clause's amount phrase.
 var reFigure = regexp.MustCompile(`[0-9]+(?:\.[0-9]+)?(?:万元|亿元|元|%|家)`)
 
@@ -166,7 +169,8 @@ func (e *Engine) settleNeed(a *Answer, r reading) {
 	// A title recognised ("被认定为智能工厂"), with no figure of the user's,
 	// asks what the title brings, not the investment rule its words name.
 	titleOnly := len(a.Reading) == 0 && reRecognition.MatchString(r.question)
-	if (need == "amount" || need == "other") && r.quantity && (len(a.Missing) == 0 || titleOnly) && !slices.ContainsFunc(a.Calculations, func(c policies.Calculation) bool { return c.Kind != policies.KindUnstated }) {
+	countAsked := reCountAsk.MatchString(knowledge.Normalize(r.question)) // "培育多少家": a count, not a sum
+	if (need == "amount" || need == "other") && r.quantity && !countAsked && (len(a.Missing) == 0 || titleOnly) && !slices.ContainsFunc(a.Calculations, func(c policies.Calculation) bool { return c.Kind != policies.KindUnstated }) {
 		// "高新技术企业奖多少": the subject is in the documents, but no
 		// sentence naming it carries a sum, nor does the quote retrieval
 		// found nearest (or, for a subject of four or more characters, the
@@ -233,7 +237,9 @@ func (e *Engine) settleNeed(a *Answer, r reading) {
 		cl, err := e.corpus.Clause(c.ID)
 		// An amount only a quoted figure would give (no calculation) is
 		// not reason enough to change the subject.
-		if err == nil && e.states(cl, c.Quote, need, *a) && (need != "amount" || e.computedFor(cl.ID, *a)) {
+		// A count asked ("培育多少家") is answered by a clause quoting counts.
+		countAnswered := countAsked && reCountFigure.MatchString(c.Quote)
+		if err == nil && e.states(cl, c.Quote, need, *a) && (need != "amount" || e.computedFor(cl.ID, *a) || countAnswered) {
 			a.Citations = promote(a.Citations, c.ID, e)
 			return
 		}

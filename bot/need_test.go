@@ -166,3 +166,18 @@ func TestThresholdOfARuleWithNone(t *testing.T) {
 		}
 	}
 }
+
+// A count asked of the plan's targets is answered by plan/goal's counts;
+// a count of today is not stated.
+func TestCountOfTargets(t *testing.T) {
+	e := engineForTest(t)
+	for q, want := range map[string]bool{
+		"到2025年方案要培育多少家国家级小巨人": true,
+		"成都现在有多少家小巨人企业":        false,
+	} {
+		a := e.Ask(context.Background(), q)
+		if a.Answered != want || len(a.Citations) == 0 || a.Citations[0].ID != "plan/goal" {
+			t.Errorf("%s: answered=%v (want %v), cites %v\n%s", q, a.Answered, want, a.Citations, a.Answer)
+		}
+	}
+}

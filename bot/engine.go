@@ -273,7 +273,14 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 	if rule != "" {
 		a.Citations = promote(a.Citations, e.ruleClause(rule), e)
 	}
-	if in.asksMin && reSizeAsked.MatchString(knowledge.Normalize(q)) && !reDurationAsked.MatchString(knowledge.Normalize(q)) &&
+	if in.dateUnknown && reDateAsked.MatchString(knowledge.Normalize(q)) && !reRuleOfDate.MatchString(knowledge.Normalize(q)) {
+		// "具体哪一天施行": no date can be given before the texts are issued;
+		// the rule (30 working days after issue) is the nearest context.
+		a.Answered, a.unstated = false, "issue_date"
+		a.Calculations = a.Calculations[:0]
+		a.Missing, a.pending = nil, nil
+		a.Citations = promote(a.Citations, e.ruleClause("effective_date"), e)
+	} else if in.asksMin && reSizeAsked.MatchString(knowledge.Normalize(q)) && !reDurationAsked.MatchString(knowledge.Normalize(q)) &&
 		len(in.mentions) == 0 && len(a.Calculations) > 0 && !slices.ContainsFunc(a.Calculations, func(c policies.Calculation) bool {
 		return c.Kind == policies.KindThreshold || len(policies.Minimum(c.Rule, e.opts.now())) > 0
 	}) {
@@ -293,6 +300,13 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 	a.Calculations = localized(a.Calculations, a.Lang) // `ask --json`: English steps for an English question
 	return a
 }
+
+// reDateAsked: a day of the calendar asked for.
+var reDateAsked = regexp.MustCompile(`哪天|哪一天|哪日|几月几号|几月几日|几号|具体日期|什么日期|哪个日期|(?i)what date|which day|exact date|on what day`)
+
+// reRuleOfDate: the question also asks the rule that fixes the date ("是
+// 印发当天就生效吗", "多久后施行"), which the documents do state.
+var reRuleOfDate = regexp.MustCompile(`当天|当日|多久|多长时间|工作日|几天后|之后|以后|马上|立即|立刻|(?i)same day|how long|working days|immediately`)
 
 // reSizeAsked and reDurationAsked: a threshold asked as a quantity ("多大
 // 业务规模", "多少") rather than a period ("多长时间内").
@@ -422,6 +436,7 @@ func (e *Engine) calculate(in *intent, lang string) (calcs []policies.Calculatio
 			if e.opts.issued.IsZero() {
 				// Nobody can supply the date yet: explain instead of asking.
 				in.notes = append(in.notes, "两份文件仍是征求意见稿，尚未印发，施行日期还不能确定。按条文，自印发之日起第30个工作日后施行（印发当日不计），有效期3年；正式印发后即可算出具体日期。")
+				in.dateUnknown = true
 				continue
 			}
 			inputs = policies.Inputs(clone(call.inputs))

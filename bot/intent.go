@@ -40,7 +40,10 @@ type intent struct {
 	guesses    []yuan.Mention // the user's own estimates, checked, never inputs
 	awards     []yuan.Mention // awards of different policies for one matter, to choose between
 	other      *otherTerms    // another policy's rate and cap, weighed against ours
-	ambiguous  bool           // two readings give different amounts
+	// dateUnknown: the effective date was asked and cannot be computed yet
+	// (the texts are not issued).
+	dateUnknown bool
+	ambiguous   bool // two readings give different amounts
 	// several: the question counts several enterprises' awards.
 	several bool
 	// relative is a figure said relative to another ("多投了三分之一",

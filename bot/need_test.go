@@ -181,3 +181,18 @@ func TestCountOfTargets(t *testing.T) {
 		}
 	}
 }
+
+// The effective day cannot be given before the texts are issued; the rule
+// that fixes it can.
+func TestEffectiveDayBeforeIssue(t *testing.T) {
+	e := engineForTest(t)
+	for q, want := range map[string]bool{
+		"这个政策具体哪一天正式施行？":     false,
+		"是印发当天就生效吗？从哪天开始执行？": true,
+		"政策什么时候开始施行":         true,
+	} {
+		if a := e.Ask(context.Background(), q); a.Answered != want {
+			t.Errorf("%s: answered=%v, want %v\n%s", q, a.Answered, want, a.Answer)
+		}
+	}
+}

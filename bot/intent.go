@@ -937,6 +937,9 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 				levels = append(levels, l.name)
 			}
 		}
+		if len(levels) == 0 && reOtherStandardLevel.MatchString(norm) {
+			return nil // 团体标准, 地方标准: a level the clause does not reward
+		}
 		if len(levels) == 0 {
 			levels = []string{"international", "national", "industry"}
 		}
@@ -1385,6 +1388,9 @@ func partlyOverlap(a, b yuan.Mention) bool {
 	holds := func(x, y yuan.Mention) bool { return x.Start <= y.Start && y.End <= x.End }
 	return overlap && !holds(a, b) && !holds(b, a)
 }
+
+// reOtherStandardLevel: standards of a level policy/5 does not name.
+var reOtherStandardLevel = regexp.MustCompile(`团体标准|地方标准|企业标准|团标|(?i)\b(group|local|enterprise|association) standards?\b`)
 
 // reSameFirm: the figures are one enterprise's.
 var reSameFirm = regexp.MustCompile(`同一家|同一个企业|同一企业|一家企业的|(?i)same (company|firm|enterprise)`)

@@ -196,3 +196,12 @@ func TestEffectiveDayBeforeIssue(t *testing.T) {
 		}
 	}
 }
+
+// A standard of a level policy/5 does not reward gets no amounts of the
+// levels it does: the clause answers by what it names.
+func TestUnrewardedStandardLevel(t *testing.T) {
+	a := engineForTest(t).Ask(context.Background(), "主导制定了一项团体标准，能奖多少")
+	if len(a.Calculations) > 0 {
+		t.Errorf("calculations %v for a group standard\n%s", a.Calculations, a.Answer)
+	}
+}

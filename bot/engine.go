@@ -273,9 +273,11 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 	if rule != "" {
 		a.Citations = promote(a.Citations, e.ruleClause(rule), e)
 	}
-	if in.dateUnknown && reDateAsked.MatchString(knowledge.Normalize(q)) && !reRuleOfDate.MatchString(knowledge.Normalize(q)) {
+	if in.dateUnknown && len(a.Calculations) == 0 && reDateAsked.MatchString(knowledge.Normalize(q)) && !reRuleOfDate.MatchString(knowledge.Normalize(q)) {
 		// "具体哪一天施行": no date can be given before the texts are issued;
-		// the rule (30 working days after issue) is the nearest context.
+		// the rule (30 working days after issue) is the nearest context. A
+		// question that also asks an amount or the rule keeps its answer,
+		// the date's note beside it.
 		a.Answered, a.unstated = false, "issue_date"
 		a.Calculations = a.Calculations[:0]
 		a.Missing, a.pending = nil, nil
@@ -306,7 +308,7 @@ var reDateAsked = regexp.MustCompile(`哪天|哪一天|哪日|几月几号|几�
 
 // reRuleOfDate: the question also asks the rule that fixes the date ("是
 // 印发当天就生效吗", "多久后施行"), which the documents do state.
-var reRuleOfDate = regexp.MustCompile(`当天|当日|多久|多长时间|工作日|几天后|之后|以后|马上|立即|立刻|(?i)same day|how long|working days|immediately`)
+var reRuleOfDate = regexp.MustCompile(`当天|当日|多久|多长时间|工作日|几天后|多少天|几天|第几|起算|之日起|印发后|之后|以后|马上|立即|立刻|有效期|(?i)same day|how long|working days|immediately|valid`)
 
 // reSizeAsked and reDurationAsked: a threshold asked as a quantity ("多大
 // 业务规模", "多少") rather than a period ("多长时间内").
@@ -424,6 +426,9 @@ func (e *Engine) calculate(in *intent, lang string) (calcs []policies.Calculatio
 	for _, call := range in.rules {
 		if rule == "" {
 			rule = call.name
+		}
+		if call.skip {
+			continue
 		}
 		if call.unmet != nil {
 			if c, err := policies.NotMet(call.name, *call.unmet, call.said, lang); err == nil {

@@ -33,6 +33,7 @@ var notesEN = mustPhrasebook(map[string]string{
 	"今年营收按 %v + %v = %v 计算。":                             "This year's revenue is taken as %v + %v = %v.",
 	"每年的增量分别计算后相加。":                                      "Each year's increase is calculated on its own, then added up.",
 	"按年份逐年计算：每年与此前各年的最高营收比较。":                            "Year by year: each year is compared with the highest revenue of the years before it.",
+	"第5条只奖励主导制（修）订并获批的国际、国家和行业技术标准；团体、地方、企业标准不在其列。":      "Article 5 rewards only approved international, national and industry technical standards the enterprise led; group, local and enterprise standards are not among them.",
 	"不符合条件的一笔不计入：“%s”。":                                  "An item said not to meet the clause's condition is left out: “%s”.",
 	"“%s”按“%s”理解。":                                       "“%s” was read as “%s”.",
 	"“%s”按低于%v计算。":                                       "“%s” is taken as just below %v.",

@@ -68,6 +68,9 @@ type ruleCall struct {
 	// rule pays 0 with the condition as the reason (said: the user's words).
 	unmet *policies.Condition
 	said  string
+	// skip: the call carries only its note (a level the clause does not
+	// reward); nothing is computed.
+	skip bool
 }
 
 // trigger says when a question is about a rule. Patterns run on the
@@ -858,7 +861,7 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 				swapped["previous_max_revenue_yuan"], swapped["revenue_yuan"] = in["revenue_yuan"], in["previous_max_revenue_yuan"]
 				return []ruleCall{{name: rule, inputs: in}, {name: rule, inputs: swapped, alt: true}}
 			}
-		case len(ms) == 1 && reCrossedYi.MatchString(norm) && ms[0].Yuan < 1_0000_0000 && nearestYear(raw, ms, 0, reRevenueThis) == "last":
+		case len(ms) == 1 && crossedYiNow(norm) && ms[0].Yuan < 1_0000_0000 && nearestYear(raw, ms, 0, reRevenueThis) == "last":
 			// "营收第一次过亿（去年9600万）": last year's figure, and this
 			// year's crossing of the milestone itself.
 			in["previous_max_revenue_yuan"], in["revenue_yuan"] = itoa(ms[0].Yuan), itoa(1_0000_0000)
@@ -937,8 +940,9 @@ func buildCalls(rule, norm, raw string, ms []yuan.Mention, cc ChatContext, follo
 				levels = append(levels, l.name)
 			}
 		}
-		if len(levels) == 0 && reOtherStandardLevel.MatchString(norm) {
-			return nil // 团体标准, 地方标准: a level the clause does not reward
+		if len(levels) == 0 && reOtherStandardLevel.MatchString(norm) && !reOtherStandardDenied.MatchString(norm) {
+			// 团体标准, 地方标准: a level the clause does not reward.
+			return []ruleCall{{name: rule, note: "第5条只奖励主导制（修）订并获批的国际、国家和行业技术标准；团体、地方、企业标准不在其列。", skip: true}}
 		}
 		if len(levels) == 0 {
 			levels = []string{"international", "national", "industry"}
@@ -1389,8 +1393,27 @@ func partlyOverlap(a, b yuan.Mention) bool {
 	return overlap && !holds(a, b) && !holds(b, a)
 }
 
+// reOtherStandardDenied: such a level said not to be the one ("不是团体标准").
+var reOtherStandardDenied = regexp.MustCompile(`(不是|非|并非)[^，。,]{0,4}(团体标准|地方标准|企业标准|团标)`)
+
 // reOtherStandardLevel: standards of a level policy/5 does not name.
 var reOtherStandardLevel = regexp.MustCompile(`团体标准|地方标准|企业标准|团标|(?i)\b(group|local|enterprise|association) standards?\b`)
+
+// crossedYiNow reports a 过亿 said as done, not negated, hoped or asked
+// ("还没过亿", "差点就过亿", "今年能过亿吗").
+func crossedYiNow(norm string) bool {
+	for _, loc := range reCrossedYi.FindAllStringIndex(norm, -1) {
+		before := []rune(norm[:loc[0]])
+		lead := string(before[max(0, len(before)-4):])
+		if !reNotDone.MatchString(lead) && !strings.HasPrefix(norm[loc[1]:], "吗") && !strings.HasPrefix(norm[loc[1]:], "没") {
+			return true
+		}
+	}
+	return false
+}
+
+// reNotDone: a crossing negated, missed or only hoped for.
+var reNotDone = regexp.MustCompile(`没|未|不|差|想|能|预计|争取|希望|力争`)
 
 // reSameFirm: the figures are one enterprise's.
 var reSameFirm = regexp.MustCompile(`同一家|同一个企业|同一企业|一家企业的|(?i)same (company|firm|enterprise)`)

@@ -235,6 +235,23 @@ func withoutPlanned(raw string, ms []yuan.Mention) []yuan.Mention {
 // no other item (和, 另, 又, 各, 每, 第, 年…).
 var reRestate = regexp.MustCompile(`^\s*[,，(（]?\s*([^0-9，,。；;、和及与另又再各每第年期笔家项个]{0,6}?(刚好|正好|恰好|也就是|就是|即|合|折合))?\s*$|^[^0-9，,。；;]{0,2}[(（][^0-9()（），,。；;和及与另又再各每第年期笔家项个]{0,8}$`)
 
+// restatedCase reports "达到250万元的企业补多少？我们刚好投了250万": the
+// earlier figure in a question about a case, the later said to be exactly
+// it — not a second item ("第二家刚好也投了300万", "今年刚好增加了200万").
+func restatedCase(raw string, earlier, later yuan.Mention) bool {
+	start := sentenceStart(raw, later.Start)
+	if start <= earlier.End {
+		return false // one sentence
+	}
+	asked := strings.TrimSpace(raw[sentenceStart(raw, earlier.Start):start])
+	lead := knowledge.Normalize(raw[segmentAround(raw, later)[0]:later.Start])
+	return (strings.HasSuffix(asked, "？") || strings.HasSuffix(asked, "?") || strings.Contains(asked, "吗")) &&
+		reExactlyThat.MatchString(lead) && !reAnotherItem.MatchString(lead)
+}
+
+// reAnotherItem: words that make a figure another item, not the same one.
+var reAnotherItem = regexp.MustCompile(`也|又|另|第|今年|去年|增加|多了|家`)
+
 // reExactlyThat: the figure is said to be exactly the one before.
 var reExactlyThat = regexp.MustCompile(`(刚好|正好|恰好|刚刚好|也就是|(?i:exactly))[^0-9，,。]{0,6}$`)
 
@@ -245,7 +262,7 @@ func withoutRestated(raw string, ms []yuan.Mention) []yuan.Mention {
 		if ms[i].Yuan == ms[i-1].Yuan && ms[i].RangeTo == ms[i-1].RangeTo && ms[i-1].End <= ms[i].Start &&
 			(reRestate.MatchString(raw[ms[i-1].End:ms[i].Start]) ||
 				// "达到250万元的企业补多少？我们刚好投了250万": the case, then ours.
-				sentenceStart(raw, ms[i].Start) > ms[i-1].End && reExactlyThat.MatchString(knowledge.Normalize(raw[segmentAround(raw, ms[i])[0]:ms[i].Start]))) {
+				restatedCase(raw, ms[i-1], ms[i])) {
 			ms = slices.Delete(slices.Clone(ms), i, i+1)
 			i--
 		}

@@ -510,9 +510,20 @@ func (p *scanner) notCounterWord(k int) bool {
 
 var counterWordExceptions = []string{"分别", "分期", "分阶段", "分梯度", "分档", "分层", "分批", "分两", "次性", "单位", "部分", "方面", "平台", "级别", "股权"}
 
-// oneWords make a word with 一 before them (一整年, 一共, 一起, 一直, 一样…):
-// "1000万一整年" is 1000万, not 1000万 and a dropped 千.
-const oneWords = "整共起下直样般些旦律并同定切边"
+// oneWords make a word with 一 before them (一共, 一起, 一直, 一样…):
+// "1000万一共" is 1000万, not 1000万 and a dropped 千. 整 makes one only
+// before a period (一整年), so "一万一整" stays 11000.
+const oneWords = "共起直样般些旦律并定切边"
+
+// oneWord reports whether the digit left after a unit is 一 opening a word
+// of its own ("一共", "一整年").
+func (r *numReader) oneWord() bool {
+	if r.st.number.Cmp(ratInt(1)) != 0 {
+		return false
+	}
+	next := r.p.at(r.j)
+	return strings.ContainsRune(oneWords, next) || next == '整' && strings.ContainsRune("年月天个周", r.p.at(r.j+1))
+}
 
 // counters follow a number that counts things rather than money.
 const counters = "家人个户名位次件台套辆条项张份亩吨株头只册本篇所座间栋字倍股笔单票步例种批艘架根颗枚部集场届级号片盒箱瓶袋粒斤克升米方平立公千年月日天周岁秒分度点"
@@ -949,7 +960,7 @@ func (r *numReader) dangling() {
 	switch {
 	case st.numArabic && (next == '元' || next == '块'):
 		// plain addition
-	case !st.numArabic && st.numSingle && !strings.ContainsRune(counters, next) && !strings.ContainsRune(oneWords, next) && !isDigit(next):
+	case !st.numArabic && st.numSingle && !strings.ContainsRune(counters, next) && !r.oneWord() && !isDigit(next):
 		st.number.Mul(st.number, ratInt(st.afterUnit/10))
 	default:
 		r.backToCheckpoint()

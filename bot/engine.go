@@ -185,9 +185,10 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 		return e.composeCurated(a, c)
 	}
 	q, fixes := knowledge.Standardize(q)
-	r := reading{needs: askedNeeds(q), lang: detectLang(q), quantity: reAsksQuantity.MatchString(knowledge.Normalize(q)), question: q}
+	norm := knowledge.Normalize(q)
+	r := reading{needs: askedNeeds(q), lang: detectLang(q), quantity: reAsksQuantity.MatchString(norm), question: q}
 	a.Need, a.Lang = r.need().Contract, r.lang
-	in := understand(knowledge.Normalize(q), q, cc, r.asks("stacking") || otherPolicyAt(knowledge.Normalize(q)) != nil)
+	in := understand(norm, q, cc, r.asks("stacking") || otherPolicyAt(norm) != nil)
 	if len(in.guesses) > 0 && !r.asks("amount") {
 		// "应该是50万吧": checking an amount is asking for it.
 		r.needs = append([]knowledge.Need{{ID: "amount", Contract: "amount"}}, r.needs...)
@@ -273,7 +274,7 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 	if rule != "" {
 		a.Citations = promote(a.Citations, e.ruleClause(rule), e)
 	}
-	if in.dateUnknown && len(a.Calculations) == 0 && reDateAsked.MatchString(knowledge.Normalize(q)) && !reRuleOfDate.MatchString(knowledge.Normalize(q)) {
+	if in.dateUnknown && len(a.Calculations) == 0 && reDateAsked.MatchString(norm) && !reRuleOfDate.MatchString(norm) {
 		// "具体哪一天施行": no date can be given before the texts are issued;
 		// the rule (30 working days after issue) is the nearest context. A
 		// question that also asks an amount or the rule keeps its answer,
@@ -282,7 +283,7 @@ func (e *Engine) answer(ctx context.Context, question string, cc ChatContext) An
 		a.Calculations = a.Calculations[:0]
 		a.Missing, a.pending = nil, nil
 		a.Citations = promote(a.Citations, e.ruleClause("effective_date"), e)
-	} else if in.asksMin && reSizeAsked.MatchString(knowledge.Normalize(q)) && !reDurationAsked.MatchString(knowledge.Normalize(q)) &&
+	} else if in.asksMin && reSizeAsked.MatchString(norm) && !reDurationAsked.MatchString(norm) &&
 		len(in.mentions) == 0 && len(a.Calculations) > 0 && !slices.ContainsFunc(a.Calculations, func(c policies.Calculation) bool {
 		return c.Kind == policies.KindThreshold || len(policies.Minimum(c.Rule, e.opts.now())) > 0
 	}) {

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/cdsme/policybot/knowledge"
 	"github.com/cdsme/policybot/policies"
@@ -1192,15 +1191,6 @@ var reRevenueThis = regexp.MustCompile(`突破|超过|达到|涨到|增长到|�
 func cueBefore(raw string, ms []yuan.Mention, i int, re *regexp.Regexp) bool {
 	from := max(sentenceStart(raw, ms[i].Start), spanStart(ms, i)) // a cue in an earlier sentence is another matter's
 	return re.MatchString(knowledge.Normalize(raw[from:ms[i].Start]))
-}
-
-// sentenceStart is where the sentence holding byte offset at begins.
-func sentenceStart(raw string, at int) int {
-	if k := strings.LastIndexAny(raw[:at], "。？！?!；;\n"); k >= 0 {
-		_, size := utf8.DecodeRuneInString(raw[k:])
-		return k + size
-	}
-	return 0
 }
 
 // distinctRules counts the different rules of calls (effective_date aside).

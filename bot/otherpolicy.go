@@ -56,22 +56,6 @@ func otherPolicyTerms(raw, norm string, ms []yuan.Mention) (t otherTerms, rest [
 	return t, rest, true
 }
 
-// sentenceEndAfter is the offset of the first sentence end at or after
-// from, or -1.
-func sentenceEndAfter(raw string, from int) int {
-	for i, r := range raw[from:] {
-		switch r {
-		case '。', '？', '！', '?', '!', '；', ';', '\n':
-			return from + i
-		case '.':
-			if from+i+1 == len(raw) || raw[from+i+1] == ' ' {
-				return from + i // an English full stop, not a decimal point
-			}
-		}
-	}
-	return -1
-}
-
 // otherAward is the other policy's award on the base of calculation c (its
 // first amount input): base × rate, capped. ok is false when c has none.
 func otherAward(t otherTerms, c policies.Calculation) (yuan.Mention, string, bool) {
